@@ -1,0 +1,204 @@
+using System.Globalization;
+
+namespace Ifm.Model;
+
+/// <summary>
+/// Assembles an <see cref="IfmModel"/>: add populations (in neuron order), edge groups and edges, then <see cref="Build"/>.
+/// Build validates everything and throws <see cref="ModelValidationException"/> naming the first problem.
+/// </summary>
+public sealed class ModelBuilder
+{
+    private readonly List<PopulationSpec> _populations = [];
+    private readonly List<EdgeGroup> _groups = [];
+    private readonly List<(int Pre, int Post, float Weight, int Group)> _edges = [];
+    private readonly Dictionary<string, string> _extra = new(StringComparer.Ordinal);
+    private float[] _bias = [];
+
+    /// <summary>Free-text model name.</summary>
+    public string Name { get; set; } = "model";
+
+    /// <summary>Time step in seconds.</summary>
+    public float Dt { get; set; } = 0.001f;
+
+    /// <summary>Total neurons added so far.</summary>
+    public int NeuronCount { get; private set; }
+
+    /// <summary>Metadata entries kept verbatim in the file (keys must not start with "ifm.").</summary>
+    public IDictionary<string, string> ExtraMetadata => _extra;
+
+    /// <summary>Adds a population after the previous ones and returns the index of its first neuron.</summary>
+    public int AddPopulation(string name, NeuronKind kind, NeuronRole role, int count, NeuronParameters? parameters = null,
+        IReadOnlyList<string>? labels = null)
+    {
+        int start = NeuronCount;
+        _populations.Add(new PopulationSpec(name, kind, role, start, count, parameters ?? NeuronParameters.Default(kind, Math.Max(count, 0)), labels));
+        NeuronCount = checked(NeuronCount + Math.Max(count, 0));
+        Array.Resize(ref _bias, NeuronCount);
+        return start;
+    }
+
+    /// <summary>Adds an edge group and returns its index (edges use group 0 unless told otherwise).</summary>
+    public int AddEdgeGroup(string name, Plasticity.PlasticityRule? rule = null)
+    {
+        _groups.Add(new EdgeGroup(name, rule));
+        return _groups.Count - 1;
+    }
+
+    /// <summary>Sets the bias b of one neuron.</summary>
+    public void SetBias(int neuron, float value) => _bias[neuron] = value;
+
+    /// <summary>Adds the edge pre → post (w[post←pre]).</summary>
+    public void AddEdge(int pre, int post, float weight, int group = 0) => _edges.Add((pre, post, weight, group));
+
+    /// <summary>Validates the description and returns the immutable model.</summary>
+    public IfmModel Build()
+    {
+        if (!float.IsFinite(Dt) || Dt <= 0) Fail($"dt must be a positive finite number of seconds, got {F(Dt)}");
+        if (_populations.Count == 0) Fail("the model has no populations");
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var populations = new List<Population>(_populations.Count);
+        foreach (var p in _populations)
+        {
+            string where = $"population '{p.Name}'";
+            if (string.IsNullOrWhiteSpace(p.Name)) Fail("a population has an empty name");
+            if (!names.Add(p.Name)) Fail($"{where}: duplicate population name");
+            if (p.Count <= 0) Fail($"{where}: count must be positive, got {p.Count}");
+            ValidateParameters(where, p.Kind, p.Count, p.Parameters);
+            var labels = p.Labels ?? DefaultLabels(p.Name, p.Count);
+            if (labels.Count != p.Count) Fail($"{where}: {labels.Count} labels for {p.Count} neurons");
+            populations.Add(new Population(p.Name, p.Kind, p.Role, p.Start, p.Count, labels.ToArray(), p.Parameters));
+        }
+
+        CheckUniqueChannelNames(populations, NeuronRole.Input);
+        CheckUniqueChannelNames(populations, NeuronRole.Output);
+
+        for (int i = 0; i < _bias.Length; i++)
+        {
+            if (!float.IsFinite(_bias[i])) Fail($"bias of neuron {i} is not finite ({F(_bias[i])})");
+        }
+
+        var groups = _groups.Count == 0 ? [new EdgeGroup("default")] : _groups.ToList();
+        var groupNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in groups)
+        {
+            if (string.IsNullOrWhiteSpace(g.Name)) Fail("an edge group has an empty name");
+            if (!groupNames.Add(g.Name)) Fail($"edge group '{g.Name}': duplicate name");
+        }
+
+        int n = NeuronCount;
+        for (int k = 0; k < _edges.Count; k++)
+        {
+            var e = _edges[k];
+            if ((uint)e.Pre >= (uint)n) Fail($"edge {k}: pre-synaptic neuron {e.Pre} is out of range [0, {n})");
+            if ((uint)e.Post >= (uint)n) Fail($"edge {k}: post-synaptic neuron {e.Post} is out of range [0, {n})");
+            if (!float.IsFinite(e.Weight)) Fail($"edge {k} ({e.Pre}→{e.Post}): weight is not finite ({F(e.Weight)})");
+            if ((uint)e.Group >= (uint)groups.Count) Fail($"edge {k} ({e.Pre}→{e.Post}): edge group {e.Group} does not exist ({groups.Count} groups)");
+        }
+
+        // Canonical CSR order: by post, then pre. Sorting indices keeps the original positions for error messages.
+        var order = new int[_edges.Count];
+        for (int k = 0; k < order.Length; k++) order[k] = k;
+        Array.Sort(order, (a, b) =>
+        {
+            int c = _edges[a].Post.CompareTo(_edges[b].Post);
+            return c != 0 ? c : _edges[a].Pre.CompareTo(_edges[b].Pre);
+        });
+
+        var rowStart = new int[n + 1];
+        var pre = new int[order.Length];
+        var post = new int[order.Length];
+        var weight = new float[order.Length];
+        var group = new int[order.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            var e = _edges[order[k]];
+            if (k > 0 && post[k - 1] == e.Post && pre[k - 1] == e.Pre)
+                Fail($"edge {order[k]}: duplicate edge {e.Pre}→{e.Post}");
+            pre[k] = e.Pre;
+            post[k] = e.Post;
+            weight[k] = e.Weight;
+            group[k] = e.Group;
+            rowStart[e.Post + 1]++;
+        }
+
+        for (int i = 0; i < n; i++) rowStart[i + 1] += rowStart[i];
+
+        foreach (var key in _extra.Keys)
+        {
+            if (key.StartsWith("ifm.", StringComparison.Ordinal) || key == "format")
+                Fail($"metadata key '{key}' is reserved");
+        }
+
+        return new IfmModel(Name, Dt, populations, (float[])_bias.Clone(), groups, rowStart, pre, post, weight, group,
+            new Dictionary<string, string>(_extra, StringComparer.Ordinal));
+    }
+
+    private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p)
+    {
+        switch (kind)
+        {
+            case NeuronKind.Ifm:
+                CheckArray(where, "a", p.A, count, positive: false);
+                break;
+            case NeuronKind.Leaky:
+                CheckArray(where, "tau", p.Tau, count, positive: true);
+                if (!Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
+                break;
+            case NeuronKind.Lif:
+                CheckArray(where, "tau", p.Tau, count, positive: true);
+                CheckArray(where, "v_threshold", p.VThreshold, count, positive: false);
+                CheckArray(where, "v_reset", p.VReset, count, positive: false);
+                CheckArray(where, "v_leak", p.VLeak, count, positive: false);
+                CheckArray(where, "resistance", p.Resistance, count, positive: false);
+                if (p.RefractoryTicks < 0) Fail($"{where}: refractory_ticks must be ≥ 0, got {p.RefractoryTicks}");
+                for (int i = 0; i < count; i++)
+                {
+                    if (p.VReset[i] >= p.VThreshold[i]) Fail($"{where}: neuron {i}: v_reset ({F(p.VReset[i])}) must be below v_threshold ({F(p.VThreshold[i])})");
+                }
+
+                break;
+            default:
+                Fail($"{where}: unknown neuron kind {(int)kind}");
+                break;
+        }
+    }
+
+    private static void CheckArray(string where, string name, float[] values, int count, bool positive)
+    {
+        if (values.Length != count) Fail($"{where}: parameter '{name}' has {values.Length} values for {count} neurons");
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) Fail($"{where}: parameter '{name}' of neuron {i} is not finite ({F(values[i])})");
+            if (positive && values[i] <= 0) Fail($"{where}: parameter '{name}' of neuron {i} must be positive, got {F(values[i])}");
+        }
+    }
+
+    private static void CheckUniqueChannelNames(List<Population> populations, NeuronRole role)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in populations.Where(p => p.Role == role))
+        {
+            foreach (var label in p.Labels)
+            {
+                if (string.IsNullOrEmpty(label)) Fail($"population '{p.Name}': empty {role.ToString().ToLowerInvariant()} label");
+                if (!seen.Add(label)) Fail($"population '{p.Name}': {role.ToString().ToLowerInvariant()} name '{label}' is used twice");
+            }
+        }
+    }
+
+    private static string[] DefaultLabels(string name, int count)
+    {
+        if (count == 1) return [name];
+        var labels = new string[count];
+        for (int i = 0; i < count; i++) labels[i] = string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]");
+        return labels;
+    }
+
+    private static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static void Fail(string message) => throw new ModelValidationException(message);
+
+    private sealed record PopulationSpec(string Name, NeuronKind Kind, NeuronRole Role, int Start, int Count, NeuronParameters Parameters,
+        IReadOnlyList<string>? Labels);
+}

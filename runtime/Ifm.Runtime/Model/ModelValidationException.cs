@@ -1,0 +1,7 @@
+namespace Ifm.Model;
+
+/// <summary>Thrown by <see cref="ModelBuilder.Build"/> when the described network is not valid; the message names the offending part.</summary>
+public sealed class ModelValidationException : ArgumentException
+{
+    public ModelValidationException(string message) : base(message) { }
+}
