@@ -291,6 +291,18 @@ public class FormatTests
         return Join(h, data);
     }
 
+    /// <summary>Decodes a file's metadata and graph JSON, lets the caller edit them, and re-encodes a consistent file.</summary>
+    internal static byte[] EditMetadata(byte[] file, Action<JsonObject, JsonObject> edit)
+    {
+        var (header, data) = Split(file);
+        var h = JsonNode.Parse(header)!.AsObject();
+        var meta = h["__metadata__"]!.AsObject();
+        var graph = JsonNode.Parse(meta["ifm.graph"]!.GetValue<string>())!.AsObject();
+        edit(meta, graph);
+        meta["ifm.graph"] = graph.ToJsonString();
+        return Join(h, data);
+    }
+
     private static (long, long) Off2(string header, string name)
     {
         var h = JsonNode.Parse(header)!;

@@ -2,66 +2,97 @@ using System.CommandLine;
 using System.Globalization;
 using Ifm.Engine;
 using Ifm.Model;
+using Ifm.Plasticity;
 
 namespace Ifm.Cli.Commands;
 
 /// <summary>
-/// <c>ifm demo</c>: Pavlov's classical conditioning from the paper with the embedded network (no file needed).
-/// Neurons F (sees food), R (hears the bell) and S (salivates); stages initial, training, testing.
+/// <c>ifm demo</c>: Pavlov's classical conditioning from the paper, learned online by plasticity, on an embedded
+/// network (no file needed). Neurons F (sees food), R (hears the bell) and S (salivates).
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("demo", "Pavlov's classical conditioning (food F, bell R, salivation S) on the embedded network.");
-        cmd.SetAction(_ =>
+        var pairings = new Option<int>("--pairings") { Description = "Food+bell trials in the training stage.", DefaultValueFactory = _ => 6 }.Positive();
+        var cmd = new Command("demo", "Pavlov's classical conditioning (food F, bell R, salivation S), learned online by the embedded network.") { pairings };
+        cmd.SetAction(r =>
         {
-            Pavlov.Run(Console.Out);
+            Pavlov.Run(Console.Out, r.GetValue(pairings));
             return 0;
         });
         return cmd;
     }
 }
 
-/// <summary>The embedded Pavlov network and its three-stage protocol.</summary>
+/// <summary>The embedded Pavlov network and its stages (initial, training, testing, extinction by unpaired bells).</summary>
 internal static class Pavlov
 {
-    public const int TicksPerTrial = 5;
+    public const int TicksPerTrial = 10;
+    public const int RestTicks = 10;
 
-    /// <summary>F → S is innate (hand-set); R → S is the synapse conditioning changes.</summary>
-    public static IfmModel CreateModel(float bellWeight)
+    /// <summary>
+    /// F → S is innate (strong static weight); R → S starts at w = 0 and carries a differentiable Hebbian trace
+    /// (w_eff = w + α·H, H ← (1 − η)·H + η·y_R(t−1)·y_S(t)), so pairing the bell with food strengthens it.
+    /// </summary>
+    public static IfmModel CreateModel()
     {
-        var b = new ModelBuilder { Name = "pavlov" };
+        var b = new ModelBuilder { Name = "pavlov-demo" };
         int f = b.AddPopulation("F", NeuronKind.Ifm, NeuronRole.Input, 1, labels: ["food"]);
         int r = b.AddPopulation("R", NeuronKind.Ifm, NeuronRole.Input, 1, labels: ["bell"]);
         int s = b.AddPopulation("S", NeuronKind.Ifm, NeuronRole.Output, 1, NeuronParameters.ForIfm([0f]), ["salivation"]);
-        b.SetBias(s, -1.5f);
+        b.AddEdgeGroup("innate");
+        int conditioning = b.AddEdgeGroup("conditioning", new HebbianTraceRule(eta: 0.02f, clip: true, wMin: -4f, wMax: 4f));
         b.AddEdge(f, s, 3f);
-        b.AddEdge(r, s, bellWeight);
+        b.AddEdge(r, s, 0f, conditioning, alpha: 3f);
         return b.Build();
     }
 
+    /// <summary>Runs one trial (stimuli for <see cref="TicksPerTrial"/> ticks, then rest) and returns S's peak output.</summary>
     public static float Trial(CpuSession session, float food, float bell)
     {
-        session.Reset();
-        session.SetInputs([food, bell]);
-        session.Step(TicksPerTrial);
         Span<float> y = stackalloc float[1];
-        session.ReadOutputs(y);
-        return y[0];
+        float peak = -1;
+        session.SetInputs([food, bell]);
+        for (int t = 0; t < TicksPerTrial; t++)
+        {
+            session.Step();
+            session.ReadOutputs(y);
+            peak = Math.Max(peak, y[0]);
+        }
+
+        session.SetInputs([0, 0]);
+        session.Step(RestTicks);
+        return peak;
     }
 
-    public static void Run(TextWriter o)
+    public static float BellWeight(CpuSession session)
+    {
+        var m = session.Model;
+        return session.Weights[m.FindEdge(m.InputNeurons[1], m.OutputNeurons[0])];
+    }
+
+    public static void Run(TextWriter o, int pairings)
     {
         var c = CultureInfo.InvariantCulture;
-        o.WriteLine("Pavlov's conditioning: F sees food, R hears the bell, S salivates (S active when its output > 0.5).");
-        o.WriteLine("This network is hand-set: the 'after conditioning' weight is given, not learned.");
-        foreach (var (stage, w) in new[] { ("initial", 0f), ("testing", 3f) })
+        using var session = new CpuSession(CreateModel());
+        o.WriteLine("Pavlov's conditioning, learned online: F sees food, R hears the bell, S salivates (active when S > 0.5).");
+        o.WriteLine("R→S is plastic (Hebbian trace); F→S is innate. Each trial: 10 ticks of stimulus, 10 ticks of rest.");
+        o.WriteLine();
+        o.WriteLine("stage        trial  food  bell   S (peak)  salivates  R→S weight");
+        void Row(string stage, int n, float food, float bell)
         {
-            using var session = new CpuSession(CreateModel(w));
-            o.WriteLine(string.Create(c, $"[{stage}] R→S weight {w:0.00}"));
-            o.WriteLine(string.Create(c, $"  food alone  → S = {Trial(session, 1, 0),6:0.000}"));
-            o.WriteLine(string.Create(c, $"  bell alone  → S = {Trial(session, 0, 1),6:0.000}"));
+            float s = Trial(session, food, bell);
+            o.WriteLine(string.Create(c, $"{stage,-12} {n,5}  {food,4:0}  {bell,4:0}   {s,8:0.000}  {(s > 0.5 ? "yes" : "no"),-9}  {BellWeight(session),10:0.000}"));
         }
+
+        Row("initial", 1, 1, 0);
+        Row("initial", 2, 0, 1);
+        for (int i = 1; i <= pairings; i++) Row("training", i, 1, 1);
+        for (int i = 1; i <= 3; i++) Row("testing", i, 0, 1);
+        for (int i = 1; i <= 8; i++) Row("extinction", i, 0, 1);
+        o.WriteLine();
+        o.WriteLine("Pairing drives the trace toward y_R·y_S ≈ 0.75, so the bell alone makes S salivate. Unpaired bells give a");
+        o.WriteLine("smaller product (S responds more weakly than to food), so each one weakens R→S: extinction.");
     }
 }

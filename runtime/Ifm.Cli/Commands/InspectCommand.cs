@@ -43,7 +43,7 @@ internal static class InspectCommand
         for (int g = 0; g < m.EdgeGroups.Count; g++)
         {
             var grp = m.EdgeGroups[g];
-            o.WriteLine(string.Create(c, $"  {grp.Name,-17} {counts[g],10:N0} edges  {(grp.Rule is null ? "static" : Plasticity.PlasticityRuleText.Describe(grp.Rule))}"));
+            o.WriteLine(string.Create(c, $"  {grp.Name,-17} {counts[g],10:N0} edges  {(grp.Rule is null ? "static" : grp.Rule.ToString())}"));
         }
 
         o.WriteLine(string.Create(c, $"inputs      {List(m.InputNames)}"));

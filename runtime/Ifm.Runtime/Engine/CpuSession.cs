@@ -1,4 +1,5 @@
 using Ifm.Engine.Kernels;
+using Ifm.Engine.Plasticity;
 using Ifm.Model;
 
 namespace Ifm.Engine;
@@ -12,6 +13,7 @@ public sealed class CpuSession : INetworkSession
 {
     private readonly IfmModel _model;
     private readonly SynapseMatrix _synapses;
+    private readonly PlasticityEngine _plasticity;
     private readonly PopulationSlice[] _slices;
     private readonly float[] _state;      // s (IFM, leaky) or membrane v (LIF)
     private readonly float[] _external;   // x: external input per neuron, zero except input neurons
@@ -35,11 +37,14 @@ public sealed class CpuSession : INetworkSession
         _out = new float[padded];
         _next = new float[padded];
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
+        _plasticity = new PlasticityEngine(model, _synapses);
     }
 
     public IfmModel Model => _model;
 
     public long Tick { get; private set; }
+
+    public IPlasticityControl Plasticity => _plasticity;
 
     /// <summary>Which weight layout the synaptic sum uses (chosen from density unless forced by <see cref="SessionOptions"/>).</summary>
     public SynapseLayout Layout => _synapses.Layout;
@@ -77,7 +82,10 @@ public sealed class CpuSession : INetworkSession
             // 2. Each population's neuron function: new states and outputs.
             foreach (var p in _slices) UpdatePopulation(p);
 
-            // 3. The new outputs become the previous outputs of the next tick.
+            // 3. Online learning from y(t−1) and y(t): traces and effective weights for the next tick.
+            if (_plasticity.Active) _plasticity.Learn(_out.AsSpan(0, _state.Length), _next.AsSpan(0, _state.Length), _external, Tick + 1);
+
+            // 4. The new outputs become the previous outputs of the next tick.
             (_out, _next) = (_next, _out);
             Tick++;
         }
@@ -98,6 +106,7 @@ public sealed class CpuSession : INetworkSession
         Array.Clear(_out);
         Array.Clear(_next);
         _synapses.Reset();
+        _plasticity.Reset();
         Tick = 0;
     }
 
@@ -109,6 +118,7 @@ public sealed class CpuSession : INetworkSession
         s.Floats["input"] = (float[])_external.Clone();
         s.Floats["weight"] = _synapses.Weights.ToArray();
         s.Ints["refractory"] = (int[])_refractory.Clone();
+        _plasticity.Save(s);
         return s;
     }
 
@@ -126,6 +136,7 @@ public sealed class CpuSession : INetworkSession
         output.CopyTo(_out, 0);
         input.CopyTo(_external, 0);
         refractory.CopyTo(_refractory, 0);
+        _plasticity.Load(state);
         weight.CopyTo(_synapses.Weights);
         _synapses.SyncDense();
         Tick = state.Tick;

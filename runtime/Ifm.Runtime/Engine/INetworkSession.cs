@@ -16,6 +16,9 @@ public interface INetworkSession : IDisposable
 {
     IfmModel Model { get; }
 
+    /// <summary>Online learning controls (allocation-free).</summary>
+    Plasticity.IPlasticityControl Plasticity { get; }
+
     /// <summary>Ticks run since creation or the last <see cref="Reset"/>.</summary>
     long Tick { get; }
 

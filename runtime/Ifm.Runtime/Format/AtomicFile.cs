@@ -7,7 +7,8 @@ namespace Ifm.Format;
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    /// <param name="verify">Optional check of the bytes read back from the disk before they replace the target; throws to abort.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, Action<byte[]>? verify = null)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
@@ -20,6 +21,7 @@ public static class AtomicFile
                 fs.Flush(flushToDisk: true);
             }
 
+            verify?.Invoke(File.ReadAllBytes(tmp));
             File.Move(tmp, full, overwrite: true);
             FlushDirectory(dir);
         }

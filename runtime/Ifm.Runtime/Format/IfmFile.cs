@@ -15,7 +15,7 @@ namespace Ifm.Format;
 public static class IfmFile
 {
     /// <summary>Format version this runtime writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Oldest format version this runtime reads.</summary>
     public const int OldestVersion = 1;
@@ -37,13 +37,16 @@ public static class IfmFile
     /// <summary>Writes a model file atomically (temporary file, flush to disk, rename).</summary>
     public static void Write(IfmModel model, string path) => AtomicFile.WriteAllBytes(path, ToBytes(model));
 
-    /// <summary>Encodes a model; the encoding is canonical (same model, same bytes).</summary>
+    /// <summary>
+    /// Encodes a model; the encoding is canonical (same model, same bytes). Models without plasticity are written as
+    /// version 1, so runtimes that predate plasticity still read them.
+    /// </summary>
     public static byte[] ToBytes(IfmModel model)
     {
         var metadata = new Dictionary<string, string>(model.ExtraMetadata, StringComparer.Ordinal)
         {
             [FormatKey] = FormatValue,
-            [VersionKey] = CurrentVersion.ToString(CultureInfo.InvariantCulture),
+            [VersionKey] = (model.IsPlastic ? 2 : 1).ToString(CultureInfo.InvariantCulture),
             [GraphKey] = GraphJson(model),
         };
 
@@ -77,6 +80,8 @@ public static class IfmFile
         tensors.Add(I32("edges.post", model.Post));
         tensors.Add(F32("edges.weight", model.Weight));
         tensors.Add(I32("edges.group", model.Group));
+        if (model.UsesAlpha) tensors.Add(F32("edges.alpha", model.Alpha));
+
         return SafeTensorsContainer.Write(metadata, tensors);
     }
 
@@ -107,13 +112,13 @@ public static class IfmFile
         using (doc)
         {
             var tensors = new TensorReader(c, source);
-            var model = BuildModel(new JsonFields(doc.RootElement, "graph", source), tensors, md, source);
+            var model = BuildModel(new JsonFields(doc.RootElement, "graph", source), tensors, md, source, version);
             tensors.RejectUnused();
             return model;
         }
     }
 
-    private static IfmModel BuildModel(JsonFields g, TensorReader t, IReadOnlyDictionary<string, string> md, string source)
+    private static IfmModel BuildModel(JsonFields g, TensorReader t, IReadOnlyDictionary<string, string> md, string source, int version)
     {
         g.AllowOnly("name", "dt", "neurons", "edges", "populations", "edge_groups");
         var b = new ModelBuilder { Name = g.String("name", "model"), Dt = g.Float("dt") };
@@ -171,13 +176,6 @@ public static class IfmFile
         if (b.NeuronCount != n) throw g.Fail($"graph.neurons is {n} but the populations hold {b.NeuronCount} neurons");
 
         var groups = g.Objects("edge_groups", optional: true).ToList();
-        foreach (var grp in groups)
-        {
-            grp.AllowOnly("name", "plasticity");
-            if (grp.Has("plasticity")) throw grp.Fail($"{grp.Path}.plasticity: plasticity rules need a newer format version");
-            b.AddEdgeGroup(grp.String("name"));
-        }
-
         int groupCount = Math.Max(groups.Count, 1);
         var bias = t.F32("neurons.bias", n);
         for (int i = 0; i < n; i++) b.SetBias(i, bias[i]);
@@ -186,12 +184,28 @@ public static class IfmFile
         var post = t.I32("edges.post", e);
         var weight = t.F32("edges.weight", e);
         var group = t.I32("edges.group", e);
+        var alpha = t.Has("edges.alpha") ? t.F32("edges.alpha", e) : null;
         for (int k = 0; k < e; k++)
         {
             if ((uint)pre[k] >= (uint)n) throw t.Fail($"tensor 'edges.pre': element {k} is neuron {pre[k]}, out of range [0, {n})");
             if ((uint)post[k] >= (uint)n) throw t.Fail($"tensor 'edges.post': element {k} is neuron {post[k]}, out of range [0, {n})");
             if ((uint)group[k] >= (uint)groupCount) throw t.Fail($"tensor 'edges.group': element {k} is group {group[k]}, but there are {groupCount} edge groups");
-            b.AddEdge(pre[k], post[k], weight[k], group[k]);
+            b.AddEdge(pre[k], post[k], weight[k], group[k], alpha is null ? 0f : alpha[k]);
+        }
+
+        for (int gi = 0; gi < groups.Count; gi++)
+        {
+            var grp = groups[gi];
+            grp.AllowOnly("name", "plasticity");
+            string groupName = grp.String("name");
+            Plasticity.PlasticityRule? rule = null;
+            if (grp.TryObject("plasticity", out var pl))
+            {
+                if (version < 2) throw grp.Fail($"{grp.Path}.plasticity: plasticity rules need format version 2 (the file says {version})");
+                rule = PlasticityCodec.Read(pl);
+            }
+
+            b.AddEdgeGroup(groupName, rule);
         }
 
         foreach (var kv in md)
@@ -212,7 +226,7 @@ public static class IfmFile
     private static string GraphJson(IfmModel model)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("name", model.Name);
@@ -246,6 +260,7 @@ public static class IfmFile
             {
                 w.WriteStartObject();
                 w.WriteString("name", g.Name);
+                if (g.Rule is not null) PlasticityCodec.Write(w, g.Rule);
                 w.WriteEndObject();
             }
 
@@ -278,6 +293,8 @@ public static class IfmFile
 
             return values;
         }
+
+        public bool Has(string name) => c.Tensors.ContainsKey(name);
 
         public int[] I32(string name, int length) => MemoryMarshal.Cast<byte, int>(Get(name, TensorDType.I32, length)).ToArray();
 

@@ -127,7 +127,7 @@ public sealed class SafeTensorsContainer
     public static byte[] Write(IReadOnlyDictionary<string, string> metadata, IReadOnlyList<(string Name, TensorDType DType, long[] Shape, byte[] Data)> tensors)
     {
         using var header = new MemoryStream();
-        using (var w = new Utf8JsonWriter(header))
+        using (var w = new Utf8JsonWriter(header, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartObject("__metadata__");
