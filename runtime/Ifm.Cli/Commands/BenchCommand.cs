@@ -17,7 +17,8 @@ internal static class BenchCommand
         var layout = new Option<string>("--layout") { Description = "CPU weight layout.", DefaultValueFactory = _ => "auto" };
         layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, json };
+        var plasticity = CommonOptions.Plasticity();
+        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, json, plasticity };
         cmd.SetAction(r =>
         {
             string path = r.GetValue(model)!;
@@ -27,11 +28,13 @@ internal static class BenchCommand
                 Layout = r.GetValue(layout) switch { "dense" => SynapseLayout.Dense, "sparse" => SynapseLayout.Sparse, _ => SynapseLayout.Auto },
             };
             using var session = new CpuSession(m, options);
+            session.Plasticity.Enabled = r.GetValue(plasticity) == "on";
+            string mode = m.IsPlastic ? (session.Plasticity.Enabled ? "plasticity on" : "plasticity off") : "static";
             int perRep = r.GetValue(ticks);
             if (perRep < 0) throw new CliException("--ticks must be positive");
             if (perRep == 0) perRep = TickBenchmark.CalibrateTicks(session, 100);
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
-            string layoutName = session.Layout == SynapseLayout.Dense ? "dense" : "sparse";
+            string layoutName = (session.Layout == SynapseLayout.Dense ? "dense" : "sparse") + ", " + mode;
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, "cpu", layoutName, result);
             else WriteTable(Console.Out, path, m, "cpu", layoutName, result);
             return 0;

@@ -8,6 +8,14 @@ internal static class CommonOptions
 {
     public static Argument<string> ModelArgument() => new("model") { Description = "Path of the .ifm model file." };
 
+    /// <summary>--plasticity on|off: whether the model's learning rules run.</summary>
+    public static Option<string> Plasticity()
+    {
+        var o = new Option<string>("--plasticity") { Description = "Run the model's plasticity rules (on) or freeze the weights (off).", DefaultValueFactory = _ => "on" };
+        o.AcceptOnlyFromAmong("on", "off");
+        return o;
+    }
+
     /// <summary>Reads the model, turning a missing file into a one-line error.</summary>
     public static IfmModel LoadModel(string path)
     {

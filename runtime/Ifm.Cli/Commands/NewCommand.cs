@@ -21,10 +21,12 @@ internal static class NewCommand
         var kind = new Option<string>("--kind") { Description = "Neuron kind of every population.", DefaultValueFactory = _ => "ifm" };
         kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same network).", DefaultValueFactory = _ => 1 };
+        var rule = new Option<string>("--rule") { Description = "Put every edge in one plastic group with this rule and default parameters.", DefaultValueFactory = _ => "none" };
+        rule.AcceptOnlyFromAmong("none", "hebbian_trace", "neuromodulated", "oja", "stdp");
         var output = new Option<string>("--out", "-o") { Description = "Where to write the .ifm file.", Required = true };
         var cmd = new Command("new", "Create a random network with the paper's reference wiring and initialisation.")
         {
-            neurons, inputs, outputs, p, kind, seed, output,
+            neurons, inputs, outputs, p, kind, seed, rule, output,
         };
         cmd.SetAction(r =>
         {
@@ -37,6 +39,14 @@ internal static class NewCommand
                 Kind = r.GetValue(kind) switch { "leaky" => NeuronKind.Leaky, "lif" => NeuronKind.Lif, _ => NeuronKind.Ifm },
                 Seed = r.GetValue(seed),
                 Name = Path.GetFileNameWithoutExtension(r.GetValue(output)!),
+                Rule = r.GetValue(rule) switch
+                {
+                    "hebbian_trace" => new Plasticity.HebbianTraceRule(eta: 0.05f),
+                    "neuromodulated" => new Plasticity.NeuromodulatedRule(0.05f, new Plasticity.ModulatorSource(Plasticity.ModulatorKind.External)),
+                    "oja" => new Plasticity.OjaRule(0.001f, -4f, 4f),
+                    "stdp" => new Plasticity.StdpRule(0.02f, 0.02f, 0.005f, 0.006f, -2f, 2f),
+                    _ => null,
+                },
             };
             var model = RandomNetwork.Create(options);
             string path = r.GetValue(output)!;

@@ -19,7 +19,9 @@ internal static class ReplayCommand
         };
         var output = new Option<string>("--out", "-o") { Description = "CSV file to write (tick, then one column per output channel).", Required = true };
         var ticksPerRow = new Option<int>("--ticks-per-row") { Description = "Ticks to run for each input line.", DefaultValueFactory = _ => 1 }.Positive();
-        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow };
+        var plasticity = CommonOptions.Plasticity();
+        var checkpointOut = new Option<string>("--checkpoint-out") { Description = "Save the learned state (weights, traces, neuron states) to this checkpoint file at the end." };
+        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut };
         cmd.SetAction(r =>
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
@@ -38,6 +40,7 @@ internal static class ReplayCommand
             }
 
             using var session = new CpuSession(m);
+            session.Plasticity.Enabled = r.GetValue(plasticity) == "on";
             var outputs = new float[m.OutputCount];
             int k = r.GetValue(ticksPerRow);
             var sb = new StringBuilder();
@@ -57,6 +60,13 @@ internal static class ReplayCommand
             string outPath = r.GetValue(output)!;
             Format.AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(sb.ToString()));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {table.Rows:N0} input lines ({session.Tick:N0} ticks) into {outPath}"));
+            if (session.Plasticity.GuardTripped) Console.Error.WriteLine($"ifm: warning: {session.Plasticity.GuardMessage}");
+            if (r.GetValue(checkpointOut) is { } ckpt)
+            {
+                Persistence.Checkpoint.Save(session, ckpt);
+                var st = session.Plasticity.Statistics;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saved learned state to {ckpt} (tick {session.Tick:N0}, {st.LearningTicks:N0} learning ticks, Σ|Δw| {st.TotalAbsDelta:G4})"));
+            }
             return 0;
         });
         return cmd;

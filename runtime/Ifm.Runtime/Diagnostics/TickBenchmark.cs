@@ -50,9 +50,15 @@ public static class TickBenchmark
             session.Model.EdgeCount, (double)allocated / ((long)ticksPerRepetition * repetitions));
     }
 
-    /// <summary>Chooses ticks per repetition so one repetition lasts about <paramref name="targetMilliseconds"/>.</summary>
-    public static int CalibrateTicks(Engine.INetworkSession session, double targetMilliseconds)
+    /// <summary>
+    /// Runs ticks for at least <paramref name="warmupMilliseconds"/> (so the JIT has produced optimised code and caches
+    /// are warm), then chooses ticks per repetition so one repetition lasts about <paramref name="targetMilliseconds"/>.
+    /// </summary>
+    public static int CalibrateTicks(Engine.INetworkSession session, double targetMilliseconds, double warmupMilliseconds = 500)
     {
+        long warmupStart = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < warmupMilliseconds) session.Step(1);
+
         int ticks = 1;
         while (true)
         {

@@ -22,11 +22,15 @@ public sealed class CpuSession : INetworkSession
     private readonly int[] _refractory;
     private float[] _out;                 // y at the end of the last tick (read by the next tick)
     private float[] _next;                // y being computed in the current tick
+    private bool _tracePending;           // fused path: the trace update of the last tick is still to be applied
+    private float _pendingScale;          // the learning-rate scale in force when that tick ran
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
     {
         _model = model;
-        _synapses = new SynapseMatrix(model, options ?? SessionOptions.Default);
+        options ??= SessionOptions.Default;
+        if (PlasticityEngine.CanFuse(model) && options.Layout == SynapseLayout.Auto) options = options with { Layout = SynapseLayout.Sparse };
+        _synapses = new SynapseMatrix(model, options);
         int n = model.NeuronCount;
         int padded = Math.Max(n, _synapses.Stride);
         _state = new float[n];
@@ -37,7 +41,7 @@ public sealed class CpuSession : INetworkSession
         _out = new float[padded];
         _next = new float[padded];
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
-        _plasticity = new PlasticityEngine(model, _synapses);
+        _plasticity = new PlasticityEngine(model, _synapses) { BeforeWeightsRead = FlushTrace };
     }
 
     public IfmModel Model => _model;
@@ -56,7 +60,14 @@ public sealed class CpuSession : INetworkSession
     public ReadOnlySpan<float> NeuronStates => _state;
 
     /// <summary>The session's current weights in CSR edge order (they differ from the model's once plasticity ran).</summary>
-    public ReadOnlySpan<float> Weights => _synapses.Weights;
+    public ReadOnlySpan<float> Weights
+    {
+        get
+        {
+            FlushTrace();
+            return _synapses.Weights;
+        }
+    }
 
     public void SetInputs(ReadOnlySpan<float> values)
     {
@@ -76,14 +87,24 @@ public sealed class CpuSession : INetworkSession
     {
         for (int t = 0; t < ticks; t++)
         {
-            // 1. Synaptic input from the outputs of the previous tick.
-            _synapses.Multiply(_out, _syn);
+            // 1. Synaptic input from the outputs of the previous tick (fused with the last tick's trace update when
+            //    one Hebbian-trace group holds every edge).
+            if (_plasticity.FusedTrace is { } fused) RunFused(fused, update: _tracePending, computeSyn: true);
+            else _synapses.Multiply(_out, _syn);
 
             // 2. Each population's neuron function: new states and outputs.
             foreach (var p in _slices) UpdatePopulation(p);
 
             // 3. Online learning from y(t−1) and y(t): traces and effective weights for the next tick.
-            if (_plasticity.Active) _plasticity.Learn(_out.AsSpan(0, _state.Length), _next.AsSpan(0, _state.Length), _external, Tick + 1);
+            if (_plasticity.FusedTrace is not null)
+            {
+                _tracePending = _plasticity.FusedActive;
+                _pendingScale = _plasticity.LearningRateScale;
+            }
+            else if (_plasticity.Active)
+            {
+                _plasticity.Learn(_out.AsSpan(0, _state.Length), _next.AsSpan(0, _state.Length), _external, Tick + 1);
+            }
 
             // 4. The new outputs become the previous outputs of the next tick.
             (_out, _next) = (_next, _out);
@@ -107,11 +128,13 @@ public sealed class CpuSession : INetworkSession
         Array.Clear(_next);
         _synapses.Reset();
         _plasticity.Reset();
+        _tracePending = false;
         Tick = 0;
     }
 
     public SessionState Snapshot()
     {
+        FlushTrace();
         var s = new SessionState(_model.Id, Tick);
         s.Floats["state"] = (float[])_state.Clone();
         s.Floats["output"] = NeuronOutputs.ToArray();
@@ -137,6 +160,7 @@ public sealed class CpuSession : INetworkSession
         input.CopyTo(_external, 0);
         refractory.CopyTo(_refractory, 0);
         _plasticity.Load(state);
+        _tracePending = false;
         weight.CopyTo(_synapses.Weights);
         _synapses.SyncDense();
         Tick = state.Tick;
@@ -144,6 +168,28 @@ public sealed class CpuSession : INetworkSession
 
     public void Dispose()
     {
+    }
+
+    /// <summary>The fused Hebbian pass; <paramref name="computeSyn"/> false only applies a pending update (before a read).</summary>
+    private void RunFused(HebbianTraceLearner fused, bool update, bool computeSyn)
+    {
+        var rule = fused.Rule;
+        var p = new FusedHebbianCsr.Parameters(rule.Eta * (update ? _pendingScale : 0f), rule.Clip, rule.WMin, rule.WMax);
+        var syn = computeSyn ? _syn : _scratch;
+        float delta = FusedHebbianCsr.Run(_model.RowStart, _model.Pre, _model.Weight, _model.Alpha, fused.H, _out, _next, syn, update, p);
+        if (update)
+        {
+            _plasticity.RecordFused(delta, Tick);
+            _tracePending = false;
+        }
+    }
+
+    /// <summary>Applies a pending fused trace update and writes the effective weights where readers expect them.</summary>
+    private void FlushTrace()
+    {
+        if (_plasticity.FusedTrace is not { } fused) return;
+        if (_tracePending) RunFused(fused, update: true, computeSyn: false);
+        fused.MaterializeWeights();
     }
 
     private void UpdatePopulation(PopulationSlice p)

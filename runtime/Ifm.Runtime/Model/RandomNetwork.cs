@@ -20,6 +20,12 @@ public sealed record RandomNetworkOptions
     public float Dt { get; init; } = 0.001f;
 
     public string Name { get; init; } = "random";
+
+    /// <summary>When set, every edge joins one plastic group "plastic" with this rule.</summary>
+    public Plasticity.PlasticityRule? Rule { get; init; }
+
+    /// <summary>α of every edge when <see cref="Rule"/> uses it.</summary>
+    public float Alpha { get; init; } = 0.1f;
 }
 
 /// <summary>
@@ -42,6 +48,7 @@ public static class RandomNetwork
         int inStart = b.AddPopulation("in", o.Kind, NeuronRole.Input, o.Inputs, labels: Labels("in", o.Inputs));
         int hidStart = b.AddPopulation("hidden", o.Kind, NeuronRole.Hidden, hidden);
         int outStart = b.AddPopulation("out", o.Kind, NeuronRole.Output, o.Outputs, labels: Labels("out", o.Outputs));
+        if (o.Rule is not null) b.AddEdgeGroup("plastic", o.Rule);
         var rng = new Random(o.Seed);
         var pres = new List<int>();
 
@@ -54,7 +61,7 @@ public static class RandomNetwork
                 if (j != i && rng.NextDouble() < o.Connectivity) pres.Add(j);
             }
 
-            AddIncoming(b, rng, i, pres);
+            AddIncoming(b, rng, i, pres, o);
         }
 
         // Output neuron i: from hidden neurons only.
@@ -66,16 +73,17 @@ public static class RandomNetwork
                 if (rng.NextDouble() < o.Connectivity) pres.Add(j);
             }
 
-            AddIncoming(b, rng, i, pres);
+            AddIncoming(b, rng, i, pres, o);
         }
 
         return b.Build();
     }
 
-    private static void AddIncoming(ModelBuilder b, Random rng, int post, List<int> pres)
+    private static void AddIncoming(ModelBuilder b, Random rng, int post, List<int> pres, RandomNetworkOptions o)
     {
         float bound = MathF.Sqrt(6f / (pres.Count + 1));
-        foreach (int pre in pres) b.AddEdge(pre, post, (float)(rng.NextDouble() * 2 - 1) * bound);
+        float alpha = o.Rule?.UsesAlpha == true ? o.Alpha : 0f;
+        foreach (int pre in pres) b.AddEdge(pre, post, (float)(rng.NextDouble() * 2 - 1) * bound, 0, alpha);
     }
 
     private static string[] Labels(string prefix, int count)

@@ -26,7 +26,6 @@ internal sealed class HebbianTraceLearner : GroupLearner
         var post = Model.PostArray;
         var w = Model.WeightArray;
         var alpha = Model.AlphaArray;
-        var weights = Synapses.Weights;
         var edges = Edges;
         float sum = 0;
         for (int j = 0; j < edges.Length; j++)
@@ -41,12 +40,30 @@ internal sealed class HebbianTraceLearner : GroupLearner
                 return sum;
             }
 
+            sum += Math.Abs(alpha[k] * (h - _h[j]));
             _h[j] = h;
-            sum += Math.Abs(weff - weights[k]);
             Synapses.SetWeight(k, weff);
         }
 
         return sum;
+    }
+
+    public HebbianTraceRule Rule => _rule;
+
+    /// <summary>The trace per edge of the group (the fused kernel updates it in place when the group covers every edge).</summary>
+    public Span<float> H => _h;
+
+    /// <summary>Writes w_eff = clamp(w + α·H) of every edge into the synapse matrix (after the fused kernel ran).</summary>
+    public void MaterializeWeights()
+    {
+        var w = Model.WeightArray;
+        var alpha = Model.AlphaArray;
+        var edges = Edges;
+        for (int j = 0; j < edges.Length; j++)
+        {
+            int k = edges[j];
+            Synapses.SetWeight(k, Clamp(w[k] + alpha[k] * _h[j]));
+        }
     }
 
     public override void Save(SessionState state) => state.Floats[Key("H")] = (float[])_h.Clone();

@@ -50,6 +50,9 @@ public interface IPlasticityControl
 
 /// <summary>Learning activity counters.</summary>
 /// <param name="LearningTicks">Ticks in which at least one rule ran.</param>
-/// <param name="LastMeanAbsDelta">Mean |Δw_eff| over the plastic edges updated in the last learning tick.</param>
-/// <param name="TotalAbsDelta">Sum of |Δw_eff| since the start (or the last reset).</param>
+/// <param name="LastMeanAbsDelta">
+/// Mean weight change per plastic edge in the last learning tick: |Δw| for rules that change w (STDP, Oja, PES) and
+/// |α·ΔH| for the trace rules (the change of w + α·H before the bounds are applied).
+/// </param>
+/// <param name="TotalAbsDelta">Sum of those changes since the start (or the last reset).</param>
 public readonly record struct PlasticityStatistics(long LearningTicks, float LastMeanAbsDelta, double TotalAbsDelta);

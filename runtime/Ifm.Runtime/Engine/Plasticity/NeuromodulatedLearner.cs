@@ -40,7 +40,6 @@ internal sealed class NeuromodulatedLearner : GroupLearner
         var post = Model.PostArray;
         var w = Model.WeightArray;
         var alpha = Model.AlphaArray;
-        var weights = Synapses.Weights;
         var edges = Edges;
         float sum = 0;
         for (int j = 0; j < edges.Length; j++)
@@ -55,9 +54,9 @@ internal sealed class NeuromodulatedLearner : GroupLearner
                 return sum;
             }
 
+            sum += Math.Abs(alpha[k] * (h - _h[j]));
             _e[j] = e;
             _h[j] = h;
-            sum += Math.Abs(weff - weights[k]);
             Synapses.SetWeight(k, weff);
         }
 

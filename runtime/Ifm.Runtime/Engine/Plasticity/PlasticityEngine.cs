@@ -30,6 +30,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
 
         _errorOfNeuron = new float[model.NeuronCount];
         HasRules = _learners.Any(l => l is not null);
+        if (CanFuse(model) && synapses.Layout == SynapseLayout.Sparse) FusedTrace = (HebbianTraceLearner)_learners[0]!;
     }
 
     public bool HasRules { get; }
@@ -88,8 +89,37 @@ internal sealed class PlasticityEngine : IPlasticityControl
         for (int c = 0; c < outputs.Length; c++) _errorOfNeuron[outputs[c]] = errors[c];
     }
 
+    /// <summary>
+    /// The Hebbian-trace learner when one hebbian_trace group holds every edge of the model: the session then runs
+    /// the fused kernel (<see cref="Kernels.FusedHebbianCsr"/>) instead of the learner's own pass.
+    /// </summary>
+    public HebbianTraceLearner? FusedTrace { get; }
+
+    /// <summary>Called before anything reads the effective weights (the fused path materialises them lazily).</summary>
+    public Action? BeforeWeightsRead { get; set; }
+
+    public static bool CanFuse(IfmModel model) => model.EdgeGroups.Count == 1 && model.EdgeGroups[0].Rule is Ifm.Plasticity.HebbianTraceRule && model.EdgeCount > 0;
+
+    /// <summary>True when the fused trace update should run for the tick that just ended.</summary>
+    public bool FusedActive => FusedTrace is { Enabled: true } && Active;
+
+    /// <summary>Statistics and guard for an update the fused kernel applied.</summary>
+    public void RecordFused(float sum, long tick)
+    {
+        if (!float.IsFinite(sum))
+        {
+            GuardMessage = $"edge group '{FusedTrace!.Name}': the Hebbian trace became non-finite at tick {tick}; learning frozen";
+            _enabled = false;
+        }
+
+        _learningTicks++;
+        _lastMeanAbsDelta = sum / FusedTrace!.Edges.Length;
+        _totalAbsDelta += sum;
+    }
+
     public int CountWeightsAtBounds()
     {
+        BeforeWeightsRead?.Invoke();
         int n = 0;
         foreach (var l in _learners)
         {
