@@ -20,12 +20,13 @@ public sealed class IfmModel
     private readonly int[] _post;
     private readonly float[] _weight;
     private readonly int[] _group;
+    private readonly float[] _alpha;
     private readonly int[] _inputNeurons;
     private readonly int[] _outputNeurons;
     private string? _id;
 
     internal IfmModel(string name, float dt, IReadOnlyList<Population> populations, float[] bias, IReadOnlyList<EdgeGroup> edgeGroups,
-        int[] rowStart, int[] pre, int[] post, float[] weight, int[] group, IReadOnlyDictionary<string, string> extraMetadata)
+        int[] rowStart, int[] pre, int[] post, float[] weight, int[] group, float[] alpha, IReadOnlyDictionary<string, string> extraMetadata)
     {
         Name = name;
         Dt = dt;
@@ -37,6 +38,7 @@ public sealed class IfmModel
         _post = post;
         _weight = weight;
         _group = group;
+        _alpha = alpha;
         ExtraMetadata = extraMetadata;
         NeuronCount = bias.Length;
 
@@ -98,6 +100,12 @@ public sealed class IfmModel
 
     /// <summary>Initial weight of each edge (CSR order).</summary>
     public ReadOnlySpan<float> Weight => _weight;
+
+    /// <summary>Plasticity coefficient α of each edge (CSR order): w_eff = w + α·H under the trace rules; 0 elsewhere.</summary>
+    public ReadOnlySpan<float> Alpha => _alpha;
+
+    /// <summary>True when a group's rule uses the per-edge α (so the file stores <c>edges.alpha</c>).</summary>
+    public bool UsesAlpha => EdgeGroups.Any(g => g.Rule?.UsesAlpha == true) || _alpha.Any(a => a != 0);
 
     /// <summary>Edge group index of each edge (CSR order).</summary>
     public ReadOnlySpan<int> Group => _group;
@@ -178,6 +186,7 @@ public sealed class IfmModel
     internal int[] PostArray => _post;
     internal float[] WeightArray => _weight;
     internal int[] GroupArray => _group;
+    internal float[] AlphaArray => _alpha;
 
     private static int IndexOf(IReadOnlyList<string> list, string name)
     {

@@ -10,7 +10,7 @@ public sealed class ModelBuilder
 {
     private readonly List<PopulationSpec> _populations = [];
     private readonly List<EdgeGroup> _groups = [];
-    private readonly List<(int Pre, int Post, float Weight, int Group)> _edges = [];
+    private readonly List<(int Pre, int Post, float Weight, int Group, float Alpha)> _edges = [];
     private readonly Dictionary<string, string> _extra = new(StringComparer.Ordinal);
     private float[] _bias = [];
 
@@ -47,8 +47,8 @@ public sealed class ModelBuilder
     /// <summary>Sets the bias b of one neuron.</summary>
     public void SetBias(int neuron, float value) => _bias[neuron] = value;
 
-    /// <summary>Adds the edge pre → post (w[post←pre]).</summary>
-    public void AddEdge(int pre, int post, float weight, int group = 0) => _edges.Add((pre, post, weight, group));
+    /// <summary>Adds the edge pre → post (w[post←pre]); <paramref name="alpha"/> is its plasticity coefficient for trace rules.</summary>
+    public void AddEdge(int pre, int post, float weight, int group = 0, float alpha = 0f) => _edges.Add((pre, post, weight, group, alpha));
 
     /// <summary>Validates the description and returns the immutable model.</summary>
     public IfmModel Build()
@@ -93,6 +93,7 @@ public sealed class ModelBuilder
             if ((uint)e.Pre >= (uint)n) Fail($"edge {k}: pre-synaptic neuron {e.Pre} is out of range [0, {n})");
             if ((uint)e.Post >= (uint)n) Fail($"edge {k}: post-synaptic neuron {e.Post} is out of range [0, {n})");
             if (!float.IsFinite(e.Weight)) Fail($"edge {k} ({e.Pre}→{e.Post}): weight is not finite ({F(e.Weight)})");
+            if (!float.IsFinite(e.Alpha)) Fail($"edge {k} ({e.Pre}→{e.Post}): alpha is not finite ({F(e.Alpha)})");
             if ((uint)e.Group >= (uint)groups.Count) Fail($"edge {k} ({e.Pre}→{e.Post}): edge group {e.Group} does not exist ({groups.Count} groups)");
         }
 
@@ -110,6 +111,7 @@ public sealed class ModelBuilder
         var post = new int[order.Length];
         var weight = new float[order.Length];
         var group = new int[order.Length];
+        var alpha = new float[order.Length];
         for (int k = 0; k < order.Length; k++)
         {
             var e = _edges[order[k]];
@@ -119,6 +121,7 @@ public sealed class ModelBuilder
             post[k] = e.Post;
             weight[k] = e.Weight;
             group[k] = e.Group;
+            alpha[k] = e.Alpha;
             rowStart[e.Post + 1]++;
         }
 
@@ -130,8 +133,18 @@ public sealed class ModelBuilder
                 Fail($"metadata key '{key}' is reserved");
         }
 
-        return new IfmModel(Name, Dt, populations, (float[])_bias.Clone(), groups, rowStart, pre, post, weight, group,
+        var model = new IfmModel(Name, Dt, populations, (float[])_bias.Clone(), groups, rowStart, pre, post, weight, group, alpha,
             new Dictionary<string, string>(_extra, StringComparer.Ordinal));
+        var edgeCounts = model.EdgeCountPerGroup();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var rule = groups[g].Rule;
+            if (rule is null) continue;
+            var error = rule.Validate(model, g, edgeCounts[g]);
+            if (error is not null) Fail($"edge group '{groups[g].Name}' ({rule.RuleName}): {error}");
+        }
+
+        return model;
     }
 
     private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p)

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Ifm.Diagnostics;
+using Ifm.Engine;
+
+namespace Ifm.Cli.Commands;
+
+/// <summary><c>ifm bench &lt;model&gt;</c>: tick time, throughput and allocations of a model on this machine.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.ModelArgument();
+        var ticks = new Option<int>("--ticks") { Description = "Ticks per repetition (default: about 100 ms worth)." };
+        var reps = new Option<int>("--repetitions") { Description = "Timed repetitions; the median is reported.", DefaultValueFactory = _ => 15 }.Positive();
+        var layout = new Option<string>("--layout") { Description = "CPU weight layout.", DefaultValueFactory = _ => "auto" };
+        layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, json };
+        cmd.SetAction(r =>
+        {
+            string path = r.GetValue(model)!;
+            var m = CommonOptions.LoadModel(path);
+            var options = new SessionOptions
+            {
+                Layout = r.GetValue(layout) switch { "dense" => SynapseLayout.Dense, "sparse" => SynapseLayout.Sparse, _ => SynapseLayout.Auto },
+            };
+            using var session = new CpuSession(m, options);
+            int perRep = r.GetValue(ticks);
+            if (perRep < 0) throw new CliException("--ticks must be positive");
+            if (perRep == 0) perRep = TickBenchmark.CalibrateTicks(session, 100);
+            var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
+            string layoutName = session.Layout == SynapseLayout.Dense ? "dense" : "sparse";
+            if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, "cpu", layoutName, result);
+            else WriteTable(Console.Out, path, m, "cpu", layoutName, result);
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal static void WriteTable(TextWriter o, string path, Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(c, $"model              {path}: {m.NeuronCount:N0} neurons, {m.EdgeCount:N0} synapses, {backend} backend, {layout} layout"));
+        o.WriteLine(string.Create(c, $"time per tick      {r.MedianMicrosecondsPerTick,12:N3} µs   (median of {r.Repetitions} × {r.TicksPerRepetition:N0} ticks; min {r.MinMicrosecondsPerTick:N3}, max {r.MaxMicrosecondsPerTick:N3})"));
+        o.WriteLine(string.Create(c, $"ticks/s            {r.TicksPerSecond,12:N0}"));
+        o.WriteLine(string.Create(c, $"synapse updates/s  {r.SynapseUpdatesPerSecond,12:N0}   ({r.SynapseUpdatesPerSecond / 1e9:N3} G/s)"));
+        o.WriteLine(string.Create(c, $"allocated/tick     {r.AllocatedBytesPerTick,12:N2} bytes"));
+    }
+
+    internal static void WriteJson(Stream s, string path, Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
+    {
+        using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("model", path);
+        w.WriteNumber("neurons", m.NeuronCount);
+        w.WriteNumber("synapses", m.EdgeCount);
+        w.WriteString("backend", backend);
+        w.WriteString("layout", layout);
+        w.WriteNumber("ticks_per_repetition", r.TicksPerRepetition);
+        w.WriteNumber("repetitions", r.Repetitions);
+        w.WriteNumber("median_us_per_tick", r.MedianMicrosecondsPerTick);
+        w.WriteNumber("min_us_per_tick", r.MinMicrosecondsPerTick);
+        w.WriteNumber("max_us_per_tick", r.MaxMicrosecondsPerTick);
+        w.WriteNumber("ticks_per_second", r.TicksPerSecond);
+        w.WriteNumber("synapse_updates_per_second", r.SynapseUpdatesPerSecond);
+        w.WriteNumber("allocated_bytes_per_tick", r.AllocatedBytesPerTick);
+        w.WriteEndObject();
+        w.Flush();
+        s.Write("\n"u8);
+    }
+}

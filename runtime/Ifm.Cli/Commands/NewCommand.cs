@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Globalization;
+using Ifm.Model;
+
+namespace Ifm.Cli.Commands;
+
+/// <summary><c>ifm new</c>: a random network with the paper's reference wiring (for benchmarks and tests).</summary>
+internal static class NewCommand
+{
+    public static Command Create()
+    {
+        var neurons = new Option<int>("--neurons") { Description = "Total neurons, inputs and outputs included.", DefaultValueFactory = _ => 300 }.Positive();
+        var inputs = new Option<int>("--inputs") { Description = "Input neurons.", DefaultValueFactory = _ => 24 }.Positive();
+        var outputs = new Option<int>("--outputs") { Description = "Output neurons.", DefaultValueFactory = _ => 3 }.Positive();
+        var p = new Option<double>("--connectivity") { Description = "Probability of each allowed edge, in (0, 1].", DefaultValueFactory = _ => 0.2 };
+        p.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (!(v > 0 && v <= 1)) r.AddError(string.Create(CultureInfo.InvariantCulture, $"--connectivity must be in (0, 1], got {v}"));
+        });
+        var kind = new Option<string>("--kind") { Description = "Neuron kind of every population.", DefaultValueFactory = _ => "ifm" };
+        kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
+        var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same network).", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the .ifm file.", Required = true };
+        var cmd = new Command("new", "Create a random network with the paper's reference wiring and initialisation.")
+        {
+            neurons, inputs, outputs, p, kind, seed, output,
+        };
+        cmd.SetAction(r =>
+        {
+            var options = new RandomNetworkOptions
+            {
+                Neurons = r.GetValue(neurons),
+                Inputs = r.GetValue(inputs),
+                Outputs = r.GetValue(outputs),
+                Connectivity = r.GetValue(p),
+                Kind = r.GetValue(kind) switch { "leaky" => NeuronKind.Leaky, "lif" => NeuronKind.Lif, _ => NeuronKind.Ifm },
+                Seed = r.GetValue(seed),
+                Name = Path.GetFileNameWithoutExtension(r.GetValue(output)!),
+            };
+            var model = RandomNetwork.Create(options);
+            string path = r.GetValue(output)!;
+            Format.IfmFile.Write(model, path);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path}: {model.NeuronCount:N0} neurons, {model.EdgeCount:N0} edges (density {model.Density * 100:0.##} %), {new FileInfo(path).Length:N0} bytes"));
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Ifm.Data;
+using Ifm.Engine;
+
+namespace Ifm.Cli.Commands;
+
+/// <summary><c>ifm replay</c>: run recorded input ticks through a model and write the output ticks as CSV.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.ModelArgument();
+        var inputs = new Option<string>("--inputs", "-i")
+        {
+            Description = "Recorded inputs, one tick per line: comma-separated values (optionally a TAB and targets, which are ignored), or CSV with a header naming the model's input channels.",
+            Required = true,
+        };
+        var output = new Option<string>("--out", "-o") { Description = "CSV file to write (tick, then one column per output channel).", Required = true };
+        var ticksPerRow = new Option<int>("--ticks-per-row") { Description = "Ticks to run for each input line.", DefaultValueFactory = _ => 1 }.Positive();
+        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow };
+        cmd.SetAction(r =>
+        {
+            var m = CommonOptions.LoadModel(r.GetValue(model)!);
+            string inputPath = r.GetValue(inputs)!;
+            if (!File.Exists(inputPath)) throw new CliException($"input file '{inputPath}' does not exist");
+            var table = TickTable.Read(inputPath);
+            float[] values;
+            if (table.ColumnNames is not null)
+            {
+                values = table.SelectColumns(m.InputNames);
+            }
+            else
+            {
+                if (table.Width != m.InputCount) throw new CliException($"{inputPath}: lines have {table.Width} values, the model has {m.InputCount} input channels");
+                values = table.Values;
+            }
+
+            using var session = new CpuSession(m);
+            var outputs = new float[m.OutputCount];
+            int k = r.GetValue(ticksPerRow);
+            var sb = new StringBuilder();
+            sb.Append("tick");
+            foreach (var name in m.OutputNames) sb.Append(',').Append(name);
+            sb.Append('\n');
+            for (int row = 0; row < table.Rows; row++)
+            {
+                session.SetInputs(values.AsSpan(row * m.InputCount, m.InputCount));
+                session.Step(k);
+                session.ReadOutputs(outputs);
+                sb.Append(session.Tick.ToString(CultureInfo.InvariantCulture));
+                foreach (var v in outputs) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
+                sb.Append('\n');
+            }
+
+            string outPath = r.GetValue(output)!;
+            Format.AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(sb.ToString()));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {table.Rows:N0} input lines ({session.Tick:N0} ticks) into {outPath}"));
+            return 0;
+        });
+        return cmd;
+    }
+}

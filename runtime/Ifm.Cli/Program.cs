@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Ifm.Cli;
+using Ifm.Cli.Commands;
+
+// Entry point of the `ifm` tool: builds the command tree and turns every failure into a one-line message
+// and a non-zero exit code (2: bad arguments, 1: the command failed). No stack trace reaches the user.
+var root = new RootCommand("IFM Edge: run state neural networks with online plasticity on edge devices.");
+root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(NewCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+return CliRunner.Run(root, args);

@@ -1,0 +1,211 @@
+using Ifm.Engine.Kernels;
+using Ifm.Engine.Plasticity;
+using Ifm.Model;
+
+namespace Ifm.Engine;
+
+/// <summary>
+/// Runs one session of a model on the CPU. <see cref="Step"/> is where a tick happens: the synaptic sum from the
+/// previous tick's outputs, then every population's neuron update, then the swap that makes the new outputs the
+/// "previous" ones of the next tick. All buffers are allocated here, in the constructor: a tick allocates nothing.
+/// </summary>
+public sealed class CpuSession : INetworkSession
+{
+    private readonly IfmModel _model;
+    private readonly SynapseMatrix _synapses;
+    private readonly PlasticityEngine _plasticity;
+    private readonly PopulationSlice[] _slices;
+    private readonly float[] _state;      // s (IFM, leaky) or membrane v (LIF)
+    private readonly float[] _external;   // x: external input per neuron, zero except input neurons
+    private readonly float[] _syn;        // Σ_j w_ij·y_j(t−1)
+    private readonly float[] _scratch;
+    private readonly int[] _refractory;
+    private float[] _out;                 // y at the end of the last tick (read by the next tick)
+    private float[] _next;                // y being computed in the current tick
+
+    public CpuSession(IfmModel model, SessionOptions? options = null)
+    {
+        _model = model;
+        _synapses = new SynapseMatrix(model, options ?? SessionOptions.Default);
+        int n = model.NeuronCount;
+        int padded = Math.Max(n, _synapses.Stride);
+        _state = new float[n];
+        _external = new float[n];
+        _syn = new float[n];
+        _scratch = new float[n];
+        _refractory = new int[n];
+        _out = new float[padded];
+        _next = new float[padded];
+        _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
+        _plasticity = new PlasticityEngine(model, _synapses);
+    }
+
+    public IfmModel Model => _model;
+
+    public long Tick { get; private set; }
+
+    public IPlasticityControl Plasticity => _plasticity;
+
+    /// <summary>Which weight layout the synaptic sum uses (chosen from density unless forced by <see cref="SessionOptions"/>).</summary>
+    public SynapseLayout Layout => _synapses.Layout;
+
+    /// <summary>Every neuron's output after the last tick.</summary>
+    public ReadOnlySpan<float> NeuronOutputs => _out.AsSpan(0, _model.NeuronCount);
+
+    /// <summary>Every neuron's internal state (s, or v for LIF) after the last tick.</summary>
+    public ReadOnlySpan<float> NeuronStates => _state;
+
+    /// <summary>The session's current weights in CSR edge order (they differ from the model's once plasticity ran).</summary>
+    public ReadOnlySpan<float> Weights => _synapses.Weights;
+
+    public void SetInputs(ReadOnlySpan<float> values)
+    {
+        var inputs = _model.InputNeurons;
+        if (values.Length != inputs.Length) ThrowInputLength(values.Length, inputs.Length);
+        for (int c = 0; c < inputs.Length; c++) _external[inputs[c]] = values[c];
+    }
+
+    public void SetInput(int channel, float value)
+    {
+        var inputs = _model.InputNeurons;
+        if ((uint)channel >= (uint)inputs.Length) ThrowChannel(channel, inputs.Length);
+        _external[inputs[channel]] = value;
+    }
+
+    public void Step(int ticks = 1)
+    {
+        for (int t = 0; t < ticks; t++)
+        {
+            // 1. Synaptic input from the outputs of the previous tick.
+            _synapses.Multiply(_out, _syn);
+
+            // 2. Each population's neuron function: new states and outputs.
+            foreach (var p in _slices) UpdatePopulation(p);
+
+            // 3. Online learning from y(t−1) and y(t): traces and effective weights for the next tick.
+            if (_plasticity.Active) _plasticity.Learn(_out.AsSpan(0, _state.Length), _next.AsSpan(0, _state.Length), _external, Tick + 1);
+
+            // 4. The new outputs become the previous outputs of the next tick.
+            (_out, _next) = (_next, _out);
+            Tick++;
+        }
+    }
+
+    public void ReadOutputs(Span<float> destination)
+    {
+        var outputs = _model.OutputNeurons;
+        if (destination.Length < outputs.Length) ThrowOutputLength(destination.Length, outputs.Length);
+        for (int c = 0; c < outputs.Length; c++) destination[c] = _out[outputs[c]];
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_state);
+        Array.Clear(_external);
+        Array.Clear(_refractory);
+        Array.Clear(_out);
+        Array.Clear(_next);
+        _synapses.Reset();
+        _plasticity.Reset();
+        Tick = 0;
+    }
+
+    public SessionState Snapshot()
+    {
+        var s = new SessionState(_model.Id, Tick);
+        s.Floats["state"] = (float[])_state.Clone();
+        s.Floats["output"] = NeuronOutputs.ToArray();
+        s.Floats["input"] = (float[])_external.Clone();
+        s.Floats["weight"] = _synapses.Weights.ToArray();
+        s.Ints["refractory"] = (int[])_refractory.Clone();
+        _plasticity.Save(s);
+        return s;
+    }
+
+    public void Restore(SessionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.ModelId != _model.Id) throw new ArgumentException($"the state belongs to model {state.ModelId[..12]}…, not to this session's model {_model.Id[..12]}…");
+        int n = _model.NeuronCount;
+        var st = state.Float("state", n);
+        var output = state.Float("output", n);
+        var input = state.Float("input", n);
+        var weight = state.Float("weight", _model.EdgeCount);
+        var refractory = state.Int("refractory", n);
+        st.CopyTo(_state, 0);
+        output.CopyTo(_out, 0);
+        input.CopyTo(_external, 0);
+        refractory.CopyTo(_refractory, 0);
+        _plasticity.Load(state);
+        weight.CopyTo(_synapses.Weights);
+        _synapses.SyncDense();
+        Tick = state.Tick;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void UpdatePopulation(PopulationSlice p)
+    {
+        var r = p.Range;
+        var syn = _syn.AsSpan(r);
+        var bias = _model.BiasArray.AsSpan(r);
+        var state = _state.AsSpan(r);
+        var y = _next.AsSpan(r);
+        var scratch = _scratch.AsSpan(r);
+        var x = _external.AsSpan(r);
+        var q = p.Population.Parameters;
+        switch (p.Population.Kind)
+        {
+            case NeuronKind.Ifm when p.Population.Role == NeuronRole.Input:
+                IfmNeurons.UpdateInput(syn, bias, x, state, y, scratch);
+                break;
+            case NeuronKind.Ifm:
+                IfmNeurons.UpdateRecurrent(syn, bias, q.A, state, y, scratch);
+                break;
+            case NeuronKind.Leaky:
+                LeakyNeurons.Update(syn, bias, x, p.K, p.OneMinusK, q.Activation, state, y, scratch);
+                break;
+            default:
+                LifNeurons.Update(syn, bias, x, p.K, q, state, y, _refractory.AsSpan(r));
+                break;
+        }
+    }
+
+    private static void ThrowInputLength(int got, int expected) =>
+        throw new ArgumentException($"got {got} input values, the model has {expected} input channels");
+
+    private static void ThrowOutputLength(int got, int expected) =>
+        throw new ArgumentException($"output buffer holds {got} values, the model has {expected} output channels");
+
+    private static void ThrowChannel(int channel, int count) =>
+        throw new ArgumentOutOfRangeException(nameof(channel), $"input channel {channel} does not exist (the model has {count})");
+
+    /// <summary>A population's neuron range and the constants its kernel derives from the parameters once.</summary>
+    private sealed class PopulationSlice
+    {
+        public PopulationSlice(Population p, float dt)
+        {
+            Population = p;
+            Range = new Range(p.Start, p.End);
+            var tau = p.Parameters.Tau;
+            K = new float[tau.Length];
+            OneMinusK = new float[tau.Length];
+            for (int i = 0; i < tau.Length; i++)
+            {
+                K[i] = dt / tau[i];
+                OneMinusK[i] = 1f - K[i];
+            }
+        }
+
+        public Population Population { get; }
+
+        public Range Range { get; }
+
+        /// <summary>dt/τ per neuron (leaky and LIF).</summary>
+        public float[] K { get; }
+
+        public float[] OneMinusK { get; }
+    }
+}

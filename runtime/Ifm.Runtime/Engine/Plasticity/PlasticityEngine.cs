@@ -1,0 +1,177 @@
+using Ifm.Model;
+
+namespace Ifm.Engine.Plasticity;
+
+/// <summary>
+/// A CPU session's online learning: one <see cref="GroupLearner"/> per plastic edge group, run after the neuron
+/// update of every tick (when y(t−1) and y(t) are both known), plus the run-time controls, the statistics and
+/// the NaN/Inf guard. Nothing here allocates per tick.
+/// </summary>
+internal sealed class PlasticityEngine : IPlasticityControl
+{
+    private readonly IfmModel _model;
+    private readonly GroupLearner?[] _learners;   // by group index; null for static groups
+    private readonly float[] _errorOfNeuron;
+    private float _modulator;
+    private long _learningTicks;
+    private float _lastMeanAbsDelta;
+    private double _totalAbsDelta;
+    private bool _enabled = true;
+    private float _scale = 1f;
+
+    public PlasticityEngine(IfmModel model, SynapseMatrix synapses)
+    {
+        _model = model;
+        _learners = new GroupLearner?[model.EdgeGroups.Count];
+        for (int g = 0; g < _learners.Length; g++)
+        {
+            if (model.EdgeGroups[g].IsPlastic) _learners[g] = GroupLearner.Create(model, g, synapses);
+        }
+
+        _errorOfNeuron = new float[model.NeuronCount];
+        HasRules = _learners.Any(l => l is not null);
+    }
+
+    public bool HasRules { get; }
+
+    public bool Enabled
+    {
+        get => _enabled;
+        set => _enabled = value;
+    }
+
+    public float LearningRateScale
+    {
+        get => _scale;
+        set
+        {
+            if (!float.IsFinite(value) || value < 0) ThrowScale(value);
+            _scale = value;
+        }
+    }
+
+    public int GroupCount => _learners.Length;
+
+    public bool GuardTripped => GuardMessage is not null;
+
+    public string? GuardMessage { get; private set; }
+
+    public PlasticityStatistics Statistics => new(_learningTicks, _lastMeanAbsDelta, _totalAbsDelta);
+
+    /// <summary>True when a tick would change anything (saves the call when learning is off).</summary>
+    public bool Active => HasRules && _enabled && GuardMessage is null && _scale > 0;
+
+    public int FindGroup(string name)
+    {
+        for (int g = 0; g < _learners.Length; g++)
+        {
+            if (_model.EdgeGroups[g].Name == name) return g;
+        }
+
+        return -1;
+    }
+
+    public bool IsGroupEnabled(int group) => Learner(group)?.Enabled ?? false;
+
+    public void SetGroupEnabled(int group, bool enabled)
+    {
+        var l = Learner(group);
+        if (l is not null) l.Enabled = enabled;
+    }
+
+    public void SetModulator(float value) => _modulator = value;
+
+    public void SetErrors(ReadOnlySpan<float> errors)
+    {
+        var outputs = _model.OutputNeurons;
+        if (errors.Length != outputs.Length) ThrowErrors(errors.Length, outputs.Length);
+        for (int c = 0; c < outputs.Length; c++) _errorOfNeuron[outputs[c]] = errors[c];
+    }
+
+    public int CountWeightsAtBounds()
+    {
+        int n = 0;
+        foreach (var l in _learners)
+        {
+            if (l is not null) n += l.CountAtBounds();
+        }
+
+        return n;
+    }
+
+    public void ClearGuard()
+    {
+        GuardMessage = null;
+        _enabled = true;
+    }
+
+    /// <summary>Runs every enabled rule for the tick that just produced <paramref name="yNow"/>.</summary>
+    public void Learn(ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yNow, ReadOnlySpan<float> external, long tick)
+    {
+        var t = new LearningTick
+        {
+            YPrev = yPrev,
+            YNow = yNow,
+            External = external,
+            ErrorOfNeuron = _errorOfNeuron,
+            ExternalModulator = _modulator,
+            Scale = _scale,
+            Tick = tick,
+        };
+        double sum = 0;
+        long edges = 0;
+        bool ran = false;
+        foreach (var l in _learners)
+        {
+            if (l is null || !l.Enabled) continue;
+            ran = true;
+            sum += l.Apply(ref t);
+            edges += l.Edges.Length;
+            if (t.Fault is not null)
+            {
+                GuardMessage = t.Fault;
+                _enabled = false;
+                break;
+            }
+        }
+
+        if (!ran) return;
+        _learningTicks++;
+        _lastMeanAbsDelta = edges == 0 ? 0 : (float)(sum / edges);
+        _totalAbsDelta += sum;
+    }
+
+    public void Save(SessionState state)
+    {
+        foreach (var l in _learners) l?.Save(state);
+    }
+
+    public void Load(SessionState state)
+    {
+        foreach (var l in _learners) l?.Load(state);
+    }
+
+    public void Reset()
+    {
+        foreach (var l in _learners) l?.Reset();
+        Array.Clear(_errorOfNeuron);
+        _modulator = 0;
+        _learningTicks = 0;
+        _lastMeanAbsDelta = 0;
+        _totalAbsDelta = 0;
+        GuardMessage = null;
+        _enabled = true;
+    }
+
+    private GroupLearner? Learner(int group)
+    {
+        if ((uint)group >= (uint)_learners.Length) ThrowGroup(group, _learners.Length);
+        return _learners[group];
+    }
+
+    private static void ThrowGroup(int group, int count) => throw new ArgumentOutOfRangeException(nameof(group), $"edge group {group} does not exist (the model has {count})");
+
+    private static void ThrowScale(float v) => throw new ArgumentOutOfRangeException(nameof(LearningRateScale), $"learning-rate scale must be finite and ≥ 0, got {v}");
+
+    private static void ThrowErrors(int got, int expected) => throw new ArgumentException($"got {got} error values, the model has {expected} output channels");
+}

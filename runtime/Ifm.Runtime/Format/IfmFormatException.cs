@@ -1,0 +1,13 @@
+namespace Ifm.Format;
+
+/// <summary>
+/// The one exception type the .ifm reader throws for a malformed or unsupported file.
+/// The message names the file, the part that is wrong and why, e.g.
+/// <c>model.ifm: tensor 'edges.weight': data_offsets [0, 400] end beyond the data section (392 bytes)</c>.
+/// </summary>
+public sealed class IfmFormatException : Exception
+{
+    public IfmFormatException(string message) : base(message) { }
+
+    public IfmFormatException(string message, Exception inner) : base(message, inner) { }
+}
