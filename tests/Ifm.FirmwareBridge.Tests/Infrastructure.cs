@@ -98,8 +98,17 @@ internal sealed class SocatPair : IDisposable
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill();
-            _process.WaitForExit();
+            // SIGTERM like a user would (socat then removes its links); SIGKILL if it does not go.
+            using (var term = Process.Start("kill", $"-TERM {_process.Id}"))
+            {
+                term.WaitForExit();
+            }
+
+            if (!_process.WaitForExit(5000))
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
         }
 
         _process?.Dispose();
