@@ -311,7 +311,8 @@ void ifm_device_poll(ifm_device_t *dev)
         }
         send_sensors(dev, now);
     }
-    if ((uint32_t)(now - dev->last_tx_us) >= IFM_IDLE_HEARTBEAT_US) {
+    /* Fresh clock: frames sent above moved last_tx_us past `now`. */
+    if ((uint32_t)(dev->hal.micros(dev->hal.ctx) - dev->last_tx_us) >= IFM_IDLE_HEARTBEAT_US) {
         send_heartbeat(dev, 0);
     }
 }

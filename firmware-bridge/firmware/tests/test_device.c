@@ -7,6 +7,7 @@
 
 typedef struct {
     uint32_t now;
+    uint32_t drift_per_call; /* > 0: the clock also moves while the device runs, as a real one does */
     uint8_t rx[4096];
     size_t rx_len, rx_pos;
     ifm_parser_t tx_parser; /* parses what the device sends */
@@ -43,7 +44,12 @@ static void f_write(void *ctx, const uint8_t *data, size_t len)
     }
 }
 
-static uint32_t f_micros(void *ctx) { return ((fake_t *)ctx)->now; }
+static uint32_t f_micros(void *ctx)
+{
+    fake_t *f = ctx;
+    f->now += f->drift_per_call;
+    return f->now;
+}
 static float f_sensor(void *ctx, uint8_t ch) { (void)ctx; return 0.5f + ch; }
 static void f_act(void *ctx, uint8_t ch, float v)
 {
@@ -149,6 +155,18 @@ int main(void)
         CHECK(fk.last_ack[IFM_MSG_HEARTBEAT] == s); /* heartbeat echo carries the host's seq */
     }
     int streamed = fk.frames_by_type[IFM_MSG_SENSOR] - sensors_before;
+
+    /* With a clock that moves during poll, a streaming device sends no idle heartbeats: only the 10 echoes. */
+    int hb_before = fk.frames_by_type[IFM_MSG_HEARTBEAT];
+    fk.drift_per_call = 1;
+    for (int i = 0; i < 10; i++) {
+        advance(20000, 500);
+        uint8_t hb0[5] = {0};
+        host_send(IFM_MSG_HEARTBEAT, hb0, 5);
+    }
+    fk.drift_per_call = 0;
+    CHECK_MSG(fk.frames_by_type[IFM_MSG_HEARTBEAT] - hb_before == 10, "%d heartbeats for 10 host heartbeats",
+              fk.frames_by_type[IFM_MSG_HEARTBEAT] - hb_before);
     CHECK_MSG(streamed >= 98 && streamed <= 101, "streamed %d", streamed);
     CHECK(fk.last_len[IFM_MSG_SENSOR] == 6 + 3 * 4);
     CHECK(ifm_get_f32(&fk.last_payload[IFM_MSG_SENSOR][6 + 8]) == 2.5f);
