@@ -12,12 +12,14 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(20);
 
-    [Fact]
-    public void Hello_streaming_and_acknowledged_actuation()
+    [Theory]
+    [InlineData(false)] // libc tty transport (Linux default)
+    [InlineData(true)]  // System.IO.Ports
+    public void Hello_streaming_and_acknowledged_actuation(bool useSystemIOPorts)
     {
         using var socat = new SocatPair();
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
-        using var client = BridgeClient.ForSerialPort(socat.HostEnd);
+        using var client = BridgeClient.ForSerialPort(socat.HostEnd, new BridgeOptions { UseSystemIOPorts = useSystemIOPorts });
         client.Start();
         Assert.True(client.WaitForLink(Long), $"no HELLO: {client.LastError}");
 
@@ -47,11 +49,16 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
     }
 
     [Fact]
-    public void Closed_loop_model_run_survives_killing_socat_and_continues_after_restart()
+    public void Closed_loop_model_run_survives_killing_socat_and_continues_after_restart() => ClosedLoop(useSystemIOPorts: false);
+
+    [Fact]
+    public void Closed_loop_over_System_IO_Ports_survives_killing_socat() => ClosedLoop(useSystemIOPorts: true);
+
+    private void ClosedLoop(bool useSystemIOPorts)
     {
         using var socat = new SocatPair();
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
-        using var factory = new BridgeDeviceFactory();
+        using var factory = new BridgeDeviceFactory((port, o) => BridgeClient.ForSerialPort(port, o with { UseSystemIOPorts = useSystemIOPorts }));
         var options = new BridgeDeviceOptions("pong", socat.HostEnd, [1, 4, 5, 6]);
         using BridgeSensor sensor = factory.CreateSensor(options);
         using BridgeActuator paddle = factory.CreateActuator(options with { Name = "paddle", Channels = [0], SafeValues = [0f] });

@@ -15,6 +15,14 @@ public sealed partial class BridgeClient
     private readonly long[] _rttTicks = new long[512];
     private int _rttCount;
 
+    private long _receiveThreadAllocated;
+
+    /// <summary>
+    /// Bytes the receive thread has allocated since it started (read, parse, dispatch), as of its last received chunk:
+    /// flat in steady state with the libc transport.
+    /// </summary>
+    public long ReceiveThreadAllocatedBytes => Volatile.Read(ref _receiveThreadAllocated);
+
     /// <summary>Sensor frames received so far (each one is a fresh sample of every channel it carries).</summary>
     public long SampleCount => Interlocked.Read(ref _sampleCount);
 
@@ -94,6 +102,7 @@ public sealed partial class BridgeClient
             }
 
             ProcessReceived(_rxBuffer.AsSpan(0, n), Stopwatch.GetTimestamp());
+            Volatile.Write(ref _receiveThreadAllocated, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 

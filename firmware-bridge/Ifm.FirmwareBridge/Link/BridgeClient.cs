@@ -62,12 +62,20 @@ public sealed partial class BridgeClient : IDisposable
         _helloTicks = MsToTicks(_options.HelloIntervalMs);
     }
 
-    /// <summary>Creates a client for a serial device path (a tty, or one end of a socat pty pair).</summary>
+    /// <summary>Creates a client for a serial device path (a tty, USB CDC device, or one end of a socat pty pair).</summary>
+    /// <remarks>On Linux the device is driven through libc (no allocation per read) unless
+    /// <see cref="BridgeOptions.UseSystemIOPorts"/> is set; elsewhere through System.IO.Ports.</remarks>
     public static BridgeClient ForSerialPort(string portPath, BridgeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(portPath);
-        int baud = (options ?? new BridgeOptions()).BaudRate;
-        return new BridgeClient(() => OpenSerial(portPath, baud), options, portPath);
+        var o = options ?? new BridgeOptions();
+        int baud = o.BaudRate;
+        if (OperatingSystem.IsLinux() && !o.UseSystemIOPorts)
+        {
+            return new BridgeClient(() => PosixTtyStream.Open(portPath, baud), o, portPath);
+        }
+
+        return new BridgeClient(() => OpenSerial(portPath, baud), o, portPath);
     }
 
     /// <summary>Raised (on a bridge thread) when a working link is lost; actuators are already in their safe state.</summary>

@@ -6,6 +6,12 @@ public sealed record BridgeOptions
     /// <summary>Serial baud rate (ignored on pseudo-terminals).</summary>
     public int BaudRate { get; init; } = 115200;
 
+    /// <summary>
+    /// Use System.IO.Ports' <c>SerialPort</c> instead of the built-in libc tty transport. The libc transport (Linux
+    /// only, the default there) allocates nothing per read; SerialPort is used on other systems regardless.
+    /// </summary>
+    public bool UseSystemIOPorts { get; init; }
+
     /// <summary>How often the host sends HEARTBEAT.</summary>
     public int HeartbeatIntervalMs { get; init; } = 50;
 
