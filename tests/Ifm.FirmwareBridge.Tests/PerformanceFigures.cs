@@ -51,7 +51,7 @@ public sealed class PerformanceFigures(VirtualMcuBuild build, ITestOutputHelper 
         }
 
         // As fast as the virtual MCU's loop and the pty allow.
-        using (var client = BridgeClient.ForSerialPort(socat.HostEnd, new BridgeOptions { SensorPeriodUs = 50 }))
+        using (var client = BridgeClient.ForSerialPort(socat.HostEnd, new BridgeOptions { SensorPeriodUs = 10 }))
         {
             client.Start();
             Assert.True(client.WaitForLink(Long), client.LastError);

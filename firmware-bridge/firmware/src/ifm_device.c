@@ -101,7 +101,7 @@ static void reset_state(ifm_device_t *dev)
         dev->safe_values[i] = i < dev->info.actuator_count ? dev->info.actuators[i].safe : 0.0f;
     }
     dev->sensor_period_us = IFM_DEFAULT_SENSOR_PERIOD_US;
-    dev->heartbeat_timeout_us = IFM_DEFAULT_HEARTBEAT_TIMEOUT_MS * 1000u;
+    dev->heartbeat_timeout_us = (uint32_t)IFM_DEFAULT_HEARTBEAT_TIMEOUT_MS * 1000u; /* 32-bit: int may be 16-bit (AVR) */
     dev->host_alive = 0;
     dev->host_seq_valid = 0;
     dev->safe_active = 0;
