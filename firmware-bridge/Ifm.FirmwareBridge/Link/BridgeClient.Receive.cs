@@ -16,6 +16,7 @@ public sealed partial class BridgeClient
     private int _rttCount;
 
     private long _receiveThreadAllocated;
+    private long _payloadErrors; // well-formed frames with a malformed payload (receive thread only)
 
     /// <summary>
     /// Bytes the receive thread has allocated since it started (read, parse, dispatch), as of its last received chunk:
@@ -168,7 +169,8 @@ public sealed partial class BridgeClient
 
         Volatile.Write(ref Counters.FramesOk, _parser.FramesOk);
         Volatile.Write(ref Counters.CrcErrors, _parser.CrcErrors);
-        Volatile.Write(ref Counters.FramingErrors, _parser.CobsErrors + _parser.ShortFrames + _parser.Oversize + _parser.VersionErrors);
+        Volatile.Write(ref Counters.FramingErrors,
+            _parser.CobsErrors + _parser.ShortFrames + _parser.Oversize + _parser.VersionErrors + _payloadErrors);
         Volatile.Write(ref Counters.Resyncs, _parser.Resyncs);
     }
 
@@ -227,7 +229,7 @@ public sealed partial class BridgeClient
         int count = p[5];
         if (p.Length != 6 + 4 * count || first + count > ProtocolConstants.MaxSensors)
         {
-            Interlocked.Increment(ref Counters.FramingErrors);
+            _payloadErrors++;
             return;
         }
 
@@ -280,7 +282,7 @@ public sealed partial class BridgeClient
         if (caps is null)
         {
             _lastError = $"malformed HELLO from {PortName}: {error}";
-            Interlocked.Increment(ref Counters.FramingErrors);
+            _payloadErrors++;
             return;
         }
 
