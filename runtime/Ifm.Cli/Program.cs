@@ -10,4 +10,5 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(BridgeCommand.Create());
 return CliRunner.Run(root, args);

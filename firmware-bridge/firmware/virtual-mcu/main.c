@@ -1,0 +1,323 @@
+/* ifm-virtual-mcu: the firmware core (the same C sources as on a board) on a Linux serial device,
+ * with a simulated plant behind its channels. See firmware-bridge/README.md. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ifm_device.h"
+#include "plant.h"
+
+#define REOPEN_INTERVAL_US 20000u
+#define STATUS_INTERVAL_US 1000000u
+
+typedef struct {
+    const char *path;
+    int fd;
+    int use_stdio;
+    uint32_t last_open_try_us;
+    const plant_ops_t *plant;
+    union {
+        pong_state_t pong;
+        pavlov_state_t pavlov;
+    } state;
+    ifm_device_t *dev;
+    unsigned long write_drops;
+} app_t;
+
+static volatile sig_atomic_t g_stop;
+static FILE *g_log; /* stdout, or stderr when stdout carries the protocol */
+static volatile sig_atomic_t g_reboot;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1) {
+        g_reboot = 1;
+    } else {
+        g_stop = 1;
+    }
+}
+
+static uint32_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u);
+}
+
+static void close_port(app_t *a, const char *why)
+{
+    if (a->fd >= 0 && !a->use_stdio) {
+        close(a->fd);
+        fprintf(g_log, "EVENT port-closed reason=%s\n", why);
+    }
+    a->fd = -1;
+}
+
+static void try_open(app_t *a)
+{
+    if (a->fd >= 0 || a->use_stdio) {
+        return;
+    }
+    uint32_t now = now_us();
+    if ((uint32_t)(now - a->last_open_try_us) < REOPEN_INTERVAL_US) {
+        return;
+    }
+    a->last_open_try_us = now;
+    int fd = open(a->path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        return;
+    }
+    if (isatty(fd)) {
+        struct termios t;
+        if (tcgetattr(fd, &t) == 0) {
+            cfmakeraw(&t);
+            cfsetispeed(&t, B115200);
+            cfsetospeed(&t, B115200);
+            t.c_cflag |= CLOCAL | CREAD;
+            tcsetattr(fd, TCSANOW, &t);
+        }
+    }
+    a->fd = fd;
+    fprintf(g_log, "EVENT port-open path=%s\n", a->path);
+}
+
+static size_t hal_read(void *ctx, uint8_t *buf, size_t cap)
+{
+    app_t *a = ctx;
+    if (a->fd < 0) {
+        return 0;
+    }
+    ssize_t n = read(a->fd, buf, cap);
+    if (n > 0) {
+        return (size_t)n;
+    }
+    if (n == 0) {
+        if (a->use_stdio) {
+            g_stop = 1; /* the host closed our stdin */
+        }
+        close_port(a, "eof");
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        close_port(a, strerror(errno));
+    }
+    return 0;
+}
+
+static void hal_write(void *ctx, const uint8_t *data, size_t len)
+{
+    app_t *a = ctx;
+    int ofd = a->use_stdio ? STDOUT_FILENO : a->fd;
+    size_t done = 0;
+    int waits = 0;
+    while (ofd >= 0 && done < len) {
+        ssize_t n = write(ofd, data + done, len - done);
+        if (n > 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && waits < 5) {
+            /* Nobody drains the line: wait a little, then drop rather than stall the control loop. */
+            struct pollfd p = {ofd, POLLOUT, 0};
+            poll(&p, 1, 2);
+            waits++;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        break;
+    }
+    if (done < len) {
+        a->write_drops++;
+    }
+}
+
+static uint32_t hal_micros(void *ctx)
+{
+    (void)ctx;
+    return now_us();
+}
+
+static float hal_read_sensor(void *ctx, uint8_t ch)
+{
+    app_t *a = ctx;
+    return a->plant->sensor(&a->state, ch);
+}
+
+static void hal_write_actuator(void *ctx, uint8_t ch, float value)
+{
+    app_t *a = ctx;
+    a->plant->actuate(&a->state, ch, value);
+}
+
+static void hal_event(void *ctx, ifm_event_t ev, uint32_t arg)
+{
+    app_t *a = ctx;
+    FILE *log = g_log;
+    switch (ev) {
+    case IFM_EVENT_HOST_UP:
+        fprintf(log, "EVENT host-up\n");
+        break;
+    case IFM_EVENT_SAFE_ENTERED:
+        if (arg == IFM_SAFE_REASON_HEARTBEAT) {
+            uint32_t since = (uint32_t)(now_us() - a->dev->last_host_rx_us);
+            fprintf(log, "EVENT safe reason=heartbeat since_host_ms=%u timeout_ms=%u\n", (unsigned)(since / 1000u),
+                    (unsigned)(a->dev->heartbeat_timeout_us / 1000u));
+        } else {
+            fprintf(log, "EVENT safe reason=%s\n", arg == IFM_SAFE_REASON_RESET ? "reset" : "boot");
+        }
+        break;
+    case IFM_EVENT_SAFE_LEFT:
+        fprintf(log, "EVENT safe-left\n");
+        break;
+    case IFM_EVENT_CONFIG:
+        fprintf(log, "EVENT config key=%u\n", (unsigned)arg);
+        break;
+    case IFM_EVENT_RESET:
+        fprintf(log, "EVENT reset\n");
+        break;
+    }
+}
+
+static void boot(app_t *a, ifm_device_t *dev, uint32_t boot_id, uint32_t seed)
+{
+    ifm_device_info_t info;
+    memset(&info, 0, sizeof info);
+    info.fw_major = 1;
+    info.fw_minor = 0;
+    info.fw_patch = 0;
+    info.boot_id = boot_id;
+    a->plant->describe(&info);
+    a->plant->reset(&a->state, seed);
+    ifm_hal_t hal = {a, hal_read, hal_write, hal_micros, hal_read_sensor, hal_write_actuator, hal_event};
+    a->dev = dev;
+    fprintf(g_log, "EVENT boot id=0x%08x plant=%s\n", (unsigned)boot_id, a->plant->name);
+    ifm_device_init(dev, &hal, &info);
+}
+
+static void print_status(const app_t *a)
+{
+    const ifm_device_t *d = a->dev;
+    FILE *log = g_log;
+    fprintf(log, "STATUS safe=%d host=%d act0=%.4f sent=%u rx_ok=%u crc=%u resyncs=%u host_gaps=%u drops=%lu",
+            d->safe_active, d->host_alive, (double)d->actuator_values[0], (unsigned)d->stats.frames_sent,
+            (unsigned)d->parser.stats.frames_ok, (unsigned)d->parser.stats.crc_errors,
+            (unsigned)d->parser.stats.resyncs, (unsigned)d->stats.host_gaps, a->write_drops);
+    if (a->plant == &plant_pong) {
+        fprintf(log, " hits=%.0f misses=%.0f", (double)a->state.pong.hits, (double)a->state.pong.misses);
+    } else {
+        fprintf(log, " bell_only_response=%.4f", (double)a->state.pavlov.saliva_during_bell_only);
+    }
+    fprintf(log, "\n");
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|pavlov] [--seed N] [--boot-id N] <serial-device | ->\n"
+                    "  '-' speaks the protocol on stdin/stdout (events go to stderr).\n"
+                    "  SIGUSR1 simulates an MCU reboot (new boot id); SIGTERM/SIGINT exit.\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    app_t a;
+    memset(&a, 0, sizeof a);
+    a.fd = -1;
+    a.plant = &plant_pong;
+    uint32_t seed = 12345u;
+    uint32_t boot_id = now_us() ^ ((uint32_t)getpid() << 16);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--plant") == 0 && i + 1 < argc) {
+            const char *p = argv[++i];
+            if (strcmp(p, "pong") == 0) {
+                a.plant = &plant_pong;
+            } else if (strcmp(p, "pavlov") == 0) {
+                a.plant = &plant_pavlov;
+            } else {
+                fprintf(stderr, "ifm-virtual-mcu: unknown plant '%s'\n", p);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            seed = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else if (strcmp(argv[i], "--boot-id") == 0 && i + 1 < argc) {
+            boot_id = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return usage();
+        } else if (a.path == NULL) {
+            a.path = argv[i];
+        } else {
+            return usage();
+        }
+    }
+    if (a.path == NULL) {
+        return usage();
+    }
+    g_log = strcmp(a.path, "-") == 0 ? stderr : stdout;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    if (strcmp(a.path, "-") == 0) {
+        a.use_stdio = 1;
+        a.fd = STDIN_FILENO;
+        fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    static ifm_device_t dev;
+    try_open(&a);
+    boot(&a, &dev, boot_id, seed);
+
+    uint32_t last_step = now_us();
+    uint32_t last_status = last_step;
+    while (!g_stop) {
+        if (g_reboot) {
+            g_reboot = 0;
+            boot_id = boot_id * 1664525u + 1013904223u;
+            fprintf(g_log, "EVENT reboot\n");
+            boot(&a, &dev, boot_id, seed);
+        }
+        try_open(&a);
+        int in_fd = a.fd;
+        if (in_fd >= 0) {
+            struct pollfd p = {in_fd, POLLIN, 0};
+            /* Sub-millisecond sensor periods (throughput tests) need a busy loop; otherwise sleep up to 1 ms. */
+            poll(&p, 1, dev.sensor_period_us != 0 && dev.sensor_period_us < 1000u && dev.host_alive ? 0 : 1);
+            if (!a.use_stdio && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(p.revents & POLLIN)) {
+                close_port(&a, "hangup");
+            }
+        } else {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+        uint32_t now = now_us();
+        float dt = (float)(uint32_t)(now - last_step) * 1e-6f;
+        if (dt > 0.05f) {
+            dt = 0.05f; /* a stalled process must not teleport the ball */
+        }
+        last_step = now;
+        a.plant->step(&a.state, dt);
+        ifm_device_poll(&dev);
+        if ((uint32_t)(now - last_status) >= STATUS_INTERVAL_US) {
+            last_status = now;
+            print_status(&a);
+        }
+    }
+    ifm_device_enter_safe(&dev, IFM_SAFE_REASON_RESET);
+    print_status(&a);
+    fprintf(g_log, "EVENT exit\n");
+    close_port(&a, "exit");
+    return 0;
+}
