@@ -351,14 +351,16 @@ public class PlasticityTests
 public class FusedHebbianTests
 {
     [Theory]
-    [InlineData(true, -10f, 10f)]
-    [InlineData(false, -0.2f, 0.3f)]
-    public void Fused_trace_path_equals_the_generic_learner(bool clip, float wMin, float wMax)
+    [InlineData(true, -10f, 10f, SynapseLayout.Sparse)]
+    [InlineData(false, -0.2f, 0.3f, SynapseLayout.Sparse)]
+    [InlineData(true, -10f, 10f, SynapseLayout.Dense)]
+    [InlineData(false, -0.2f, 0.3f, SynapseLayout.Dense)]
+    public void Fused_trace_path_equals_the_generic_learner(bool clip, float wMin, float wMax, SynapseLayout layout)
     {
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 150, Connectivity = 0.15, Seed = 8 });
         var m = PlasticityTests.WithRuleOnEveryEdge(net, new HebbianTraceRule(0.3f, clip, wMin, wMax), 0.8f);
-        using var fused = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Auto });
-        using var generic = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Dense });
+        using var fused = new CpuSession(m, new SessionOptions { Layout = layout });
+        using var generic = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Sparse, FusedPlasticity = false });
         var rng = new Random(2);
         var x = new float[m.InputCount];
         for (int t = 0; t < 300; t++)
@@ -386,17 +388,19 @@ public class FusedHebbianTests
         Assert.Equal(generic.Plasticity.Statistics.TotalAbsDelta, fused.Plasticity.Statistics.TotalAbsDelta, generic.Plasticity.Statistics.TotalAbsDelta * 1e-5);
     }
 
-    [Fact]
-    public void Fused_snapshot_restore_and_checkpoint_continue_identically()
+    [Theory]
+    [InlineData(SynapseLayout.Sparse)]
+    [InlineData(SynapseLayout.Dense)]
+    public void Fused_snapshot_restore_and_checkpoint_continue_identically(SynapseLayout layout)
     {
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 120, Connectivity = 0.2, Seed = 5 });
         var m = PlasticityTests.WithRuleOnEveryEdge(net, new HebbianTraceRule(0.2f), 0.5f);
-        using var a = new CpuSession(m);
+        using var a = new CpuSession(m, new SessionOptions { Layout = layout });
         a.SetInputs(Enumerable.Repeat(0.6f, m.InputCount).ToArray());
         a.Step(40);
         var snap = a.Snapshot();
         a.Step(20);
-        using var b = new CpuSession(m);
+        using var b = new CpuSession(m, new SessionOptions { Layout = layout });
         b.Restore(snap);
         b.Step(20);
         Assert.Equal(a.NeuronOutputs.ToArray(), b.NeuronOutputs.ToArray());

@@ -24,12 +24,14 @@ public sealed class CpuSession : INetworkSession
     private float[] _next;                // y being computed in the current tick
     private bool _tracePending;           // fused path: the trace update of the last tick is still to be applied
     private float _pendingScale;          // the learning-rate scale in force when that tick ran
+    private readonly DenseTrace? _denseTrace; // fused path on the dense layout: W, α and H as N×stride matrices
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
     {
         _model = model;
         options ??= SessionOptions.Default;
-        if (PlasticityEngine.CanFuse(model) && options.Layout == SynapseLayout.Auto) options = options with { Layout = SynapseLayout.Sparse };
+        if (options.FusedPlasticity && PlasticityEngine.CanFuse(model) && options.Layout == SynapseLayout.Auto && !PlasticityEngine.BoundsContainZero(model))
+            options = options with { Layout = SynapseLayout.Sparse };
         _synapses = new SynapseMatrix(model, options);
         int n = model.NeuronCount;
         int padded = Math.Max(n, _synapses.Stride);
@@ -41,7 +43,8 @@ public sealed class CpuSession : INetworkSession
         _out = new float[padded];
         _next = new float[padded];
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
-        _plasticity = new PlasticityEngine(model, _synapses) { BeforeWeightsRead = FlushTrace };
+        _plasticity = new PlasticityEngine(model, _synapses, options.FusedPlasticity) { BeforeWeightsRead = FlushTrace };
+        if (_plasticity.FusedTrace is not null && _synapses.Layout == SynapseLayout.Dense) _denseTrace = new DenseTrace(model, _synapses);
     }
 
     public IfmModel Model => _model;
@@ -129,6 +132,7 @@ public sealed class CpuSession : INetworkSession
         _synapses.Reset();
         _plasticity.Reset();
         _tracePending = false;
+        _denseTrace?.Reset();
         Tick = 0;
     }
 
@@ -161,6 +165,7 @@ public sealed class CpuSession : INetworkSession
         refractory.CopyTo(_refractory, 0);
         _plasticity.Load(state);
         _tracePending = false;
+        if (_denseTrace is not null) _denseTrace.LoadTraceFrom(_plasticity.FusedTrace!.H);
         weight.CopyTo(_synapses.Weights);
         _synapses.SyncDense();
         Tick = state.Tick;
@@ -176,7 +181,9 @@ public sealed class CpuSession : INetworkSession
         var rule = fused.Rule;
         var p = new FusedHebbianCsr.Parameters(rule.Eta * (update ? _pendingScale : 0f), rule.Clip, rule.WMin, rule.WMax);
         var syn = computeSyn ? _syn : _scratch;
-        float delta = FusedHebbianCsr.Run(_model.RowStart, _model.Pre, _model.Weight, _model.Alpha, fused.H, _out, _next, syn, update, p);
+        float delta = _denseTrace is { } d
+            ? FusedHebbianDense.Run(d.W, d.A, d.H, _model.NeuronCount, _synapses.Stride, _out, _next, syn, update, p)
+            : FusedHebbianCsr.Run(_model.RowStart, _model.Pre, _model.Weight, _model.Alpha, fused.H, _out, _next, syn, update, p);
         if (update)
         {
             _plasticity.RecordFused(delta, Tick);
@@ -189,6 +196,7 @@ public sealed class CpuSession : INetworkSession
     {
         if (_plasticity.FusedTrace is not { } fused) return;
         if (_tracePending) RunFused(fused, update: true, computeSyn: false);
+        _denseTrace?.CopyTraceTo(fused.H);
         fused.MaterializeWeights();
     }
 
@@ -227,6 +235,46 @@ public sealed class CpuSession : INetworkSession
 
     private static void ThrowChannel(int channel, int count) =>
         throw new ArgumentOutOfRangeException(nameof(channel), $"input channel {channel} does not exist (the model has {count})");
+
+    /// <summary>Base weights, α and the Hebbian trace as dense matrices for <see cref="FusedHebbianDense"/>.</summary>
+    private sealed class DenseTrace
+    {
+        private readonly int[] _position;
+
+        public DenseTrace(IfmModel model, SynapseMatrix synapses)
+        {
+            _position = synapses.DensePosition.ToArray();
+            long size = (long)model.NeuronCount * synapses.Stride;
+            W = new float[size];
+            A = new float[size];
+            H = new float[size];
+            for (int k = 0; k < _position.Length; k++)
+            {
+                W[_position[k]] = model.Weight[k];
+                A[_position[k]] = model.Alpha[k];
+            }
+        }
+
+        public float[] W { get; }
+
+        public float[] A { get; }
+
+        public float[] H { get; }
+
+        public void CopyTraceTo(Span<float> perEdge)
+        {
+            for (int k = 0; k < _position.Length; k++) perEdge[k] = H[_position[k]];
+        }
+
+        /// <summary>Trace entries of absent edges have no effect (α = 0) and restart at 0.</summary>
+        public void LoadTraceFrom(ReadOnlySpan<float> perEdge)
+        {
+            Array.Clear(H);
+            for (int k = 0; k < _position.Length; k++) H[_position[k]] = perEdge[k];
+        }
+
+        public void Reset() => Array.Clear(H);
+    }
 
     /// <summary>A population's neuron range and the constants its kernel derives from the parameters once.</summary>
     private sealed class PopulationSlice

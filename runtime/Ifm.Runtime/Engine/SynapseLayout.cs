@@ -25,4 +25,10 @@ public sealed record SessionOptions
 
     /// <summary><see cref="SynapseLayout.Auto"/> never picks dense above this many neurons (memory grows with N²).</summary>
     public int MaxDenseNeurons { get; init; } = 4096;
+
+    /// <summary>
+    /// Fold the Hebbian-trace update into the synaptic sum when one hebbian_trace group holds every edge (same results,
+    /// one pass over the edges). False runs the rule's own learner after each tick (a reference for tests).
+    /// </summary>
+    public bool FusedPlasticity { get; init; } = true;
 }

@@ -43,6 +43,9 @@ internal sealed class SynapseMatrix
 
     public SynapseLayout Layout { get; }
 
+    /// <summary>Dense layout: the index of each edge (CSR order) in an N×<see cref="Stride"/> matrix.</summary>
+    public ReadOnlySpan<int> DensePosition => _densePosition;
+
     /// <summary>Length the presynaptic output vector must have (padded with zeros beyond N).</summary>
     public int Stride { get; }
 

@@ -19,7 +19,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
     private bool _enabled = true;
     private float _scale = 1f;
 
-    public PlasticityEngine(IfmModel model, SynapseMatrix synapses)
+    public PlasticityEngine(IfmModel model, SynapseMatrix synapses, bool allowFused)
     {
         _model = model;
         _learners = new GroupLearner?[model.EdgeGroups.Count];
@@ -30,7 +30,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
 
         _errorOfNeuron = new float[model.NeuronCount];
         HasRules = _learners.Any(l => l is not null);
-        if (CanFuse(model) && synapses.Layout == SynapseLayout.Sparse) FusedTrace = (HebbianTraceLearner)_learners[0]!;
+        if (allowFused && CanFuse(model) && (synapses.Layout == SynapseLayout.Sparse || BoundsContainZero(model))) FusedTrace = (HebbianTraceLearner)_learners[0]!;
     }
 
     public bool HasRules { get; }
@@ -99,6 +99,9 @@ internal sealed class PlasticityEngine : IPlasticityControl
     public Action? BeforeWeightsRead { get; set; }
 
     public static bool CanFuse(IfmModel model) => model.EdgeGroups.Count == 1 && model.EdgeGroups[0].Rule is Ifm.Plasticity.HebbianTraceRule && model.EdgeCount > 0;
+
+    /// <summary>The dense fused kernel keeps absent edges at w_eff = clamp(0): only valid when the bounds contain 0.</summary>
+    public static bool BoundsContainZero(IfmModel model) => model.EdgeGroups[0].Rule is { } r && r.WMin <= 0 && r.WMax >= 0;
 
     /// <summary>True when the fused trace update should run for the tick that just ended.</summary>
     public bool FusedActive => FusedTrace is { Enabled: true } && Active;
