@@ -10,4 +10,6 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return CliRunner.Run(root, args);
