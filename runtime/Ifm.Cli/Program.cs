@@ -12,4 +12,5 @@ root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 return CliRunner.Run(root, args);

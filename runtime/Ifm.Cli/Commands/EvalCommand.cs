@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ifm.Training.Data;
+using Ifm.Training.Pavlov;
 using Ifm.Training.Pong;
 
 namespace Ifm.Cli.Commands;
@@ -12,6 +13,7 @@ internal static class EvalCommand
     {
         var cmd = new Command("eval", "Evaluate a model on a benchmark task.");
         cmd.Subcommands.Add(CreatePong());
+        cmd.Subcommands.Add(CreatePavlov());
         return cmd;
     }
 
@@ -52,6 +54,48 @@ internal static class EvalCommand
                 Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
             }
 
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command CreatePavlov()
+    {
+        var model = CommonOptions.ModelArgument();
+        var seed = new Option<int>("--seed") { Description = "Seed of the random unseen schedules.", DefaultValueFactory = _ => 1000 };
+        var count = new Option<int>("--schedules") { Description = "Random schedules to score.", DefaultValueFactory = _ => 500 }.Positive();
+        var cmd = new Command("pavlov", "Pavlov's conditioning on trial schedules the model was not trained on.") { model, seed, count };
+        cmd.SetAction(r =>
+        {
+            var m = CommonOptions.LoadModel(r.GetValue(model)!);
+            var c = CultureInfo.InvariantCulture;
+            void Show(string title, List<PavlovTrial> trials)
+            {
+                var peaks = PavlovEvaluation.PeakResponses(m, trials);
+                var expected = PavlovSchedule.Expected(trials);
+                Console.WriteLine(title);
+                Console.WriteLine("  stage      food  bell   S (peak)  salivates  expected");
+                for (int i = 0; i < trials.Count; i++)
+                {
+                    Console.WriteLine(string.Create(c, $"  {trials[i].Stage,-9}  {(trials[i].Food ? 1 : 0),4}  {(trials[i].Bell ? 1 : 0),4}   {peaks[i],8:0.000}  {(peaks[i] > 0.5 ? "yes" : "no"),-9}  {(expected[i] ? "yes" : "no")}"));
+                }
+            }
+
+            static List<PavlovTrial> Schedule(int foodFirst, int bellFirst, int pairings, int tests) =>
+            [
+                .. Enumerable.Repeat(new PavlovTrial("initial", true, false), foodFirst),
+                .. Enumerable.Repeat(new PavlovTrial("initial", false, true), bellFirst),
+                .. Enumerable.Repeat(new PavlovTrial("training", true, true), pairings),
+                .. Enumerable.Repeat(new PavlovTrial("testing", false, true), tests),
+            ];
+
+            Show("Schedule A (8 pairings: more than any training sequence had):", Schedule(1, 2, 8, 3));
+            Show("Schedule B (1 pairing: too few to condition):", Schedule(1, 1, 1, 3));
+            var rng = new Random(r.GetValue(seed));
+            int n = r.GetValue(count);
+            var (acc, trials, cond, uncond) = PavlovEvaluation.Score(m, Enumerable.Range(0, n).Select(_ => PavlovSchedule.Random(rng, maxPairings: 8)));
+            Console.WriteLine(string.Create(c, $"{n} random unseen schedules (seed {r.GetValue(seed)}, 0–8 pairings), {trials:N0} trials: {acc * 100:0.0} % of trials respond as expected"));
+            Console.WriteLine(string.Create(c, $"  bell tests after ≥ {PavlovSchedule.PairingsToCondition} pairings salivate: {cond * 100:0.0} %; bell tests after fewer pairings stay silent: {uncond * 100:0.0} %"));
             return 0;
         });
         return cmd;
