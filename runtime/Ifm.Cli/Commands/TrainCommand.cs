@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Ifm.Model;
+using Ifm.Training;
+using Ifm.Training.Data;
+using Ifm.Training.Network;
+
+namespace Ifm.Cli.Commands;
+
+/// <summary>
+/// <c>ifm train</c>: learn a model from recorded neuronal input–output sequences by neuron output prediction
+/// (truncated BPTT, Adam, gradient clipping) and write it as .ifm.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Argument<string[]>("data") { Description = "Tick files: 'inputs<TAB>targets' per line (the Pong layout), or CSV with a header (then --inputs and --targets name the columns).", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the trained .ifm model.", Required = true };
+        var init = new Option<string?>("--init") { Description = "Fine-tune this .ifm model instead of starting from a new random network." };
+        var inputs = new Option<string?>("--inputs") { Description = "CSV: comma-separated names of the input columns." };
+        var targets = new Option<string?>("--targets") { Description = "CSV: comma-separated names of the target (output) columns." };
+        var neurons = new Option<int>("--neurons") { Description = "Total neurons of a new network, inputs and outputs included.", DefaultValueFactory = _ => 300 }.Positive();
+        var p = new Option<double>("--connectivity") { Description = "Connection probability p of a new network, in (0, 1].", DefaultValueFactory = _ => 0.2 };
+        var wiring = new Option<string>("--wiring") { Description = "Wiring rule: reference (the paper's) or uniform (any neuron to any non-input neuron).", DefaultValueFactory = _ => "reference" };
+        wiring.AcceptOnlyFromAmong("reference", "uniform");
+        var kind = new Option<string>("--kind") { Description = "Neuron kind of a new network (lif trains through a surrogate gradient).", DefaultValueFactory = _ => "ifm" };
+        kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
+        var plastic = new Option<bool>("--plastic") { Description = "Put every edge under a differentiable Hebbian trace; α and η are learned." };
+        var eta = new Option<float>("--eta") { Description = "Initial trace rate η of --plastic.", DefaultValueFactory = _ => 0.1f };
+        var loss = new Option<string>("--loss") { Description = "mse, or ce (cross-entropy over the outputs, for one-hot actions).", DefaultValueFactory = _ => "mse" };
+        loss.AcceptOnlyFromAmong("mse", "ce");
+        var lossTicks = new Option<string>("--loss-ticks") { Description = "every tick of a window, or only the last (the reference Pong training).", DefaultValueFactory = _ => "every" };
+        lossTicks.AcceptOnlyFromAmong("every", "last");
+        var window = new Option<int>("--window") { Description = "TBPTT window length in ticks.", DefaultValueFactory = _ => 20 }.Positive();
+        var batch = new Option<int>("--batch") { Description = "Streams per optimiser step.", DefaultValueFactory = _ => 16 }.Positive();
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 10 }.Positive();
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 }.Positive();
+        var clip = new Option<double>("--clip") { Description = "Gradient-norm bound (0: none).", DefaultValueFactory = _ => 1.0 };
+        var validation = new Option<double>("--validation") { Description = "Fraction at the end of every file held out for validation (0: none).", DefaultValueFactory = _ => 0.1 };
+        var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (0: never).", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Ticks at the start of every file without loss.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (same seed and data: same model).", DefaultValueFactory = _ => 1 };
+        var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
+        var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
+        {
+            data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
+            validation, patience, warmup, seed, dt,
+        };
+        cmd.SetAction(r =>
+        {
+            var inputNames = Split(r.GetValue(inputs));
+            var targetNames = Split(r.GetValue(targets));
+            var sequences = r.GetValue(data)!.Select(f => TickSequence.Load(f, inputNames, targetNames)).ToList();
+            var first = sequences[0];
+            foreach (var s in sequences)
+            {
+                if (s.InputWidth != first.InputWidth || s.TargetWidth != first.TargetWidth)
+                    throw new CliException($"{s.Source}: {s.InputWidth} inputs and {s.TargetWidth} targets per tick, but {first.Source} has {first.InputWidth} and {first.TargetWidth}");
+            }
+
+            string outPath = r.GetValue(output)!;
+            IfmModel start;
+            string? initPath = r.GetValue(init);
+            if (initPath is not null)
+            {
+                start = CommonOptions.LoadModel(initPath);
+            }
+            else
+            {
+                start = NetworkFactory.Create(new NetworkSpec
+                {
+                    Neurons = r.GetValue(neurons),
+                    Connectivity = r.GetValue(p),
+                    Wiring = r.GetValue(wiring) == "uniform" ? Wiring.Uniform : Wiring.Reference,
+                    Kind = r.GetValue(kind) switch { "leaky" => NeuronKind.Leaky, "lif" => NeuronKind.Lif, _ => NeuronKind.Ifm },
+                    Plastic = r.GetValue(plastic),
+                    Eta = r.GetValue(eta),
+                    Dt = r.GetValue(dt),
+                    Seed = r.GetValue(seed),
+                    Name = Path.GetFileNameWithoutExtension(outPath),
+                    InputNames = inputNames ?? [.. Enumerable.Range(0, first.InputWidth).Select(i => "in" + i.ToString(CultureInfo.InvariantCulture))],
+                    OutputNames = targetNames ?? [.. Enumerable.Range(0, first.TargetWidth).Select(i => "out" + i.ToString(CultureInfo.InvariantCulture))],
+                });
+            }
+
+            var options = new TrainOptions
+            {
+                Loss = r.GetValue(loss) == "ce" ? LossKind.CrossEntropy : LossKind.Mse,
+                LossTicks = r.GetValue(lossTicks) == "last" ? LossTicks.Last : LossTicks.Every,
+                Window = r.GetValue(window),
+                Batch = r.GetValue(batch),
+                Epochs = r.GetValue(epochs),
+                LearningRate = r.GetValue(lr),
+                ClipNorm = r.GetValue(clip),
+                ValidationFraction = r.GetValue(validation),
+                Patience = r.GetValue(patience),
+                Warmup = r.GetValue(warmup),
+                Seed = r.GetValue(seed),
+            };
+            options.Validate();
+            var net = new TrainableNetwork(start);
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(c, $"training {start.NeuronCount:N0} neurons, {start.EdgeCount:N0} edges{(net.IsPlastic ? " (plastic)" : "")} on {sequences.Count} file(s), {sequences.Sum(s => (long)s.Ticks):N0} ticks"));
+            var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
+            var result = new Trainer(net, options).Train(sequences, bar.Report);
+            bar.Finish();
+
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["training.command"] = "ifm train " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
+                ["training.data"] = string.Join(", ", sequences.Select(s => Path.GetFileName(s.Source))),
+                ["training.seed"] = options.Seed.ToString(c),
+                ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),
+                ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),
+            };
+            var model = net.ToModel(metadata, Path.GetFileNameWithoutExtension(outPath));
+            Format.IfmFile.Write(model, outPath);
+            Console.WriteLine(string.Create(c, $"trained {result.EpochsRun} epochs ({result.Steps:N0} steps) in {result.Elapsed.TotalSeconds:0.0} s{(result.StoppedEarly ? ", stopped early" : "")}; best epoch {result.BestEpoch}"));
+            Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}"));
+            Console.WriteLine(string.Create(c, $"wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes)"));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static string[]? Split(string? names) =>
+        names is null ? null : [.. names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+}

@@ -1,0 +1,68 @@
+using Ifm.Data;
+
+namespace Ifm.Training.Data;
+
+/// <summary>One recorded input–output sequence: inputs and target outputs per tick (row-major).</summary>
+public sealed class TickSequence
+{
+    public TickSequence(string source, int inputWidth, float[] inputs, int targetWidth, float[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (inputWidth <= 0 || targetWidth <= 0) throw new DataFormatException($"{source}: needs at least one input and one target column");
+        if (inputs.Length % inputWidth != 0 || targets.Length % targetWidth != 0 || inputs.Length / inputWidth != targets.Length / targetWidth)
+            throw new DataFormatException($"{source}: inputs and targets cover different numbers of ticks");
+        Source = source;
+        InputWidth = inputWidth;
+        Inputs = inputs;
+        TargetWidth = targetWidth;
+        Targets = targets;
+        Ticks = inputs.Length / inputWidth;
+    }
+
+    public string Source { get; }
+
+    public int InputWidth { get; }
+
+    public int TargetWidth { get; }
+
+    public float[] Inputs { get; }
+
+    public float[] Targets { get; }
+
+    public int Ticks { get; }
+
+    public ReadOnlySpan<float> InputRows(int start, int count) => Inputs.AsSpan(start * InputWidth, count * InputWidth);
+
+    public ReadOnlySpan<float> TargetRow(int tick) => Targets.AsSpan(tick * TargetWidth, TargetWidth);
+
+    /// <summary>Ticks [start, start + count) as a new sequence.</summary>
+    public TickSequence Slice(int start, int count, string? source = null) => new(source ?? Source, InputWidth,
+        Inputs.AsSpan(start * InputWidth, count * InputWidth).ToArray(), TargetWidth, Targets.AsSpan(start * TargetWidth, count * TargetWidth).ToArray());
+
+    /// <summary>
+    /// Loads a tick file: the Pong layout (inputs, TAB, targets) or CSV with a header, whose input and target columns
+    /// are chosen by name (<paramref name="inputColumns"/>, <paramref name="targetColumns"/>). Errors name the file and line.
+    /// </summary>
+    public static TickSequence Load(string path, IReadOnlyList<string>? inputColumns = null, IReadOnlyList<string>? targetColumns = null)
+    {
+        if (!File.Exists(path)) throw new DataFormatException($"data file '{path}' does not exist");
+        var table = TickTable.Read(path);
+        return FromTable(table, inputColumns, targetColumns);
+    }
+
+    public static TickSequence FromTable(TickTable table, IReadOnlyList<string>? inputColumns = null, IReadOnlyList<string>? targetColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.ColumnNames is not null)
+        {
+            if (inputColumns is null || targetColumns is null || inputColumns.Count == 0 || targetColumns.Count == 0)
+                throw new DataFormatException($"{table.Source}: a CSV file with a header needs the input and target column names (columns: {string.Join(", ", table.ColumnNames)})");
+            return new TickSequence(table.Source, inputColumns.Count, table.SelectColumns(inputColumns), targetColumns.Count, table.SelectColumns(targetColumns));
+        }
+
+        if (table.TargetWidth == 0)
+            throw new DataFormatException($"{table.Source}: lines have no targets: write 'inputs<TAB>targets' per tick, or CSV with a header naming the columns");
+        return new TickSequence(table.Source, table.Width, table.Values, table.TargetWidth, table.Targets);
+    }
+}

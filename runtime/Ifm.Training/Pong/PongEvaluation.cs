@@ -1,0 +1,84 @@
+using System.Globalization;
+using Ifm.Data;
+using Ifm.Engine;
+using Ifm.Model;
+using Ifm.Training.Data;
+
+namespace Ifm.Training.Pong;
+
+/// <summary>Hits and misses of a policy (or of the human in a recording).</summary>
+public readonly record struct PongScore(int Hits, int Misses, long Ticks)
+{
+    public double HitRate => Hits + Misses == 0 ? double.NaN : (double)Hits / (Hits + Misses);
+}
+
+/// <summary>The closed-loop Pong benchmark and the action-accuracy measure on recordings.</summary>
+public static class PongEvaluation
+{
+    /// <summary>Plays <paramref name="ticks"/> ticks of a game seeded with <paramref name="seed"/>.</summary>
+    public static PongScore Play(IPongPolicy policy, long ticks, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var game = new PongGame(seed);
+        for (long t = 0; t < ticks; t++) game.Step(policy.Act(game));
+        return new PongScore(game.Hits, game.Misses, ticks);
+    }
+
+    /// <summary>
+    /// The human's score in a raw recording (d*.txt: ball_x, ball_y, paddle_x, paddle_y, action, TAB-separated):
+    /// a hit is a downward ball turning upward near the paddle, a miss a restart (a jump that is not a 4-px move).
+    /// </summary>
+    public static PongScore HumanScore(string path)
+    {
+        var rows = new List<(int X, int Y)>();
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var f = line.Split('\t');
+            if (f.Length != 5) throw new DataFormatException($"{path}:{lineNo}: {f.Length} TAB-separated fields, expected 5 (ball_x, ball_y, paddle_x, paddle_y, action)");
+            if (!int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) || !int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int y))
+                throw new DataFormatException($"{path}:{lineNo}: ball position is not a pair of integers");
+            rows.Add((x, y));
+        }
+
+        int hits = 0, misses = 0;
+        for (int i = 1; i + 1 < rows.Count; i++)
+        {
+            int dx = rows[i + 1].X - rows[i].X, dy0 = rows[i].Y - rows[i - 1].Y, dy1 = rows[i + 1].Y - rows[i].Y;
+            if (Math.Abs(dx) != PongGame.BallSpeed || Math.Abs(dy1) != PongGame.BallSpeed) misses++;
+            else if (dy0 > 0 && dy1 < 0 && rows[i].Y + PongGame.BallSize > PongGame.PaddleTop - PongGame.BallSpeed) hits++;
+        }
+
+        return new PongScore(hits, misses, rows.Count);
+    }
+
+    /// <summary>
+    /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session:
+    /// the fraction of ticks where the argmax of the outputs is the recorded key. Also returns the accuracy of always
+    /// answering the most frequent key (the floor to beat).
+    /// </summary>
+    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(recording);
+        if (recording.InputWidth != model.InputCount || recording.TargetWidth != model.OutputCount)
+            throw new DataFormatException($"{recording.Source}: {recording.InputWidth} inputs and {recording.TargetWidth} targets per tick; the model has {model.InputCount} and {model.OutputCount}");
+        using var session = new CpuSession(model);
+        var y = new float[model.OutputCount];
+        var counts = new int[model.OutputCount];
+        int correct = 0;
+        for (int t = 0; t < recording.Ticks; t++)
+        {
+            session.SetInputs(recording.InputRows(t, 1));
+            session.Step();
+            session.ReadOutputs(y);
+            int target = Losses.ArgMax(recording.TargetRow(t));
+            counts[target]++;
+            if (Losses.ArgMax(y) == target) correct++;
+        }
+
+        return ((double)correct / recording.Ticks, (double)counts.Max() / recording.Ticks, recording.Ticks);
+    }
+}

@@ -1,0 +1,64 @@
+namespace Ifm.Training;
+
+/// <summary>Which ticks of a training window contribute to the loss.</summary>
+public enum LossTicks
+{
+    /// <summary>Every tick: the output at tick t predicts the target recorded at tick t.</summary>
+    Every,
+
+    /// <summary>Only the last tick of each window (the reference Pong training's choice).</summary>
+    Last,
+}
+
+/// <summary>Hyper-parameters of <see cref="Trainer"/>. Same options, data and seed: same model, bit for bit.</summary>
+public sealed record TrainOptions
+{
+    public LossKind Loss { get; init; } = LossKind.Mse;
+
+    public LossTicks LossTicks { get; init; } = LossTicks.Every;
+
+    /// <summary>Window length of truncated BPTT, in ticks (state carries across windows; gradients do not).</summary>
+    public int Window { get; init; } = 20;
+
+    /// <summary>Streams processed per optimiser step (the training data is cut into about this many contiguous streams).</summary>
+    public int Batch { get; init; } = 16;
+
+    public int Epochs { get; init; } = 10;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Global gradient-norm bound (0: no clipping).</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Fraction of each sequence (its end) held out for validation and early stopping; 0 for none.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Stop after this many epochs without a better validation loss (0: never stop early).</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Ticks at the start of every sequence that carry no loss (the network has not seen enough input yet).</summary>
+    public int Warmup { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Throws a clear error for options out of range.</summary>
+    public void Validate()
+    {
+        if (Window < 1) throw new ArgumentException($"window must be at least 1 tick, got {Window}");
+        if (Batch < 1) throw new ArgumentException($"batch must be at least 1, got {Batch}");
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (!(ClipNorm >= 0)) throw new ArgumentException($"clip norm must be ≥ 0, got {ClipNorm}");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
+        if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
+        if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
+    }
+}
+
+/// <summary>Where training stands (reported after every optimiser step and at the end of every epoch).</summary>
+public readonly record struct TrainProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double TrainLoss, double? ValidationLoss,
+    double? ValidationAccuracy, TimeSpan Elapsed, bool EpochEnd);
+
+/// <summary>The outcome of a training run.</summary>
+public sealed record TrainResult(int EpochsRun, int BestEpoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, bool StoppedEarly,
+    TimeSpan Elapsed, long Steps);

@@ -1,0 +1,121 @@
+using Ifm.Training.Pong;
+
+namespace Ifm.Training.Tests;
+
+/// <summary>The Pong game against hand-worked scenarios (shared/data/pong/README.md and the recordings' behaviour).</summary>
+public sealed class PongGameTests
+{
+    [Fact]
+    public void Starts_like_the_recordings_and_moves_the_ball_four_pixels()
+    {
+        var g = new PongGame(1);
+        Assert.Equal((100, 150, 75), (g.BallX, g.BallY, g.PaddleX));
+        g.Step(PongAction.None);
+        Assert.Equal((104, 146, 75), (g.BallX, g.BallY, g.PaddleX));   // d0.txt line 2
+    }
+
+    [Fact]
+    public void Bounces_off_the_right_wall_when_the_ball_reaches_it()
+    {
+        // d0.txt: x 184 → 188 (188 + 15 ≥ 200: bounce) → 184.
+        var g = new PongGame(1) { BallX = 184, BallY = 100, BallVx = 4, BallVy = -4 };
+        g.Step(PongAction.None);
+        Assert.Equal(188, g.BallX);
+        g.Step(PongAction.None);
+        Assert.Equal(184, g.BallX);
+        g = new PongGame(1) { BallX = 4, BallY = 100, BallVx = -4, BallVy = 4 };
+        g.Step(PongAction.None);
+        g.Step(PongAction.None);
+        Assert.Equal(4, g.BallX);   // 4 → 0 (bounce) → 4
+    }
+
+    [Fact]
+    public void Bounces_off_the_top()
+    {
+        var g = new PongGame(1) { BallX = 100, BallY = 2, BallVx = 4, BallVy = -4 };
+        g.Step(PongAction.None);
+        Assert.Equal(-2, g.BallY);
+        g.Step(PongAction.None);
+        Assert.Equal(2, g.BallY);
+    }
+
+    [Fact]
+    public void Hits_when_the_ball_overlaps_the_paddle_before_it_moves()
+    {
+        // d0.txt line 2095: ball (176, 242) moving down-left, paddle at 124 moving left: at (172, 246) the ball
+        // overlaps the paddle's old place 124..174 (not its new 117..167): a hit.
+        var g = new PongGame(1) { BallX = 176, BallY = 242, BallVx = -4, BallVy = 4, PaddleX = 124 };
+        Assert.Equal(PongEvent.Hit, g.Step(PongAction.Left));
+        Assert.Equal((172, 246, 117, -4), (g.BallX, g.BallY, g.PaddleX, g.BallVy));
+        Assert.Equal(1, g.Hits);
+        g.Step(PongAction.None);
+        Assert.Equal(242, g.BallY);
+    }
+
+    [Fact]
+    public void Misses_and_restarts_inside_the_restart_grid()
+    {
+        var g = new PongGame(3) { BallX = 10, BallY = 278, BallVx = 4, BallVy = 4, PaddleX = 150 };
+        Assert.Equal(PongEvent.None, g.Step(PongAction.None));     // 282: bottom at 297
+        Assert.Equal(PongEvent.Miss, g.Step(PongAction.None));     // 286: bottom at 301 ≥ 300
+        Assert.Equal(1, g.Misses);
+        Assert.InRange(g.BallX, 30, 160);
+        Assert.InRange(g.BallY, 30, 240);
+        Assert.Equal(0, g.BallX % 10);
+        Assert.Equal(0, g.BallY % 10);
+        Assert.Equal((4, -4), (g.BallVx, g.BallVy));
+        Assert.Equal(0.0, g.HitRate);
+    }
+
+    [Fact]
+    public void The_paddle_stops_where_the_recordings_show()
+    {
+        var g = new PongGame(1);
+        for (int i = 0; i < 30; i++) g.Step(PongAction.Left);
+        Assert.Equal(-2, g.PaddleX);    // 75 − 11·7
+        for (int i = 0; i < 40; i++) g.Step(PongAction.Right);
+        Assert.Equal(152, g.PaddleX);   // −2 + 22·7
+    }
+
+    [Fact]
+    public void Encodes_like_the_c_files()
+    {
+        var bits = new float[24];
+        PongGame.Encode(100, 150, 75, bits);
+        // c0.txt line 1 (d0.txt: 100, 150, 75).
+        Assert.Equal(new float[] { 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 1 }, bits);
+        PongGame.Encode(-2, -2, -2, bits);
+        Assert.All(bits, b => Assert.Equal(0f, b));
+        PongGame.Encode(188, 0, 0, bits);
+        Assert.Equal(new float[] { 1, 0, 1, 1, 1, 1, 1, 0 }, bits[..8]);   // 190 as 8-bit two's complement
+    }
+
+    [Fact]
+    public void Never_moving_misses_balls_that_are_not_over_the_start_position()
+    {
+        var score = PongEvaluation.Play(new NeverMovePolicy(), 5000, 1);
+        Assert.True(score.Misses > 0 && score.Hits > 0);
+        var again = PongEvaluation.Play(new NeverMovePolicy(), 5000, 1);
+        Assert.Equal(score, again);
+    }
+
+    [Fact]
+    public void Replaying_the_human_keys_reproduces_the_recording_until_the_first_miss()
+    {
+        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "..", "shared", "data", "pong", "d0.txt");
+        if (!File.Exists(path)) path = "/work/shared/data/pong/d0.txt";
+        Assert.True(File.Exists(path), "the Pong recordings (shared/data/pong) are needed for this test");
+        var rows = File.ReadLines(path).Take(7000).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
+        var g = new PongGame(1);
+        int hits = 0;
+        for (int t = 1; t < rows.Length; t++)
+        {
+            var a = rows[t][4] switch { 1 => PongAction.Right, -1 => PongAction.Left, _ => PongAction.None };
+            if (g.Step(a) == PongEvent.Hit) hits++;
+            Assert.True((g.BallX, g.BallY, g.PaddleX) == (rows[t][0], rows[t][1], rows[t][2]),
+                $"tick {t}: game ({g.BallX}, {g.BallY}, {g.PaddleX}), recording ({rows[t][0]}, {rows[t][1]}, {rows[t][2]})");
+        }
+
+        Assert.True(hits > 40, $"{hits} hits in the replay");
+    }
+}
