@@ -10,11 +10,8 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NewCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
-<<<<<<< HEAD
 root.Subcommands.Add(BridgeCommand.Create());
-=======
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
->>>>>>> training
 return CliRunner.Run(root, args);
