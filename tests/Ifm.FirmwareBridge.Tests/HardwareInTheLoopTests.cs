@@ -147,6 +147,27 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
     }
 
     [Fact]
+    public void Reset_command_makes_the_mcu_safe_and_the_host_configures_it_again()
+    {
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
+        using var client = BridgeClient.ForSerialPort(socat.HostEnd, Relaxed with { SensorPeriodUs = 5000 });
+        client.Start();
+        Assert.True(client.WaitForLink(Long));
+        using var paddle = new BridgeActuator("paddle", client, [0]);
+        paddle.Write([0.5f]);
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long));
+
+        int mark = mcu.Lines.Length;
+        Assert.True(client.RequestReset());
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe reason=reset", Long, mark));
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT config key=1", Long, mark));
+        Assert.True(Wait.Until(() => mcu.Status("safe") == 1 && mcu.Lines.Skip(mark).Any(l => l.StartsWith("STATUS", StringComparison.Ordinal)), Long));
+        Assert.Equal(0, client.Counters.PeerRestartCount); // same boot: a reset of the protocol state, not a reboot
+        Assert.Equal(LinkState.Up, client.State);
+    }
+
+    [Fact]
     public void Host_restart_alone_reconnects_without_resetting_the_mcu()
     {
         using var socat = new SocatPair();
