@@ -318,6 +318,13 @@ public sealed partial class BridgeClient
             ResendActuatorCommands();
             _wake.Set();
         }
+        else if (_reconfigureOnHello)
+        {
+            QueueConfiguration(); // after RESET: configuration again, actuators stay at their safe values
+            _wake.Set();
+        }
+
+        _reconfigureOnHello = false;
 
         if (reconnect)
         {

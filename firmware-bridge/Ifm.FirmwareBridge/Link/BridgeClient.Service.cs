@@ -7,6 +7,7 @@ namespace Ifm.FirmwareBridge.Link;
 public sealed partial class BridgeClient
 {
     private readonly ManualResetEventSlim _echo = new(false);
+    private volatile bool _reconfigureOnHello;
     private long _lastHeartbeatTicks;
 
     // Guarded by _writeLock: what is on the wire and waiting for an ACK.
@@ -72,6 +73,7 @@ public sealed partial class BridgeClient
 
         try
         {
+            _reconfigureOnHello = true; // the MCU forgets its configuration: send it again when its HELLO comes
             lock (_writeLock)
             {
                 WriteFrame(s, MessageType.Reset, NextSeq(), 0, []);
