@@ -131,7 +131,7 @@ public sealed class DigitalOutput : IActuator
         SafeActive = safeActive;
         _gpio = gpio;
         _gpio.OpenPin(pin, PinMode.Output, Level(safeActive));
-        _gpio.Write(pin, Level(safeActive));
+        _gpio.WritePin(pin, Level(safeActive));
     }
 
     public string Name { get; }
@@ -150,14 +150,14 @@ public sealed class DigitalOutput : IActuator
         ObjectDisposedException.ThrowIf(_disposed, this);
         float c = command[0];
         bool active = float.IsNaN(c) ? SafeActive : c >= 0.5f;
-        _gpio.Write(Pin, Level(active));
+        _gpio.WritePin(Pin, Level(active));
     }
 
     public void EnterSafeState()
     {
         try
         {
-            _gpio.Write(Pin, Level(SafeActive));
+            _gpio.WritePin(Pin, Level(SafeActive));
         }
         catch (Exception)
         {

@@ -100,8 +100,8 @@ public sealed class HBridgeMotor : IActuator
                 2 => (PinValue.High, PinValue.High),
                 _ => (PinValue.Low, PinValue.Low),
             };
-            _gpio.Write(In1Pin, a);
-            _gpio.Write(In2Pin, b);
+            _gpio.WritePin(In1Pin, a);
+            _gpio.WritePin(In2Pin, b);
             _direction = direction;
         }
 
@@ -130,7 +130,7 @@ public sealed class HBridgeMotor : IActuator
 
         try
         {
-            _gpio.Write(In1Pin, level);
+            _gpio.WritePin(In1Pin, level);
         }
         catch (Exception)
         {
@@ -139,7 +139,7 @@ public sealed class HBridgeMotor : IActuator
 
         try
         {
-            _gpio.Write(In2Pin, level);
+            _gpio.WritePin(In2Pin, level);
         }
         catch (Exception)
         {

@@ -74,9 +74,9 @@ public sealed class Hcsr04 : ISensor
             return false;
         }
 
-        _gpio.Write(TriggerPin, PinValue.High);
+        _gpio.WritePin(TriggerPin, PinValue.High);
         _clock.SpinFor(10_000);
-        _gpio.Write(TriggerPin, PinValue.Low);
+        _gpio.WritePin(TriggerPin, PinValue.Low);
         long start = _clock.Nanoseconds;
         _lastTriggerNs = start;
 

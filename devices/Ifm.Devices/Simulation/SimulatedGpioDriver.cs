@@ -18,6 +18,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
 {
     private readonly object _gate = new();
     private readonly Pin[] _pins;
+    private int _scheduled;
 
     public SimulatedGpioDriver(int pinCount = 64, DeviceClock? clock = null)
     {
@@ -71,6 +72,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
         lock (_gate)
         {
             p.Scheduled.Add((atNanoseconds, level));
+            _scheduled++;
             p.Scheduled.Sort(static (a, b) => a.At.CompareTo(b.At));
         }
     }
@@ -78,6 +80,11 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>Applies every scheduled change whose time has come (in time order).</summary>
     public void ProcessDue()
     {
+        if (Volatile.Read(ref _scheduled) == 0)
+        {
+            return;
+        }
+
         long now = Clock is SimulatedClock s ? s.Peek : Clock.Nanoseconds;
         for (int i = 0; i < _pins.Length; i++)
         {
@@ -99,6 +106,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
 
                     level = p.Scheduled[0].Level;
                     p.Scheduled.RemoveAt(0);
+                    _scheduled--;
                 }
 
                 Change(p.Number, level);

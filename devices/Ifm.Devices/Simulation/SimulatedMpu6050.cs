@@ -39,6 +39,13 @@ public sealed class SimulatedMpu6050 : I2cDevice
 
     public long Transfers { get; private set; }
 
+    /// <summary>Value WHO_AM_I returns (0x68 for a genuine part; set another to simulate a clone or a wrong chip).</summary>
+    public byte WhoAmI
+    {
+        get => _registers[Mpu6050.RegWhoAmI];
+        set => _registers[Mpu6050.RegWhoAmI] = value;
+    }
+
     /// <summary>Reads a register without going through the bus (for tests).</summary>
     public byte Peek(int register) => _registers[register];
 
@@ -46,9 +53,10 @@ public sealed class SimulatedMpu6050 : I2cDevice
 
     private void ResetRegisters()
     {
+        byte who = _registers[Mpu6050.RegWhoAmI];
         Array.Clear(_registers);
         _registers[Mpu6050.RegPwrMgmt1] = 0x40;
-        _registers[Mpu6050.RegWhoAmI] = Mpu6050.WhoAmIValue;
+        _registers[Mpu6050.RegWhoAmI] = who == 0 ? Mpu6050.WhoAmIValue : who;
     }
 
     private void BeginTransfer()
