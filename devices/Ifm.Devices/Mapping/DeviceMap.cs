@@ -1,0 +1,755 @@
+using System.Globalization;
+using System.Text.Json;
+using Ifm.Devices.Coding;
+
+namespace Ifm.Devices.Mapping;
+
+public sealed partial class DeviceMap
+{
+    /// <summary>Largest map file accepted (bytes).</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>Largest number of devices, channels per device, neurons per channel.</summary>
+    public const int MaxDevices = 256, MaxChannels = 64, MaxNeuronsPerChannel = 4096;
+
+    /// <summary>Reads, parses and validates a map file. Throws <see cref="DeviceMapException"/> on any problem.</summary>
+    public static DeviceMap Load(string path)
+    {
+        string json;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxFileBytes)
+            {
+                throw new DeviceMapException(path, [$"file is {info.Length} bytes, the limit is {MaxFileBytes}"]);
+            }
+
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DeviceMapException(path, [$"cannot read the file: {ex.Message}"], ex);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses and validates map text; <paramref name="sourceName"/> prefixes every error message.</summary>
+    public static DeviceMap Parse(string json, string sourceName = "device map")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > MaxFileBytes)
+        {
+            throw new DeviceMapException(sourceName, [$"text is {json.Length} characters, the limit is {MaxFileBytes}"]);
+        }
+
+        DeviceMap? map;
+        try
+        {
+            map = JsonSerializer.Deserialize(json, DeviceMapJsonContext.Default.DeviceMap);
+        }
+        catch (JsonException ex)
+        {
+            string where = ex.Path is { Length: > 0 } p ? ToPath(p) + ": " : "";
+            string line = ex.LineNumber is { } l ? $" (line {l + 1}, byte {ex.BytePositionInLine + 1})" : "";
+            throw new DeviceMapException(sourceName, [$"{where}invalid JSON{line}: {FirstSentence(ex.Message)}"], ex);
+        }
+
+        if (map is null)
+        {
+            throw new DeviceMapException(sourceName, ["the document is null; expected an object"]);
+        }
+
+        var errors = new List<string>();
+        DeviceMapValidator.Validate(map, errors);
+        if (errors.Count > 0)
+        {
+            throw new DeviceMapException(sourceName, errors);
+        }
+
+        return map;
+    }
+
+    /// <summary>Serializes the map (source-generated writer).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, DeviceMapJsonContext.Default.DeviceMap);
+
+    /// <summary>Every <c>k</c>-th period the device is read/written: k = ceil(loopRate / rate), so the effective rate never exceeds the requested one.</summary>
+    public int DivisorOf(DeviceSpec device)
+    {
+        double rate = device.RateHz ?? LoopRateHz;
+        return Math.Max(1, (int)Math.Ceiling((LoopRateHz / rate) - 1e-9));
+    }
+
+    /// <summary>Expands <c>"in0..in7"</c> shorthands; other names are returned as they are.</summary>
+    public static List<string> ExpandNeurons(IEnumerable<string> names)
+    {
+        var result = new List<string>();
+        foreach (string name in names)
+        {
+            if (TryExpandRange(name, out string prefix, out int from, out int to))
+            {
+                for (int i = from; i <= to; i++)
+                {
+                    result.Add(prefix + i.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+            else
+            {
+                result.Add(name);
+            }
+        }
+
+        return result;
+    }
+
+    internal static bool TryExpandRange(string name, out string prefix, out int from, out int to)
+    {
+        prefix = "";
+        from = to = 0;
+        int dots = name.IndexOf("..", StringComparison.Ordinal);
+        if (dots <= 0)
+        {
+            return false;
+        }
+
+        string left = name[..dots], right = name[(dots + 2)..];
+        int ld = left.Length;
+        while (ld > 0 && char.IsAsciiDigit(left[ld - 1]))
+        {
+            ld--;
+        }
+
+        int rd = right.Length;
+        while (rd > 0 && char.IsAsciiDigit(right[rd - 1]))
+        {
+            rd--;
+        }
+
+        if (ld == left.Length || rd == right.Length || left.Length - ld > 6 || right.Length - rd > 6)
+        {
+            return false;
+        }
+
+        string rightPrefix = right[..rd];
+        if (rightPrefix.Length != 0 && rightPrefix != left[..ld])
+        {
+            return false;
+        }
+
+        prefix = left[..ld];
+        from = int.Parse(left.AsSpan(ld), CultureInfo.InvariantCulture);
+        to = int.Parse(right.AsSpan(rd), CultureInfo.InvariantCulture);
+        return to >= from && to - from < MaxNeuronsPerChannel;
+    }
+
+    private static string ToPath(string jsonPath)
+    {
+        // "$.devices[2].channels[0].encoder.bits" -> "devices[2].channels[0].encoder.bits"
+        string p = jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        return p.Length == 0 ? "(root)" : p;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int i = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return i > 0 ? message[..i] : message;
+    }
+}
+
+/// <summary>Checks every field of a parsed map and reports each problem with its JSON path.</summary>
+internal static class DeviceMapValidator
+{
+    public static void Validate(DeviceMap map, List<string> errors)
+    {
+        if (map.Version != 1)
+        {
+            errors.Add($"version: must be 1, got {map.Version}");
+        }
+
+        if (!(map.LoopRateHz > 0 && map.LoopRateHz <= 100_000))
+        {
+            errors.Add($"loopRateHz: must be in (0, 100000], got {Num(map.LoopRateHz)}");
+        }
+
+        if (map.GpioChip is < 0 or > 63)
+        {
+            errors.Add($"gpioChip: must be 0..63, got {map.GpioChip}");
+        }
+
+        if (map.Devices is null || map.Devices.Count == 0)
+        {
+            errors.Add("devices: must list at least one device");
+            return;
+        }
+
+        if (map.Devices.Count > DeviceMap.MaxDevices)
+        {
+            errors.Add($"devices: at most {DeviceMap.MaxDevices} devices, got {map.Devices.Count}");
+            return;
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pins = new Dictionary<(int Chip, int Pin), string>();
+        for (int i = 0; i < map.Devices.Count; i++)
+        {
+            string at = $"devices[{i}]";
+            DeviceSpec? d = map.Devices[i];
+            if (d is null)
+            {
+                errors.Add($"{at}: must be an object, got null");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(d.Name))
+            {
+                errors.Add($"{at}.name: required");
+            }
+            else if (!names.TryAdd(d.Name, i))
+            {
+                errors.Add($"{at}.name: '{d.Name}' is already used by devices[{names[d.Name]}]");
+            }
+
+            if (string.IsNullOrEmpty(d.Type))
+            {
+                errors.Add($"{at}.type: required, one of {string.Join(", ", DeviceTypes.All)}");
+                continue;
+            }
+
+            if (!DeviceTypes.IsKnown(d.Type))
+            {
+                errors.Add($"{at}.type: unknown type '{d.Type}', expected one of {string.Join(", ", DeviceTypes.All)}");
+                continue;
+            }
+
+            if (d.RateHz is { } rate && !(rate > 0 && rate <= map.LoopRateHz))
+            {
+                errors.Add($"{at}.rateHz: must be in (0, loopRateHz = {Num(map.LoopRateHz)}], got {Num(rate)}");
+            }
+
+            if (d.GpioChip is < 0 or > 63)
+            {
+                errors.Add($"{at}.gpioChip: must be 0..63, got {d.GpioChip}");
+            }
+
+            ValidateDevice(map, d, at, errors, pins);
+            ValidateChannels(d, at, errors);
+        }
+    }
+
+    private static void ValidateDevice(DeviceMap map, DeviceSpec d, string at, List<string> errors, Dictionary<(int, int), string> pins)
+    {
+        int chip = d.GpioChip ?? map.GpioChip;
+        void Pin(int? value, string field, bool required = true)
+        {
+            if (value is null)
+            {
+                if (required)
+                {
+                    errors.Add($"{at}.{field}: required for {d.Type}");
+                }
+
+                return;
+            }
+
+            if (value is < 0 or > 1023)
+            {
+                errors.Add($"{at}.{field}: must be a GPIO line number 0..1023, got {value}");
+                return;
+            }
+
+            if (!pins.TryAdd((chip, value.Value), $"{at}.{field}"))
+            {
+                errors.Add($"{at}.{field}: GPIO {value} on chip {chip} is already used by {pins[(chip, value.Value)]}");
+            }
+        }
+
+        bool actuator = DeviceTypes.IsActuator(d.Type!);
+        if (!actuator && d.SafeState is not null)
+        {
+            errors.Add($"{at}.safeState: only actuators have a safe state ({d.Type} is a sensor)");
+        }
+
+        string? mode = d.SafeState?.Mode;
+        double? value = d.SafeState?.Value;
+        switch (d.Type)
+        {
+            case DeviceTypes.DigitalInput:
+                Pin(d.Pin, "pin");
+                if (d.Pull is not (null or "none" or "up" or "down"))
+                {
+                    errors.Add($"{at}.pull: must be none, up or down, got '{d.Pull}'");
+                }
+
+                if (d.DebounceMs is { } db && !(db >= 0 && db <= 10_000))
+                {
+                    errors.Add($"{at}.debounceMs: must be 0..10000, got {Num(db)}");
+                }
+
+                break;
+            case DeviceTypes.DigitalOutput:
+                Pin(d.Pin, "pin");
+                if (mode is not null)
+                {
+                    errors.Add($"{at}.safeState.mode: digital_output takes safeState.value 0 or 1, not a mode");
+                }
+
+                if (value is not (null or 0 or 1))
+                {
+                    errors.Add($"{at}.safeState.value: must be 0 or 1, got {Num(value!.Value)}");
+                }
+
+                break;
+            case DeviceTypes.Servo:
+            {
+                Pwm(d, at, errors);
+                double min = d.MinPulseUs ?? 1000, max = d.MaxPulseUs ?? 2000, angle = d.MaxAngle ?? 180;
+                int f = d.FrequencyHz ?? 50;
+                if (!(min > 0 && max > min && max * f < 1e6))
+                {
+                    errors.Add($"{at}.minPulseUs/maxPulseUs: need 0 < min < max < period (1e6/frequencyHz µs), got {Num(min)}..{Num(max)} at {f} Hz");
+                }
+
+                if (!(angle > 0 && angle <= 3600))
+                {
+                    errors.Add($"{at}.maxAngle: must be in (0, 3600], got {Num(angle)}");
+                }
+
+                if (mode is not (null or "off"))
+                {
+                    errors.Add($"{at}.safeState.mode: servo supports mode 'off' (stop pulses) or a value (angle), got '{mode}'");
+                }
+
+                if (value is { } v && !(v >= 0 && v <= angle))
+                {
+                    errors.Add($"{at}.safeState.value: angle must be 0..{Num(angle)}, got {Num(v)}");
+                }
+
+                break;
+            }
+
+            case DeviceTypes.HBridgeMotor:
+                Pwm(d, at, errors);
+                Pin(d.In1Pin, "in1Pin");
+                Pin(d.In2Pin, "in2Pin");
+                if (mode is not (null or "brake" or "coast"))
+                {
+                    errors.Add($"{at}.safeState.mode: must be brake or coast, got '{mode}'");
+                }
+
+                if (value is not null)
+                {
+                    errors.Add($"{at}.safeState.value: hbridge_motor takes safeState.mode brake or coast, not a value");
+                }
+
+                if (d.Deadband is { } dbd && !(dbd >= 0 && dbd < 1))
+                {
+                    errors.Add($"{at}.deadband: must be in [0, 1), got {Num(dbd)}");
+                }
+
+                break;
+            case DeviceTypes.Hcsr04:
+            {
+                Pin(d.TriggerPin, "triggerPin");
+                Pin(d.EchoPin, "echoPin");
+                double timeout = d.TimeoutMs ?? 30;
+                if (!(timeout >= 1 && timeout <= 100))
+                {
+                    errors.Add($"{at}.timeoutMs: must be 1..100, got {Num(timeout)}");
+                }
+
+                double rate = d.RateHz ?? map.LoopRateHz;
+                if (rate > 1000.0 / 60.0 + 1e-9)
+                {
+                    errors.Add($"{at}.rateHz: the HC-SR04 needs >= 60 ms between measurements, so at most 16.67 Hz, got {Num(rate)}");
+                }
+
+                break;
+            }
+
+            case DeviceTypes.Mpu6050:
+                if (d.I2cBus is < 0 or > 255)
+                {
+                    errors.Add($"{at}.i2cBus: must be 0..255, got {d.I2cBus}");
+                }
+
+                if (d.Address is not (null or 0x68 or 0x69))
+                {
+                    errors.Add($"{at}.address: MPU-6050 answers at 104 (0x68, AD0 low) or 105 (0x69, AD0 high), got {d.Address}");
+                }
+
+                if (d.AccelRangeG is not (null or 2 or 4 or 8 or 16))
+                {
+                    errors.Add($"{at}.accelRangeG: must be 2, 4, 8 or 16, got {d.AccelRangeG}");
+                }
+
+                if (d.GyroRangeDps is not (null or 250 or 500 or 1000 or 2000))
+                {
+                    errors.Add($"{at}.gyroRangeDps: must be 250, 500, 1000 or 2000, got {d.GyroRangeDps}");
+                }
+
+                break;
+            case DeviceTypes.QuadratureEncoder:
+                Pin(d.PinA, "pinA");
+                Pin(d.PinB, "pinB");
+                break;
+            case DeviceTypes.SerialLine:
+                if (string.IsNullOrWhiteSpace(d.Port))
+                {
+                    errors.Add($"{at}.port: required for serial_line (e.g. /dev/ttyUSB0)");
+                }
+
+                if (d.BaudRate is { } baud && baud is < 50 or > 4_000_000)
+                {
+                    errors.Add($"{at}.baudRate: must be 50..4000000, got {baud}");
+                }
+
+                if (d.Fields is null || d.Fields is < 1 or > 64)
+                {
+                    errors.Add($"{at}.fields: required, 1..64 numeric fields per line, got {d.Fields?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}");
+                }
+
+                if (d.MaxLineLength is { } ml && ml is < 2 or > 65536)
+                {
+                    errors.Add($"{at}.maxLineLength: must be 2..65536, got {ml}");
+                }
+
+                if (d.Separators is { } sep && (sep.Length == 0 || sep.Any(c => c > 127 || char.IsAsciiDigit(c) || c is '\n' or '\r' or '-' or '+' or '.' or 'e' or 'E')))
+                {
+                    errors.Add($"{at}.separators: must be non-empty ASCII characters that cannot appear in a number, got \"{sep}\"");
+                }
+
+                break;
+            case DeviceTypes.PongPaddle:
+                if (mode is not null || value is not (null or 0))
+                {
+                    errors.Add($"{at}.safeState: the Pong paddle's only safe state is value 0 (no key)");
+                }
+
+                break;
+        }
+    }
+
+    private static void Pwm(DeviceSpec d, string at, List<string> errors)
+    {
+        if (d.PwmChannel is null)
+        {
+            errors.Add($"{at}.pwmChannel: required for {d.Type}");
+        }
+        else if (d.PwmChannel is < 0 or > 63)
+        {
+            errors.Add($"{at}.pwmChannel: must be 0..63, got {d.PwmChannel}");
+        }
+
+        if (d.PwmChip is < 0 or > 63)
+        {
+            errors.Add($"{at}.pwmChip: must be 0..63, got {d.PwmChip}");
+        }
+
+        if (d.FrequencyHz is { } f && f is < 1 or > 1_000_000)
+        {
+            errors.Add($"{at}.frequencyHz: must be 1..1000000, got {f}");
+        }
+    }
+
+    private static void ValidateChannels(DeviceSpec d, string at, List<string> errors)
+    {
+        string[] channels = DeviceTypes.ChannelsOf(d);
+        bool actuator = DeviceTypes.IsActuator(d.Type!);
+        if (d.Channels is null || d.Channels.Count == 0)
+        {
+            errors.Add($"{at}.channels: must bind at least one channel ({string.Join(", ", channels)})");
+            return;
+        }
+
+        if (d.Channels.Count > DeviceMap.MaxChannels)
+        {
+            errors.Add($"{at}.channels: at most {DeviceMap.MaxChannels} bindings, got {d.Channels.Count}");
+            return;
+        }
+
+        var bound = new HashSet<string>(StringComparer.Ordinal);
+        for (int j = 0; j < d.Channels.Count; j++)
+        {
+            string cat = $"{at}.channels[{j}]";
+            ChannelBinding? c = d.Channels[j];
+            if (c is null)
+            {
+                errors.Add($"{cat}: must be an object, got null");
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(c.Channel))
+            {
+                errors.Add($"{cat}.channel: required, one of {string.Join(", ", channels)}");
+            }
+            else if (Array.IndexOf(channels, c.Channel) < 0)
+            {
+                errors.Add($"{cat}.channel: {d.Type} has no channel '{c.Channel}'; its channels are {string.Join(", ", channels)}");
+            }
+            else if (!bound.Add(c.Channel) && actuator)
+            {
+                errors.Add($"{cat}.channel: '{c.Channel}' is bound twice; an actuator channel takes one decoder");
+            }
+
+            int neuronCount = -1;
+            if (c.Neurons is null || c.Neurons.Count == 0)
+            {
+                errors.Add($"{cat}.neurons: must list at least one neuron name");
+            }
+            else if (c.Neurons.Any(string.IsNullOrWhiteSpace))
+            {
+                errors.Add($"{cat}.neurons: names must be non-empty");
+            }
+            else
+            {
+                neuronCount = DeviceMap.ExpandNeurons(c.Neurons).Count;
+                if (neuronCount > DeviceMap.MaxNeuronsPerChannel)
+                {
+                    errors.Add($"{cat}.neurons: at most {DeviceMap.MaxNeuronsPerChannel} neurons, got {neuronCount}");
+                }
+            }
+
+            if (actuator)
+            {
+                if (c.Encoder is not null)
+                {
+                    errors.Add($"{cat}.encoder: {d.Type} is an actuator: bind its channels with a decoder");
+                }
+
+                if (c.Decoder is null)
+                {
+                    errors.Add($"{cat}.decoder: required for an actuator channel");
+                }
+                else
+                {
+                    int? expected = Codings.DecoderNeurons(c.Decoder, $"{cat}.decoder", errors);
+                    if (expected is { } n && neuronCount >= 0 && n != neuronCount)
+                    {
+                        errors.Add($"{cat}.neurons: the {c.Decoder.Type} decoder reads {n} neuron(s), {neuronCount} listed");
+                    }
+                }
+            }
+            else
+            {
+                if (c.Decoder is not null)
+                {
+                    errors.Add($"{cat}.decoder: {d.Type} is a sensor: bind its channels with an encoder");
+                }
+
+                if (c.Encoder is null)
+                {
+                    errors.Add($"{cat}.encoder: required for a sensor channel");
+                }
+                else
+                {
+                    int? expected = Codings.EncoderNeurons(c.Encoder, $"{cat}.encoder", errors);
+                    if (expected is { } n && neuronCount >= 0 && n != neuronCount)
+                    {
+                        errors.Add($"{cat}.neurons: the {c.Encoder.Type} encoder writes {n} neuron(s), {neuronCount} listed");
+                    }
+                }
+            }
+        }
+
+        if (actuator)
+        {
+            foreach (string ch in channels)
+            {
+                if (!bound.Contains(ch))
+                {
+                    errors.Add($"{at}.channels: actuator channel '{ch}' has no binding; every command channel needs a decoder");
+                }
+            }
+        }
+    }
+
+    internal static string Num(double v) => v.ToString("G", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Validates encoder/decoder specs and builds them.</summary>
+public static class Codings
+{
+    public static readonly string[] EncoderTypes = ["threshold", "linear", "binary", "population", "poisson", "regular"];
+    public static readonly string[] DecoderTypes = ["argmax", "linear", "threshold", "spike_count"];
+
+    private static string Num(double v) => DeviceMapValidator.Num(v);
+
+    /// <summary>Neurons the encoder writes, or null after adding errors.</summary>
+    internal static int? EncoderNeurons(EncoderSpec e, string at, List<string> errors)
+    {
+        int before = errors.Count;
+        int n = 1;
+        void Need(float? v, string field)
+        {
+            if (v is null)
+            {
+                errors.Add($"{at}.{field}: required for the {e.Type} encoder");
+            }
+            else if (!float.IsFinite(v.Value))
+            {
+                errors.Add($"{at}.{field}: must be finite, got {Num(v.Value)}");
+            }
+        }
+
+        switch (e.Type)
+        {
+            case "threshold":
+                Need(e.Threshold, "threshold");
+                break;
+            case "linear":
+                Need(e.InMin, "inMin");
+                Need(e.InMax, "inMax");
+                if (e.InMin is { } a && e.InMax is { } b && a == b)
+                {
+                    errors.Add($"{at}.inMax: must differ from inMin ({Num(a)})");
+                }
+
+                break;
+            case "binary":
+                if (e.Bits is null)
+                {
+                    errors.Add($"{at}.bits: required for the binary encoder (1..32)");
+                }
+                else if (e.Bits is < 1 or > 32)
+                {
+                    errors.Add($"{at}.bits: must be 1..32, got {e.Bits}");
+                }
+                else
+                {
+                    n = e.Bits.Value;
+                }
+
+                break;
+            case "population":
+                if (e.Count is null or < 2 or > 1024)
+                {
+                    errors.Add($"{at}.count: must be 2..1024, got {e.Count?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}");
+                }
+                else
+                {
+                    n = e.Count.Value;
+                }
+
+                Need(e.Min, "min");
+                Need(e.Max, "max");
+                if (e.Min is { } lo && e.Max is { } hi && !(hi > lo))
+                {
+                    errors.Add($"{at}.max: must be greater than min ({Num(lo)}), got {Num(hi)}");
+                }
+
+                if (e.Sigma is { } s && !(s >= 0 && float.IsFinite(s)))
+                {
+                    errors.Add($"{at}.sigma: must be >= 0 (0 = centre spacing), got {Num(s)}");
+                }
+
+                break;
+            case "poisson":
+            case "regular":
+                Need(e.InMin, "inMin");
+                Need(e.InMax, "inMax");
+                if (e.InMin is { } a2 && e.InMax is { } b2 && a2 == b2)
+                {
+                    errors.Add($"{at}.inMax: must differ from inMin ({Num(a2)})");
+                }
+
+                if (e.MaxProbability is { } p && !(p > 0 && p <= 1))
+                {
+                    errors.Add($"{at}.maxProbability: must be in (0, 1] (spike probability per period), got {Num(p)}");
+                }
+
+                if (e.Count is { } c && c is < 1 or > 1024)
+                {
+                    errors.Add($"{at}.count: must be 1..1024, got {c}");
+                }
+                else
+                {
+                    n = e.Count ?? 1;
+                }
+
+                break;
+            default:
+                errors.Add($"{at}.type: unknown encoder '{e.Type}', expected one of {string.Join(", ", EncoderTypes)}");
+                break;
+        }
+
+        return errors.Count == before ? n : null;
+    }
+
+    /// <summary>Neurons the decoder reads, or null after adding errors.</summary>
+    internal static int? DecoderNeurons(DecoderSpec d, string at, List<string> errors)
+    {
+        int before = errors.Count;
+        int n = 1;
+        switch (d.Type)
+        {
+            case "argmax":
+                if (d.Values is null || d.Values.Count == 0)
+                {
+                    errors.Add($"{at}.values: required, one command value per neuron (e.g. [1, -1, 0])");
+                }
+                else if (d.Values.Count > 1024)
+                {
+                    errors.Add($"{at}.values: at most 1024 values, got {d.Values.Count}");
+                }
+                else
+                {
+                    n = d.Values.Count;
+                }
+
+                break;
+            case "linear":
+                if (d.OutMin is null || d.OutMax is null)
+                {
+                    errors.Add($"{at}.outMin/outMax: required for the linear decoder (e.g. 0 and 180 for a servo angle)");
+                }
+
+                if ((d.InMin ?? -1f) == (d.InMax ?? 1f))
+                {
+                    errors.Add($"{at}.inMax: must differ from inMin");
+                }
+
+                break;
+            case "threshold":
+                if (d.Threshold is null)
+                {
+                    errors.Add($"{at}.threshold: required for the threshold decoder");
+                }
+
+                break;
+            case "spike_count":
+                if (d.Window is null or < 1 or > 1_000_000)
+                {
+                    errors.Add($"{at}.window: must be 1..1000000 periods, got {d.Window?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}");
+                }
+
+                break;
+            default:
+                errors.Add($"{at}.type: unknown decoder '{d.Type}', expected one of {string.Join(", ", DecoderTypes)}");
+                break;
+        }
+
+        return errors.Count == before ? n : null;
+    }
+
+    /// <summary>Builds a validated encoder spec.</summary>
+    public static IEncoder CreateEncoder(EncoderSpec e) => e.Type switch
+    {
+        "threshold" => new ThresholdEncoder(e.Threshold!.Value, e.High ?? 1f, e.Low ?? 0f),
+        "linear" => new LinearEncoder(e.InMin!.Value, e.InMax!.Value, e.OutMin ?? 0f, e.OutMax ?? 1f),
+        "binary" => new BinaryCodeEncoder(e.Bits!.Value, e.Offset ?? 0f, e.High ?? 1f, e.Low ?? 0f),
+        "population" => new PopulationEncoder(e.Count!.Value, e.Min!.Value, e.Max!.Value, e.Sigma ?? 0f, e.Gain ?? 1f),
+        "poisson" => new SpikeEncoder(SpikeMode.Poisson, e.InMin!.Value, e.InMax!.Value, e.MaxProbability ?? 1f, e.Count ?? 1, e.Seed ?? 1),
+        "regular" => new SpikeEncoder(SpikeMode.Regular, e.InMin!.Value, e.InMax!.Value, e.MaxProbability ?? 1f, e.Count ?? 1, e.Seed ?? 1),
+        _ => throw new ArgumentException($"unknown encoder '{e.Type}'"),
+    };
+
+    /// <summary>Builds a validated decoder spec.</summary>
+    public static IDecoder CreateDecoder(DecoderSpec d) => d.Type switch
+    {
+        "argmax" => new ArgmaxDecoder(d.Values!.ToArray(), d.MinActivation ?? float.NegativeInfinity, d.Fallback ?? 0f),
+        "linear" => new LinearDecoder(d.InMin ?? -1f, d.InMax ?? 1f, d.OutMin!.Value, d.OutMax!.Value, d.Fallback ?? 0f),
+        "threshold" => new ThresholdDecoder(d.Threshold!.Value, d.High ?? 1f, d.Low ?? 0f),
+        "spike_count" => new SpikeCountDecoder(d.Window!.Value, d.SpikeThreshold ?? 0.5f, d.OutMin ?? 0f, d.OutMax ?? 1f),
+        _ => throw new ArgumentException($"unknown decoder '{d.Type}'"),
+    };
+}

@@ -1,0 +1,507 @@
+using System.Device.Gpio;
+using Ifm.Devices.Coding;
+using Ifm.Devices.Drivers;
+
+namespace Ifm.Devices.Mapping;
+
+/// <summary>Counters of one bound device, updated in place by the loop (read them from the loop thread or tolerate tearing).</summary>
+public sealed class DeviceCounters(string name, string type, bool isActuator, int divisor)
+{
+    public string Name { get; } = name;
+    public string Type { get; } = type;
+    public bool IsActuator { get; } = isActuator;
+
+    /// <summary>The device is read/written every <see cref="Divisor"/>-th period.</summary>
+    public int Divisor { get; } = divisor;
+
+    /// <summary>Read attempts (sensors) or writes (actuators).</summary>
+    public long Accesses;
+
+    /// <summary>Reads that returned no fresh value (the previous sample was held).</summary>
+    public long StaleReads;
+
+    /// <summary>Calls to the device's EnterSafeState that threw.</summary>
+    public long SafeStateFailures;
+}
+
+/// <summary>
+/// The devices of a map, bound to a model's input and output neurons. The control loop calls, once per period:
+/// <see cref="ReadAndEncode"/> → step the network → <see cref="DecodeAndWrite"/>; on stop, fault, link loss or a
+/// missed deadline it calls <see cref="EnterSafeState"/>. Both per-period calls allocate nothing.
+/// </summary>
+/// <remarks>
+/// <para>Rates: a device with divisor k (see <see cref="DeviceMap.DivisorOf"/>) is read/written in periods where
+/// <c>period % k == 0</c>. Encoders run every period on the latest sample (sample-and-hold; spike encoders keep
+/// firing), decoders run every period on the network's outputs (spike-count windows see every period); only the
+/// device access is rate-limited. Before a sensor's first fresh sample its neurons are written 0.</para>
+/// <para>Neurons not bound by the map are left untouched in <c>networkInputs</c>.</para>
+/// <para>A device that throws is reported as <see cref="DeviceFaultException"/> naming it (allocation only on
+/// that path); the caller should then call <see cref="EnterSafeState"/>.</para>
+/// </remarks>
+public sealed class DeviceSet : IDisposable
+{
+    private readonly SensorSlot[] _sensors;
+    private readonly ActuatorSlot[] _actuators;
+    private readonly IHardwareFactory _hardware;
+    private readonly bool _ownsHardware;
+    private bool _disposed;
+
+    private DeviceSet(SensorSlot[] sensors, ActuatorSlot[] actuators, IHardwareFactory hardware, bool ownsHardware,
+        int inputCount, int outputCount, DeviceCounters[] counters)
+    {
+        _sensors = sensors;
+        _actuators = actuators;
+        _hardware = hardware;
+        _ownsHardware = ownsHardware;
+        InputCount = inputCount;
+        OutputCount = outputCount;
+        Counters = counters;
+        LastSafeStateErrors = new Exception?[actuators.Length];
+    }
+
+    /// <summary>Length <see cref="ReadAndEncode"/> expects (the model's input count).</summary>
+    public int InputCount { get; }
+
+    /// <summary>Length <see cref="DecodeAndWrite"/> expects (the model's output count).</summary>
+    public int OutputCount { get; }
+
+    /// <summary>One entry per device, in map order.</summary>
+    public IReadOnlyList<DeviceCounters> Counters { get; }
+
+    public IEnumerable<ISensor> Sensors => _sensors.Select(s => s.Sensor);
+    public IEnumerable<IActuator> Actuators => _actuators.Select(a => a.Actuator);
+
+    /// <summary>Failures of the last <see cref="EnterSafeState"/> call (null entries for actuators that succeeded).</summary>
+    public Exception?[] LastSafeStateErrors { get; }
+
+    /// <summary>
+    /// Opens every device of <paramref name="map"/> through <paramref name="hardware"/> and binds its channels to
+    /// the model's neurons. Throws <see cref="DeviceMapException"/> for names the model lacks, or
+    /// <see cref="DeviceFaultException"/> when a device cannot be opened (devices opened so far are released).
+    /// </summary>
+    public static DeviceSet Bind(DeviceMap map, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames,
+        IHardwareFactory hardware, bool ownsHardware = true, string sourceName = "device map")
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        ArgumentNullException.ThrowIfNull(hardware);
+
+        var inputIndex = IndexNames(inputNames, "input", sourceName);
+        var outputIndex = IndexNames(outputNames, "output", sourceName);
+        var errors = new List<string>();
+        var inputOwner = new Dictionary<int, string>();
+
+        // Resolve all names first: a map that does not fit the model opens no hardware.
+        var plans = new List<(DeviceSpec Spec, int[][] Neurons)>();
+        for (int i = 0; i < map.Devices.Count; i++)
+        {
+            DeviceSpec d = map.Devices[i];
+            bool actuator = DeviceTypes.IsActuator(d.Type!);
+            var neurons = new int[d.Channels.Count][];
+            for (int j = 0; j < d.Channels.Count; j++)
+            {
+                List<string> names = DeviceMap.ExpandNeurons(d.Channels[j].Neurons!);
+                neurons[j] = new int[names.Count];
+                for (int k = 0; k < names.Count; k++)
+                {
+                    string at = $"devices[{i}].channels[{j}].neurons[{k}]";
+                    var index = actuator ? outputIndex : inputIndex;
+                    if (!index.TryGetValue(names[k], out int n))
+                    {
+                        errors.Add($"{at}: '{names[k]}' is not an {(actuator ? "output" : "input")} neuron of the model; the model's {(actuator ? "outputs" : "inputs")} are: {ListNames(actuator ? outputNames : inputNames)}");
+                        continue;
+                    }
+
+                    if (!actuator && !inputOwner.TryAdd(n, at))
+                    {
+                        errors.Add($"{at}: input neuron '{names[k]}' is already driven by {inputOwner[n]}");
+                    }
+
+                    neurons[j][k] = n;
+                }
+            }
+
+            plans.Add((d, neurons));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DeviceMapException(sourceName, errors);
+        }
+
+        var sensors = new List<SensorSlot>();
+        var actuators = new List<ActuatorSlot>();
+        var counters = new DeviceCounters[plans.Count];
+        var opened = new List<IDisposable>();
+        try
+        {
+            for (int i = 0; i < plans.Count; i++)
+            {
+                var (d, neurons) = plans[i];
+                bool actuator = DeviceTypes.IsActuator(d.Type!);
+                string[] channelNames = DeviceTypes.ChannelsOf(d);
+                counters[i] = new DeviceCounters(d.Name!, d.Type!, actuator, map.DivisorOf(d));
+                if (actuator)
+                {
+                    IActuator a = Open(() => CreateActuator(map, d, hardware), d, i);
+                    opened.Add(a);
+                    CheckChannels(a.ChannelCount, channelNames.Length, d, i);
+                    var decoders = new DecoderSlot[d.Channels.Count];
+                    for (int j = 0; j < decoders.Length; j++)
+                    {
+                        decoders[j] = new DecoderSlot(Array.IndexOf(channelNames, d.Channels[j].Channel), Codings.CreateDecoder(d.Channels[j].Decoder!), neurons[j]);
+                    }
+
+                    actuators.Add(new ActuatorSlot(a, counters[i], decoders, a.ChannelCount));
+                }
+                else
+                {
+                    ISensor s = Open(() => CreateSensor(map, d, hardware), d, i);
+                    opened.Add(s);
+                    CheckChannels(s.ChannelCount, channelNames.Length, d, i);
+                    var encoders = new EncoderSlot[d.Channels.Count];
+                    for (int j = 0; j < encoders.Length; j++)
+                    {
+                        encoders[j] = new EncoderSlot(Array.IndexOf(channelNames, d.Channels[j].Channel), Codings.CreateEncoder(d.Channels[j].Encoder!), neurons[j]);
+                    }
+
+                    sensors.Add(new SensorSlot(s, counters[i], encoders, s.ChannelCount));
+                }
+            }
+        }
+        catch
+        {
+            foreach (IDisposable o in opened)
+            {
+                try
+                {
+                    (o as IActuator)?.EnterSafeState();
+                    o.Dispose();
+                }
+                catch (Exception)
+                {
+                    // Already failing: release what can be released.
+                }
+            }
+
+            throw;
+        }
+
+        return new DeviceSet([.. sensors], [.. actuators], hardware, ownsHardware, inputNames.Count, outputNames.Count, counters);
+    }
+
+    /// <summary>Reads the sensors due in <paramref name="period"/> and encodes every sensor's latest sample into <paramref name="networkInputs"/>.</summary>
+    public void ReadAndEncode(long period, Span<float> networkInputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (networkInputs.Length != InputCount)
+        {
+            ThrowLength(nameof(networkInputs), InputCount, networkInputs.Length);
+        }
+
+        for (int i = 0; i < _sensors.Length; i++)
+        {
+            SensorSlot s = _sensors[i];
+            if (period % s.Counters.Divisor == 0)
+            {
+                s.Counters.Accesses++;
+                bool fresh;
+                try
+                {
+                    fresh = s.Sensor.Read(s.Sample);
+                }
+                catch (Exception ex)
+                {
+                    throw Fault(s.Sensor.Name, "read failed", ex);
+                }
+
+                if (fresh)
+                {
+                    s.HasSample = true;
+                }
+                else
+                {
+                    s.Counters.StaleReads++;
+                }
+            }
+
+            for (int e = 0; e < s.Encoders.Length; e++)
+            {
+                EncoderSlot enc = s.Encoders[e];
+                Span<float> scratch = enc.Scratch;
+                if (s.HasSample)
+                {
+                    enc.Encoder.Encode(s.Sample[enc.Channel], scratch);
+                }
+                else
+                {
+                    scratch.Clear();
+                }
+
+                int[] targets = enc.Neurons;
+                for (int k = 0; k < targets.Length; k++)
+                {
+                    networkInputs[targets[k]] = scratch[k];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="networkOutputs"/> for every actuator, writes the actuators due in
+    /// <paramref name="period"/>, then lets simulated plants advance one step.
+    /// </summary>
+    public void DecodeAndWrite(long period, ReadOnlySpan<float> networkOutputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (networkOutputs.Length != OutputCount)
+        {
+            ThrowLength(nameof(networkOutputs), OutputCount, networkOutputs.Length);
+        }
+
+        for (int i = 0; i < _actuators.Length; i++)
+        {
+            ActuatorSlot a = _actuators[i];
+            for (int d = 0; d < a.Decoders.Length; d++)
+            {
+                DecoderSlot dec = a.Decoders[d];
+                int[] sources = dec.Neurons;
+                Span<float> gather = dec.Gather;
+                for (int k = 0; k < sources.Length; k++)
+                {
+                    gather[k] = networkOutputs[sources[k]];
+                }
+
+                a.Command[dec.Channel] = dec.Decoder.Decode(gather);
+            }
+
+            if (period % a.Counters.Divisor == 0)
+            {
+                a.Counters.Accesses++;
+                try
+                {
+                    a.Actuator.Write(a.Command);
+                }
+                catch (Exception ex)
+                {
+                    throw Fault(a.Actuator.Name, "write failed", ex);
+                }
+            }
+        }
+
+        _hardware.EndPeriod(period);
+    }
+
+    /// <summary>
+    /// Drives every actuator to its safe state. Tries every actuator even when some throw; never throws.
+    /// </summary>
+    /// <returns>The number of actuators whose safe-state call threw (details in <see cref="LastSafeStateErrors"/>).</returns>
+    public int EnterSafeState()
+    {
+        int failures = 0;
+        for (int i = 0; i < _actuators.Length; i++)
+        {
+            try
+            {
+                _actuators[i].Actuator.EnterSafeState();
+                LastSafeStateErrors[i] = null;
+            }
+            catch (Exception ex)
+            {
+                LastSafeStateErrors[i] = ex;
+                _actuators[i].Counters.SafeStateFailures++;
+                failures++;
+            }
+        }
+
+        return failures;
+    }
+
+    /// <summary>Resets every encoder and decoder (spike RNGs, windows) and forgets held samples.</summary>
+    public void ResetCoding()
+    {
+        foreach (SensorSlot s in _sensors)
+        {
+            s.HasSample = false;
+            foreach (EncoderSlot e in s.Encoders)
+            {
+                e.Encoder.Reset();
+            }
+        }
+
+        foreach (ActuatorSlot a in _actuators)
+        {
+            foreach (DecoderSlot d in a.Decoders)
+            {
+                d.Decoder.Reset();
+            }
+        }
+    }
+
+    /// <summary>Enters the safe state, then disposes every device (and the hardware factory when owned).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        EnterSafeState();
+        _disposed = true;
+        foreach (ActuatorSlot a in _actuators)
+        {
+            TryDispose(a.Actuator);
+        }
+
+        foreach (SensorSlot s in _sensors)
+        {
+            TryDispose(s.Sensor);
+        }
+
+        if (_ownsHardware)
+        {
+            TryDispose(_hardware);
+        }
+    }
+
+    private static void TryDispose(IDisposable d)
+    {
+        try
+        {
+            d.Dispose();
+        }
+        catch (Exception)
+        {
+            // Disposal of a failed device must not keep the others from being released.
+        }
+    }
+
+    private static DeviceFaultException Fault(string name, string what, Exception ex) =>
+        ex as DeviceFaultException ?? new DeviceFaultException(name, $"{what}: {ex.Message}", ex);
+
+    private static void ThrowLength(string name, int expected, int actual) =>
+        throw new ArgumentException($"{name} must have the model's {expected} elements, got {actual}", name);
+
+    private static Dictionary<string, int> IndexNames(IReadOnlyList<string> names, string kind, string source)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!index.TryAdd(names[i], i))
+            {
+                throw new DeviceMapException(source, [$"the model's {kind} names contain '{names[i]}' twice (indexes {index[names[i]]} and {i})"]);
+            }
+        }
+
+        return index;
+    }
+
+    private static string ListNames(IReadOnlyList<string> names)
+    {
+        const int Max = 64;
+        string shown = string.Join(", ", names.Take(Max));
+        return names.Count > Max ? $"{shown}, … ({names.Count} in all)" : $"{shown} ({names.Count})";
+    }
+
+    private static void CheckChannels(int actual, int expected, DeviceSpec d, int i)
+    {
+        if (actual != expected)
+        {
+            throw new DeviceFaultException(d.Name!, $"devices[{i}] ({d.Type}) has {actual} channels, the map format expects {expected}");
+        }
+    }
+
+    private static T Open<T>(Func<T> create, DeviceSpec d, int i)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception ex) when (ex is not DeviceMapException and not DeviceFaultException)
+        {
+            throw new DeviceFaultException(d.Name!, $"devices[{i}] ({d.Type}) could not be opened: {ex.Message}", ex);
+        }
+    }
+
+    private static ISensor CreateSensor(DeviceMap map, DeviceSpec d, IHardwareFactory hw)
+    {
+        int chip = d.GpioChip ?? map.GpioChip;
+        switch (d.Type)
+        {
+            case DeviceTypes.DigitalInput:
+                PinMode mode = d.Pull switch { "up" => PinMode.InputPullUp, "down" => PinMode.InputPullDown, _ => PinMode.Input };
+                return new DigitalInput(d.Name!, hw.Gpio(chip), d.Pin!.Value, mode, d.ActiveLow ?? false,
+                    (long)((d.DebounceMs ?? 0) * 1e6), hw.Clock);
+            case DeviceTypes.Hcsr04:
+                return new Hcsr04(d.Name!, hw.Gpio(chip), d.TriggerPin!.Value, d.EchoPin!.Value, hw.Clock, (long)((d.TimeoutMs ?? 30) * 1e6));
+            case DeviceTypes.Mpu6050:
+                return new Mpu6050(d.Name!, hw.OpenI2c(d.I2cBus ?? 1, d.Address ?? Mpu6050.DefaultAddress),
+                    (AccelRange)(d.AccelRangeG switch { 4 => 1, 8 => 2, 16 => 3, _ => 0 }),
+                    (GyroRange)(d.GyroRangeDps switch { 500 => 1, 1000 => 2, 2000 => 3, _ => 0 }));
+            case DeviceTypes.QuadratureEncoder:
+                return new QuadratureEncoder(d.Name!, hw.Gpio(chip), d.PinA!.Value, d.PinB!.Value);
+            case DeviceTypes.SerialLine:
+                return new SerialLineSensor(d.Name!, hw.OpenSerial(d.Port!, d.BaudRate ?? 115200), d.Fields!.Value,
+                    d.MaxLineLength ?? 256, d.Separators ?? ", \t;", ownsStream: false);
+            default:
+                return hw.CreateSensor(d) ?? throw new DeviceFaultException(d.Name!,
+                    $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
+        }
+    }
+
+    private static IActuator CreateActuator(DeviceMap map, DeviceSpec d, IHardwareFactory hw)
+    {
+        int chip = d.GpioChip ?? map.GpioChip;
+        switch (d.Type)
+        {
+            case DeviceTypes.DigitalOutput:
+                return new DigitalOutput(d.Name!, hw.Gpio(chip), d.Pin!.Value, d.ActiveLow ?? false, (d.SafeState?.Value ?? 0) == 1);
+            case DeviceTypes.Servo:
+                int f = d.FrequencyHz ?? 50;
+                return new Servo(d.Name!, hw.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, f), f, d.MinPulseUs ?? 1000,
+                    d.MaxPulseUs ?? 2000, d.MaxAngle ?? 180, d.SafeState?.Value);
+            case DeviceTypes.HBridgeMotor:
+                int mf = d.FrequencyHz ?? 1000;
+                return new HBridgeMotor(d.Name!, hw.Gpio(chip), hw.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, mf),
+                    d.In1Pin!.Value, d.In2Pin!.Value, d.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake,
+                    (float)(d.Deadband ?? 0.02), mf);
+            default:
+                return hw.CreateActuator(d) ?? throw new DeviceFaultException(d.Name!,
+                    $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
+        }
+    }
+
+    private sealed class SensorSlot(ISensor sensor, DeviceCounters counters, EncoderSlot[] encoders, int channels)
+    {
+        public readonly ISensor Sensor = sensor;
+        public readonly DeviceCounters Counters = counters;
+        public readonly EncoderSlot[] Encoders = encoders;
+        public readonly float[] Sample = new float[channels];
+        public bool HasSample;
+    }
+
+    private sealed class EncoderSlot(int channel, IEncoder encoder, int[] neurons)
+    {
+        public readonly int Channel = channel;
+        public readonly IEncoder Encoder = encoder;
+        public readonly int[] Neurons = neurons;
+        public readonly float[] Scratch = new float[encoder.NeuronCount];
+    }
+
+    private sealed class ActuatorSlot(IActuator actuator, DeviceCounters counters, DecoderSlot[] decoders, int channels)
+    {
+        public readonly IActuator Actuator = actuator;
+        public readonly DeviceCounters Counters = counters;
+        public readonly DecoderSlot[] Decoders = decoders;
+        public readonly float[] Command = new float[channels];
+    }
+
+    private sealed class DecoderSlot(int channel, IDecoder decoder, int[] neurons)
+    {
+        public readonly int Channel = channel;
+        public readonly IDecoder Decoder = decoder;
+        public readonly int[] Neurons = neurons;
+        public readonly float[] Gather = new float[decoder.NeuronCount];
+    }
+}

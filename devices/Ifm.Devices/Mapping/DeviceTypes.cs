@@ -1,0 +1,42 @@
+using Ifm.Devices.Drivers;
+using Ifm.Devices.Simulation;
+
+namespace Ifm.Devices.Mapping;
+
+/// <summary>The device types a map may name, whether each is a sensor or an actuator, and its channel names.</summary>
+public static class DeviceTypes
+{
+    public const string DigitalInput = "digital_input";
+    public const string DigitalOutput = "digital_output";
+    public const string Servo = "servo";
+    public const string HBridgeMotor = "hbridge_motor";
+    public const string Hcsr04 = "hcsr04";
+    public const string Mpu6050 = "mpu6050";
+    public const string QuadratureEncoder = "quadrature_encoder";
+    public const string SerialLine = "serial_line";
+    public const string PongSensor = "pong_sensor";
+    public const string PongPaddle = "pong_paddle";
+
+    public static readonly string[] All =
+        [DigitalInput, DigitalOutput, Servo, HBridgeMotor, Hcsr04, Mpu6050, QuadratureEncoder, SerialLine, PongSensor, PongPaddle];
+
+    public static bool IsKnown(string type) => Array.IndexOf(All, type) >= 0;
+
+    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle;
+
+    /// <summary>Channel names of <paramref name="device"/> (serial_line: field0..field{fields−1}).</summary>
+    public static string[] ChannelsOf(DeviceSpec device) => device.Type switch
+    {
+        DigitalInput => Drivers.DigitalInput.Channels,
+        DigitalOutput => ["value"],
+        Servo => ["angle"],
+        HBridgeMotor => ["speed"],
+        Hcsr04 => ["distance"],
+        Mpu6050 => Drivers.Mpu6050.Channels,
+        QuadratureEncoder => Drivers.QuadratureEncoder.Channels,
+        SerialLine => Enumerable.Range(0, Math.Clamp(device.Fields ?? 0, 0, 64)).Select(i => $"field{i}").ToArray(),
+        PongSensor => Simulation.PongSensor.Channels,
+        PongPaddle => Simulation.PongPaddle.Channels,
+        _ => [],
+    };
+}

@@ -1,0 +1,170 @@
+using Ifm.Devices.Coding;
+
+namespace Ifm.Devices.Simulation;
+
+/// <summary>
+/// The one-paddle Pong game of the IFM Pong recordings (shared/data/pong/README.md), tick for tick.
+/// </summary>
+/// <remarks>
+/// <para>Field 200 × 300 px, origin top-left, y down. Paddle 50 × 10 with its top edge at y = 260, starting at
+/// x = 75. Ball 15 × 15 moving ±4 px per tick on both axes.</para>
+/// <para>One <see cref="Tick"/>, in the recording program's order: (1) the paddle moves 7 px — left only while
+/// its left edge is &gt; 0, right only while its right edge is &lt; 200 (so x stays in −2..152, exactly the range
+/// in the recordings); (2) the ball moves; (3) it bounces (velocity sign flips, no position correction) off the
+/// left/right walls when its left edge ≤ 0 or right edge ≥ 200, off the top when its top ≤ 0; (4) when its bottom
+/// reaches ≥ 300 it is a miss and the ball restarts at x ∈ {30, 40, …, 160}, y ∈ {30, 40, …, 240} (seeded RNG)
+/// moving (+4, −4); (5) it bounces off the paddle (a hit) when the two rectangles overlap (strict overlap, as
+/// pygame's <c>colliderect</c>) while the ball moves down.</para>
+/// <para>The sensors read the state before the tick and the action applies to that tick, as in the recordings
+/// (one line = state, key; then the game advances).</para>
+/// </remarks>
+public sealed class PongGame
+{
+    public const int FieldWidth = 200;
+    public const int FieldHeight = 300;
+    public const int PaddleWidth = 50;
+    public const int PaddleHeight = 10;
+    public const int PaddleY = 260;
+    public const int PaddleStartX = 75;
+    public const int PaddleSpeed = 7;
+    public const int BallSize = 15;
+    public const int BallSpeed = 4;
+
+    private SplitMix64 _rng;
+
+    /// <summary>New game with the ball at (<paramref name="ballX"/>, <paramref name="ballY"/>) moving up-right.</summary>
+    public PongGame(ulong seed = 1, int ballX = 100, int ballY = 150)
+    {
+        Seed = seed;
+        _rng = new SplitMix64(seed);
+        BallX = ballX;
+        BallY = ballY;
+        BallDx = BallSpeed;
+        BallDy = -BallSpeed;
+        PaddleX = PaddleStartX;
+    }
+
+    public ulong Seed { get; }
+    public int BallX { get; private set; }
+    public int BallY { get; private set; }
+    public int BallDx { get; private set; }
+    public int BallDy { get; private set; }
+    public int PaddleX { get; private set; }
+    public long Ticks { get; private set; }
+    public long Hits { get; private set; }
+    public long Misses { get; private set; }
+
+    /// <summary>Places the ball (tests, scenarios).</summary>
+    public void SetBall(int x, int y, int dx, int dy)
+    {
+        if (Math.Abs(dx) != BallSpeed || Math.Abs(dy) != BallSpeed)
+        {
+            throw new ArgumentException($"ball velocity components must be ±{BallSpeed}");
+        }
+
+        (BallX, BallY, BallDx, BallDy) = (x, y, dx, dy);
+    }
+
+    /// <summary>Places the paddle (tests, scenarios).</summary>
+    public void SetPaddle(int x) => PaddleX = x;
+
+    /// <summary>Advances one tick with <paramref name="action"/>: +1 right, −1 left, 0 none (others are clamped by sign).</summary>
+    /// <returns>+1 when the paddle hit the ball this tick, −1 on a miss, 0 otherwise.</returns>
+    public int Tick(int action)
+    {
+        Ticks++;
+        if (action < 0 && PaddleX > 0)
+        {
+            PaddleX -= PaddleSpeed;
+        }
+        else if (action > 0 && PaddleX + PaddleWidth < FieldWidth)
+        {
+            PaddleX += PaddleSpeed;
+        }
+
+        BallX += BallDx;
+        BallY += BallDy;
+        if (BallX <= 0 || BallX + BallSize >= FieldWidth)
+        {
+            BallDx = -BallDx;
+        }
+
+        if (BallY <= 0)
+        {
+            BallDy = -BallDy;
+        }
+
+        int result = 0;
+        if (BallY + BallSize >= FieldHeight)
+        {
+            Misses++;
+            result = -1;
+            BallX = 10 * (3 + _rng.NextInt(14)); // 30..160
+            BallY = 10 * (3 + _rng.NextInt(22)); // 30..240
+            BallDx = BallSpeed;
+            BallDy = -BallSpeed;
+        }
+
+        if (BallDy > 0 && Overlaps())
+        {
+            BallDy = -BallDy;
+            Hits++;
+            result = 1;
+        }
+
+        return result;
+    }
+
+    private bool Overlaps() =>
+        BallX < PaddleX + PaddleWidth && BallX + BallSize > PaddleX &&
+        BallY < PaddleY + PaddleHeight && BallY + BallSize > PaddleY;
+}
+
+/// <summary>The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels).</summary>
+public sealed class PongSensor(string name, PongGame game) : ISensor
+{
+    public static readonly string[] Channels = ["ball_x", "ball_y", "paddle_x"];
+
+    public string Name { get; } = name;
+    public PongGame Game { get; } = game;
+    public int ChannelCount => 3;
+
+    public bool Read(Span<float> destination)
+    {
+        destination[0] = Game.BallX;
+        destination[1] = Game.BallY;
+        destination[2] = Game.PaddleX;
+        return true;
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>
+/// The paddle key as an actuator: channel <c>move</c>, command &gt; 0.5 → right (+1), &lt; −0.5 → left (−1),
+/// otherwise none; NaN and the safe state → none. The game advances in <see cref="SimulatedHardware.EndPeriod"/>
+/// with the last command.
+/// </summary>
+public sealed class PongPaddle(string name, PongGame game) : IActuator
+{
+    public static readonly string[] Channels = ["move"];
+
+    public string Name { get; } = name;
+    public PongGame Game { get; } = game;
+    public int ChannelCount => 1;
+
+    /// <summary>Action applied at the next game tick.</summary>
+    public int Action { get; private set; }
+
+    public void Write(ReadOnlySpan<float> command)
+    {
+        float c = command[0];
+        Action = c > 0.5f ? 1 : c < -0.5f ? -1 : 0;
+    }
+
+    public void EnterSafeState() => Action = 0;
+
+    public void Dispose() => Action = 0;
+}

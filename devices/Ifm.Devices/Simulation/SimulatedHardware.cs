@@ -1,0 +1,184 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Device.Pwm;
+using Ifm.Devices.Drivers;
+using Ifm.Devices.Mapping;
+
+namespace Ifm.Devices.Simulation;
+
+/// <summary>
+/// Hardware that runs anywhere: a <see cref="SimulatedGpioDriver"/> per GPIO chip, a <see cref="SimulatedMpu6050"/>
+/// at I2C addresses 0x68/0x69 (any bus), <see cref="SimulatedPwmChannel"/>s, serial streams registered with
+/// <see cref="AttachSerial"/>, and the simulated plants (<see cref="ForPong"/>, <see cref="ForPavlov"/>) that the
+/// CLI's <c>--sim pong|pavlov</c> uses with devices/examples/pong-sim.json and pavlov-sim.json.
+/// </summary>
+public sealed class SimulatedHardware : IHardwareFactory
+{
+    private readonly Dictionary<int, (SimulatedGpioDriver Driver, GpioController Controller)> _chips = [];
+    private readonly Dictionary<(int, int), SimulatedMpu6050> _imus = [];
+    private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
+    private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
+    private PongPaddle? _paddle;
+    private bool _disposed;
+
+    public SimulatedHardware(SimulatedClock? clock = null)
+    {
+        SimClock = clock ?? new SimulatedClock();
+    }
+
+    public SimulatedClock SimClock { get; }
+    public DeviceClock Clock => SimClock;
+
+    /// <summary>The Pong game, when attached.</summary>
+    public PongGame? Pong { get; private set; }
+
+    /// <summary>The Pavlov plant, when attached.</summary>
+    public PavlovPlant? Pavlov { get; private set; }
+
+    /// <summary>Simulated time added per control period by <see cref="EndPeriod"/> (default 1/60 s).</summary>
+    public long PeriodNanoseconds { get; set; } = 16_666_667;
+
+    /// <summary>Hardware with a Pong game (pong_sensor / pong_paddle devices).</summary>
+    public static SimulatedHardware ForPong(ulong seed = 1)
+    {
+        var hw = new SimulatedHardware();
+        hw.Pong = new PongGame(seed);
+        return hw;
+    }
+
+    /// <summary>Hardware with the Pavlov plant on GPIO chip <paramref name="chip"/> (food 17, bell 27, salivation 22 by default).</summary>
+    public static SimulatedHardware ForPavlov(PavlovSchedule? schedule = null, int chip = 0)
+    {
+        var hw = new SimulatedHardware();
+        hw.Pavlov = new PavlovPlant(hw.Driver(chip), schedule);
+        return hw;
+    }
+
+    /// <summary>The simulated driver of GPIO chip <paramref name="chip"/> (created on first use).</summary>
+    public SimulatedGpioDriver Driver(int chip)
+    {
+        if (!_chips.TryGetValue(chip, out var entry))
+        {
+            var driver = new SimulatedGpioDriver(64, SimClock);
+            entry = (driver, new GpioController(driver));
+            _chips[chip] = entry;
+        }
+
+        return entry.Driver;
+    }
+
+    public GpioController Gpio(int chip)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Driver(chip);
+        return _chips[chip].Controller;
+    }
+
+    /// <summary>The simulated IMU at (bus, address), created on first use.</summary>
+    public SimulatedMpu6050 Imu(int bus = 1, int address = Mpu6050.DefaultAddress)
+    {
+        if (address is not (0x68 or 0x69))
+        {
+            throw new IOException($"no device acknowledged at I2C address 0x{address:X2} on simulated bus {bus}");
+        }
+
+        if (!_imus.TryGetValue((bus, address), out SimulatedMpu6050? imu))
+        {
+            imu = new SimulatedMpu6050(bus, address);
+            _imus[(bus, address)] = imu;
+        }
+
+        return imu;
+    }
+
+    public I2cDevice OpenI2c(int bus, int address)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Imu(bus, address);
+    }
+
+    /// <summary>The simulated PWM channel, created on first use.</summary>
+    public SimulatedPwmChannel Pwm(int chip, int channel)
+    {
+        if (!_pwm.TryGetValue((chip, channel), out SimulatedPwmChannel? pwm))
+        {
+            pwm = new SimulatedPwmChannel(chip, channel);
+            _pwm[(chip, channel)] = pwm;
+        }
+
+        return pwm;
+    }
+
+    public PwmChannel OpenPwm(int chip, int channel, int frequencyHz)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        SimulatedPwmChannel pwm = Pwm(chip, channel);
+        pwm.Frequency = frequencyHz;
+        return pwm;
+    }
+
+    /// <summary>Makes <see cref="OpenSerial"/> return <paramref name="stream"/> for <paramref name="port"/> (a socat pty, a pipe, a MemoryStream).</summary>
+    public void AttachSerial(string port, Stream stream) => _serial[port] = stream;
+
+    public Stream OpenSerial(string port, int baudRate)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _serial.TryGetValue(port, out Stream? s)
+            ? s
+            : throw new IOException($"simulated serial port '{port}' does not exist (attach one with AttachSerial)");
+    }
+
+    public ISensor? CreateSensor(DeviceSpec device)
+    {
+        if (device.Type == DeviceTypes.PongSensor)
+        {
+            Pong ??= new PongGame(device.Seed ?? 1);
+            return new PongSensor(device.Name!, Pong);
+        }
+
+        return null;
+    }
+
+    public IActuator? CreateActuator(DeviceSpec device)
+    {
+        if (device.Type == DeviceTypes.PongPaddle)
+        {
+            Pong ??= new PongGame(device.Seed ?? 1);
+            _paddle = new PongPaddle(device.Name!, Pong);
+            return _paddle;
+        }
+
+        return null;
+    }
+
+    /// <summary>Advances simulated time by one period, the Pong game by one tick and the Pavlov plant by one period.</summary>
+    public void EndPeriod(long period)
+    {
+        SimClock.Advance(PeriodNanoseconds);
+        if (Pong is not null && _paddle is not null)
+        {
+            Pong.Tick(_paddle.Action);
+        }
+
+        Pavlov?.EndPeriod(period);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var (_, controller) in _chips.Values)
+        {
+            controller.Dispose();
+        }
+
+        foreach (Stream s in _serial.Values)
+        {
+            s.Dispose();
+        }
+    }
+}
