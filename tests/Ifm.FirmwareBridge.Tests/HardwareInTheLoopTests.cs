@@ -139,8 +139,9 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
         mcu.Reboot();
         Assert.True(Wait.Until(() => client.Counters.PeerRestartCount == 1, Long), "host did not see the MCU restart");
         Assert.NotEqual(boot, client.Capabilities!.BootId);
-        Assert.Equal(1, restarts);
-        Assert.Equal(LinkState.Up, client.State);
+        // The counter moves before the event handlers run: wait for the handler too.
+        Assert.True(Wait.Until(() => Volatile.Read(ref restarts) == 1, Long), $"PeerRestarted raised {restarts} times");
+        Assert.True(Wait.Until(() => client.State == LinkState.Up, Long));
         // The host re-sends configuration and its latest command: the MCU leaves the boot safe state again.
         Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long, mark));
         Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT config key=2", StringComparison.Ordinal), Long, mark));
