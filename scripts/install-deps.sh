@@ -5,11 +5,11 @@
 #   ocl-icd-libopencl1 pocl-opencl-icd clinfo ocl-icd-opencl-dev : a real OpenCL 3.0 implementation on the CPU (PoCL)
 #   socat                                                   : linked pseudo-terminal pairs for the serial tests
 #   python3-torch python3-numpy                             : the PyTorch reference for parity tests
-#   cmake                                                   : the C firmware library and the native samples
+#   cmake make gcc g++ valgrind                             : the C firmware library (memcheck) and the native samples
 set -euo pipefail
 packages=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
           ocl-icd-libopencl1 pocl-opencl-icd clinfo ocl-icd-opencl-dev socat
-          python3-torch python3-numpy cmake make gcc g++)
+          python3-torch python3-numpy cmake make gcc g++ valgrind)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

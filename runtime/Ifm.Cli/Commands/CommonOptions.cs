@@ -23,12 +23,21 @@ internal static class CommonOptions
         return Format.IfmFile.Read(path);
     }
 
-    public static Option<T> Positive<T>(this Option<T> option) where T : System.Numerics.INumber<T>
+    public static Option<T> Positive<T>(this Option<T> option) where T : System.Numerics.INumber<T> =>
+        option.Check(v => v > T.Zero, v => $"{option.Name} must be positive, got {v}");
+
+    /// <summary>
+    /// Adds a range check that runs only on a value that parsed: a token that is not a number is reported by the
+    /// parser itself ("Cannot parse argument …"), and reading its value from a validator would throw.
+    /// </summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<T, bool> valid, Func<T, string> message)
     {
         option.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<T>();
-            if (v <= T.Zero) r.AddError($"{option.Name} must be positive, got {v}");
+            T? v;
+            try { v = r.GetValueOrDefault<T>(); }
+            catch (InvalidOperationException) { return; }
+            if (v is not null && !valid(v)) r.AddError(message(v));
         });
         return option;
     }

@@ -13,11 +13,7 @@ internal static class NewCommand
         var inputs = new Option<int>("--inputs") { Description = "Input neurons.", DefaultValueFactory = _ => 24 }.Positive();
         var outputs = new Option<int>("--outputs") { Description = "Output neurons.", DefaultValueFactory = _ => 3 }.Positive();
         var p = new Option<double>("--connectivity") { Description = "Probability of each allowed edge, in (0, 1].", DefaultValueFactory = _ => 0.2 };
-        p.Validators.Add(r =>
-        {
-            double v = r.GetValueOrDefault<double>();
-            if (!(v > 0 && v <= 1)) r.AddError(string.Create(CultureInfo.InvariantCulture, $"--connectivity must be in (0, 1], got {v}"));
-        });
+        p.Check(v => v > 0 && v <= 1, v => string.Create(CultureInfo.InvariantCulture, $"--connectivity must be in (0, 1], got {v}"));
         var kind = new Option<string>("--kind") { Description = "Neuron kind of every population.", DefaultValueFactory = _ => "ifm" };
         kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same network).", DefaultValueFactory = _ => 1 };

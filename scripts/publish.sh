@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Publishes the NativeAOT binaries: `ifm` (and `libifm.so` once native/Ifm.Native exists) per runtime identifier
+# into artifacts/publish/<rid>/.  Usage: bash scripts/publish.sh [linux-x64] [linux-arm64]
+# linux-arm64 is cross-linked with clang + lld (see scripts/install-deps.sh); gcc cannot cross-link.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+rids=("$@")
+[ ${#rids[@]} -eq 0 ] && rids=(linux-x64 linux-arm64)
+for rid in "${rids[@]}"; do
+  case "$rid" in
+    linux-x64|linux-arm64) ;;
+    *) echo "publish: unsupported runtime identifier '$rid' (linux-x64 or linux-arm64)" >&2; exit 2 ;;
+  esac
+  out="$root/artifacts/publish/$rid"
+  mkdir -p "$out"
+  echo "== publish ifm ($rid) -> ${out#$root/}"
+  dotnet publish "$root/runtime/Ifm.Cli/Ifm.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q
+  if [ -f "$root/native/Ifm.Native/Ifm.Native.csproj" ]; then
+    echo "== publish libifm.so ($rid) -> ${out#$root/}"
+    dotnet publish "$root/native/Ifm.Native/Ifm.Native.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q
+  fi
+  # Debug symbols are kept out of the shipped folder.
+  rm -f "$out"/*.dbg
+  ls -l "$out" | awk 'NR>1 {printf "   %-36s %8.2f MB\n", $9, $5/1048576}'
+done

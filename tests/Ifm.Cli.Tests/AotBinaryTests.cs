@@ -1,0 +1,142 @@
+using System.Globalization;
+using Ifm.Engine;
+using Ifm.Format;
+using Ifm.Model;
+
+namespace Ifm.Cli.Tests;
+
+/// <summary>The shipped NativeAOT <c>ifm</c> for linux-x64, run as a user runs it.</summary>
+public sealed class AotBinaryTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-aot-").FullName;
+    private readonly string _ifm = PublishedBinaries.Ifm("linux-x64");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Binary_is_a_native_x64_executable_with_its_version()
+    {
+        Assert.Equal(62, ElfMachine(_ifm)); // EM_X86_64
+        Assert.False(File.Exists(Path.ChangeExtension(_ifm, ".dll")), "an AOT publish has no managed ifm.dll");
+        ProcessResult r = ProcessRunner.Run(_ifm, ["--version"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("0.1.0", r.Stdout.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_learns_the_conditioned_response()
+    {
+        ProcessResult r = ProcessRunner.Run(_ifm, ["demo"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        DemoTable table = DemoTable.Parse(r.Stdout);
+        Assert.Equal("no", table.SalivatesOnBell("initial"));
+        Assert.Equal("yes", table.SalivatesOnBell("testing"));
+        Assert.Equal("no", table.Rows.Last(r => r[0] == "extinction")[5]);
+    }
+
+    [Fact]
+    public void Replay_outputs_equal_the_in_process_engine()
+    {
+        string model = Path.Combine(_dir, "net.ifm");
+        ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", "120", "--connectivity", "0.15", "--seed", "11", "--out", model]);
+        Assert.True(made.ExitCode == 0, made.Stderr);
+
+        IfmModel m = IfmFile.Read(model);
+        float[][] inputs = RandomInputs(m.InputCount, ticks: 300, seed: 5);
+        string inputsPath = Path.Combine(_dir, "in.txt");
+        File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        string outPath = Path.Combine(_dir, "out.csv");
+        ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputsPath, "--out", outPath]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        float[][] expected = RunInProcess(m, inputs);
+        float[][] actual = ReadCsv(outPath);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int t = 0; t < expected.Length; t++)
+        {
+            for (int o = 0; o < expected[t].Length; o++)
+            {
+                // The AOT binary targets a baseline ISA, so its SIMD width (and summation order) may differ from the JIT's.
+                Assert.True(Close(expected[t][o], actual[t][o]), $"tick {t + 1} output {o}: AOT {actual[t][o]} vs JIT {expected[t][o]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Inspect_reads_the_pretrained_models()
+    {
+        foreach (string name in new[] { "pong.ifm", "pavlov.ifm" })
+        {
+            ProcessResult r = ProcessRunner.Run(_ifm, ["inspect", PublishedBinaries.Model(name)]);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            Assert.Contains("neurons", r.Stdout, StringComparison.Ordinal);
+            Assert.Matches(@"id\s+[0-9a-f]{16}", r.Stdout);
+        }
+    }
+
+    internal static bool Close(float expected, float actual) =>
+        Math.Abs(expected - actual) <= 1e-6f + (1e-5f * Math.Abs(expected));
+
+    internal static float[][] RandomInputs(int width, int ticks, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, ticks).Select(_ => Enumerable.Range(0, width).Select(_ => rng.Next(2) == 0 ? 0f : 1f).ToArray()).ToArray();
+    }
+
+    internal static float[][] RunInProcess(IfmModel model, float[][] inputs)
+    {
+        using var session = new CpuSession(model);
+        var outputs = new float[inputs.Length][];
+        for (int t = 0; t < inputs.Length; t++)
+        {
+            session.SetInputs(inputs[t]);
+            session.Step();
+            outputs[t] = new float[model.OutputCount];
+            session.ReadOutputs(outputs[t]);
+        }
+
+        return outputs;
+    }
+
+    internal static float[][] ReadCsv(string path) =>
+        File.ReadLines(path).Skip(1)
+            .Select(line => line.Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
+
+    internal static int ElfMachine(string path)
+    {
+        Span<byte> header = stackalloc byte[20];
+        using FileStream f = File.OpenRead(path);
+        f.ReadExactly(header);
+        Assert.True(header[0] == 0x7F && header[1] == (byte)'E' && header[2] == (byte)'L' && header[3] == (byte)'F', $"{path} is not ELF");
+        return header[18] | (header[19] << 8);
+    }
+}
+
+/// <summary>The stage table `ifm demo` prints: stage, trial, food, bell, y_S, salivates, w_RS.</summary>
+internal sealed class DemoTable
+{
+    private readonly List<string[]> _rows = [];
+
+    public static DemoTable Parse(string stdout)
+    {
+        var t = new DemoTable();
+        foreach (string line in stdout.Split('\n'))
+        {
+            string[] cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cells.Length == 7 && int.TryParse(cells[1], out _) && (cells[5] == "yes" || cells[5] == "no"))
+            {
+                t._rows.Add(cells);
+            }
+        }
+
+        Assert.NotEmpty(t._rows);
+        return t;
+    }
+
+    public IReadOnlyList<string[]> Rows => _rows;
+
+    /// <summary>The "salivates" cell of the first bell-only trial of <paramref name="stage"/>.</summary>
+    public string SalivatesOnBell(string stage) =>
+        _rows.First(r => r[0] == stage && r[2] == "0" && r[3] == "1")[5];
+}
