@@ -8,6 +8,7 @@
  * With IFM_START_NS set (CLOCK_MONOTONIC nanoseconds taken by a launcher just before starting this process),
  * prints "first-step-ns: N" to stderr: the time from launch to the return of the first ifm_step.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <ifm.h>
 
 #include "../input_schedule.h"
