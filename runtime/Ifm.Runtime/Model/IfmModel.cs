@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Ifm.Model;
 
 /// <summary>
@@ -127,8 +125,9 @@ public sealed class IfmModel
     /// <summary>
     /// Identity of the model: SHA-256 (hex) of its canonical .ifm encoding. Two models with the same graph,
     /// parameters and weights have the same id; checkpoints record it so state is never loaded into another model.
+    /// Hashed by the managed <see cref="Sha256"/> (no OpenSSL needed at run time).
     /// </summary>
-    public string Id => _id ??= Convert.ToHexStringLower(SHA256.HashData(Format.IfmFile.ToBytes(this)));
+    public string Id => _id ??= Convert.ToHexStringLower(Sha256.HashData(Format.IfmFile.ToBytes(this)));
 
     /// <summary>Index of the input channel called <paramref name="name"/>, or −1.</summary>
     public int FindInput(string name) => IndexOf(InputNames, name);

@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using Ifm.Native.Tests.Infrastructure;
+
+namespace Ifm.Native.Tests;
+
+/// <summary>Every export with bad arguments (abi_test.c), and the threading rules through P/Invoke.</summary>
+public partial class AbiTests
+{
+    [Fact]
+    public void Abi_test_program_passes_every_check()
+    {
+        var p = NativeBuild.X64;
+        using var work = new TempDir("abi");
+        var r = Proc.Run(p.AbiTest, [Repo.Model("pavlov.ifm"), Repo.Model("pong.ifm"), work.Path], NativeBuild.Env(p));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var m = Summary().Match(r.StdOut);
+        Assert.True(m.Success, r.ToString());
+        Assert.True(int.Parse(m.Groups[1].Value) > 300, "abi_test ran fewer checks than it has");
+        Assert.Equal("0", m.Groups[2].Value);
+    }
+
+    [Fact]
+    public void Every_function_in_the_header_is_exported_and_nothing_else()
+    {
+        var header = File.ReadAllText(Path.Combine(Repo.Include, "ifm.h"));
+        var declared = Declared().Matches(header).Select(m => m.Groups[1].Value).ToHashSet();
+        var nm = Proc.Ok("nm", ["-D", "--defined-only", Artifacts.LibIfm("linux-x64")]);
+        var exported = nm.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ').Last().Split('@')[0])
+            .Where(s => s.StartsWith("ifm_", StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.True(declared.Count >= 30, $"only {declared.Count} declarations parsed");
+        Assert.Equal(declared.Order(), exported.Order());
+    }
+
+    [Fact]
+    public void Last_error_is_per_thread()
+    {
+        using var lib = new LibIfm();
+        var messages = new string?[2];
+        using var ready = new Barrier(2);
+        var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+        {
+            // Thread 0 fails one way, thread 1 another; each then reads its own message.
+            int status = i == 0 ? lib.Step(0, 1) : lib.Step(0x1234_5672, 1);
+            ready.SignalAndWait();
+            messages[i] = $"{status}:{lib.LastError()}";
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromMinutes(2)));
+        Assert.Equal("1:ifm_step: 'session' is NULL", messages[0]);
+        Assert.StartsWith("4:ifm_step: 'session' is not an open session handle", messages[1]);
+    }
+
+    [Fact]
+    public void Sessions_on_different_threads_run_in_parallel_and_match_the_engine()
+    {
+        using var lib = new LibIfm();
+        nint model = lib.LoadModel(Repo.Model("pavlov.ifm"));
+        const int ticks = 150;
+        var expected = Reference.Run(Repo.Model("pavlov.ifm"), ticks);
+        var results = new float[4][][];
+        var threads = Enumerable.Range(0, results.Length).Select(i => new Thread(() => results[i] = lib.RunSchedule(model, ticks))).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromMinutes(5)));
+        Assert.Equal(0, lib.FreeModel(model));
+        foreach (var r in results) Reference.AssertClose(expected, r);
+    }
+
+    [Fact]
+    public void Handles_stay_distinct_across_many_create_destroy_cycles()
+    {
+        using var lib = new LibIfm();
+        nint model = lib.LoadModel(Repo.Model("pong.ifm"));
+        var seen = new HashSet<nint>();
+        nint previous = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal(0, lib.CreateSession(model, out nint s));
+            Assert.True(seen.Add(s), "a handle value came back after being destroyed");
+            Assert.Equal(0, lib.DestroySession(s));
+            if (previous != 0) Assert.Equal(4, lib.Step(previous, 1));
+            previous = s;
+        }
+
+        Assert.Equal(0, lib.FreeModel(model));
+        Assert.Equal(4, lib.FreeModel(model));
+    }
+
+    [GeneratedRegex(@"abi_test: (\d+) checks, (\d+) failed")]
+    private static partial Regex Summary();
+
+    [GeneratedRegex(@"^IFM_API\s+[\w\s\*]+?\b(ifm_\w+)\s*\(", RegexOptions.Multiline)]
+    private static partial Regex Declared();
+}
