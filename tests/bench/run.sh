@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the C baseline (tick.c at -O2, -O3 -march=native, and -O3 -march=native -ffast-math) and membw.c, builds the
+# CLI, makes the benchmark models with `ifm new`, then runs C and `ifm bench --json` in alternating rounds and prints
+# the comparison table (medians over the rounds of each run's own median).
+#
+#   tests/bench/run.sh                 3 rounds
+#   ROUNDS=5 tests/bench/run.sh        more rounds (steadier medians on a busy machine)
+#   IFM="artifacts/publish/linux-x64/ifm" tests/bench/run.sh    time a NativeAOT binary instead of the JIT
+#
+# Raw outputs stay in $OUT (default: a fresh temporary folder, printed at the end).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+rounds="${ROUNDS:-3}"
+out="${OUT:-$(mktemp -d -t ifm-bench.XXXXXX)}"
+mkdir -p "$out"
+cd "$repo"
+
+echo "== building the C baseline into $out"
+gcc -O2 -Wall -Wextra -o "$out/tick-O2" "$here/tick.c" -lm
+gcc -O3 -march=native -Wall -Wextra -o "$out/tick-O3-native" "$here/tick.c" -lm
+gcc -O3 -march=native -ffast-math -Wall -Wextra -o "$out/tick-O3-native-fastmath" "$here/tick.c" -lm
+gcc -O3 -march=native -Wall -Wextra -o "$out/membw" "$here/membw.c"
+
+if [[ -n "${IFM:-}" ]]; then
+    ifm=("$IFM")
+else
+    echo "== building runtime/Ifm.Cli (Release)"
+    dotnet build runtime/Ifm.Cli -c Release -v q -nologo >/dev/null
+    ifm=(dotnet run -c Release --no-build --project runtime/Ifm.Cli --)
+fi
+
+echo "== models"
+"${ifm[@]}" new --neurons 300 --connectivity 0.2 --out "$out/static-300.ifm"
+"${ifm[@]}" new --neurons 10000 --connectivity 0.01 --out "$out/static-10k.ifm"
+"${ifm[@]}" new --neurons 300 --connectivity 0.2 --rule hebbian_trace --out "$out/plastic-300.ifm"
+"${ifm[@]}" new --neurons 10000 --connectivity 0.01 --rule hebbian_trace --out "$out/plastic-10k.ifm"
+
+cs_bench() { # name model plasticity
+    "${ifm[@]}" bench "$out/$2" --plasticity "$3" --repetitions 11 --json | jq -c --arg name "$1" '{name: $name} + .' >>"$out/csharp.jsonl"
+}
+
+echo "== membw"
+"$out/membw" --reps 7 | tee "$out/membw.txt"
+
+: >"$out/c.txt"
+: >"$out/csharp.jsonl"
+for r in $(seq 1 "$rounds"); do
+    echo "== round $r of $rounds"
+    for v in O3-native O2 O3-native-fastmath; do
+        "$out/tick-$v" --reps 11 --ms 40 | sed "s/^/build=$v round=$r /" >>"$out/c.txt"
+    done
+    cs_bench static-300 static-300.ifm off
+    cs_bench static-10k static-10k.ifm off
+    cs_bench plastic-300-off plastic-300.ifm off
+    cs_bench plastic-300-on plastic-300.ifm on
+    cs_bench plastic-10k-off plastic-10k.ifm off
+    cs_bench plastic-10k-on plastic-10k.ifm on
+done
+
+python3 "$here/table.py" "$out"
+echo
+echo "raw results: $out"
