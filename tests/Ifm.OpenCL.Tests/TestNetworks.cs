@@ -26,6 +26,22 @@ internal static class TestNetworks
         return b.Build();
     }
 
+    /// <summary>The same network with other edge groups: <paramref name="groupOf"/> maps (pre, post) to a group index.</summary>
+    public static IfmModel WithGroups(IfmModel m, EdgeGroup[] groups, Func<int, int, int> groupOf, float alpha)
+    {
+        var b = new ModelBuilder { Name = m.Name + "-groups", Dt = m.Dt };
+        foreach (var p in m.Populations) b.AddPopulation(p.Name, p.Kind, p.Role, p.Count, p.Parameters, p.Labels);
+        foreach (var g in groups) b.AddEdgeGroup(g.Name, g.Rule);
+        for (int i = 0; i < m.NeuronCount; i++) b.SetBias(i, m.Bias[i]);
+        for (int k = 0; k < m.EdgeCount; k++)
+        {
+            int g = groupOf(m.Pre[k], m.Post[k]);
+            b.AddEdge(m.Pre[k], m.Post[k], m.Weight[k], g, groups[g].Rule?.UsesAlpha == true ? alpha : 0f);
+        }
+
+        return b.Build();
+    }
+
     public static float[] Filled(int count, float value)
     {
         var a = new float[count];

@@ -10,11 +10,21 @@ public static class OpenClDevices
 {
     private const int PlatformNotFoundKhr = -1001;
 
+    // The ICD loader's first clGetPlatformIDs initialises its driver table; concurrent first calls from several threads
+    // can see no platform. Enumeration is serialised and its result kept for the process.
+    private static readonly Lock Gate = new();
+    private static IReadOnlyList<OpenClDevice>? _cached;
+
     /// <summary>
     /// Every device of every platform. Throws <see cref="OpenClException"/> when the OpenCL library is missing; returns an
     /// empty list when the loader finds no driver (no platform).
     /// </summary>
-    public static unsafe IReadOnlyList<OpenClDevice> List()
+    public static IReadOnlyList<OpenClDevice> List()
+    {
+        lock (Gate) return _cached ??= Enumerate();
+    }
+
+    private static unsafe IReadOnlyList<OpenClDevice> Enumerate()
     {
         var cl = OpenClLibrary.Api;
         uint count = 0;
