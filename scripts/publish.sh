@@ -19,7 +19,7 @@ for rid in "${rids[@]}"; do
     echo "== publish libifm.so ($rid) -> ${out#$root/}"
     dotnet publish "$root/native/Ifm.Native/Ifm.Native.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q
   fi
-  # Debug symbols are kept out of the shipped folder.
-  rm -f "$out"/*.dbg
+  # Debug symbols and managed PDBs are kept out of the shipped folder.
+  rm -f "$out"/*.dbg "$out"/*.pdb
   ls -l "$out" | awk 'NR>1 {printf "   %-36s %8.2f MB\n", $9, $5/1048576}'
 done
