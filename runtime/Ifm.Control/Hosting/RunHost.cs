@@ -102,23 +102,27 @@ public static class RunHost
 
             using var metrics = new LoopMetrics(loop.Statistics, rate);
             LoopResult? result = null;
-            var started = new ManualResetEventSlim();
+            using var configured = new ManualResetEventSlim();
+            using var go = new ManualResetEventSlim();
             IReadOnlyList<RealTimeOutcome> rt = [];
             var thread = new Thread(() =>
             {
                 rt = realtime.ApplyToCurrentThread();
-                started.Set();
+                configured.Set();
+                go.Wait();
                 result = loop.Run(env.Cancellation);
             }) { Name = "ifm-loop", IsBackground = true };
             thread.Start();
-            started.Wait();
+            configured.Wait();
             foreach (RealTimeOutcome o in rt)
             {
                 if (o.Applied) log.Info(o.Message);
                 else log.Warning(o.Message);
             }
 
+            // READY=1 before the first period, so the service manager sees it before any WATCHDOG=1.
             env.Notifier?.Ready();
+            go.Set();
             var status = new StatusLine(loop.Statistics, rate, learn);
             bool stoppingSent = false;
             while (!thread.Join(env.StatusInterval))
