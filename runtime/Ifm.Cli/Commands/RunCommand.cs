@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Ifm.Control.Config;
+using Ifm.Control.Diagnostics;
+using Ifm.Control.Hosting;
+using Ifm.Control.Service;
+using Ifm.Devices.Mapping;
+using Ifm.Persistence;
+
+namespace Ifm.Cli.Commands;
+
+/// <summary>
+/// <c>ifm run</c>: runs a model in the real-time control loop against a device map (real hardware) or a built-in
+/// simulated plant, with a live status line and a final report; under systemd a Type=notify service with the
+/// watchdog fed by the loop.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string?>("model") { Description = "Path of the .ifm model file (or \"model\" in --config).", Arity = ArgumentArity.ZeroOrOne };
+        var config = new Option<string?>("--config") { Description = "Run configuration file (JSON); command-line options override its values." };
+        var devices = new Option<string?>("--devices") { Description = "Device map (JSON) binding sensors and actuators to the model's neurons." };
+        var sim = new Option<string?>("--sim") { Description = "Built-in simulated plant: pong or pavlov (its example map is used when --devices is not given)." };
+        sim.AcceptOnlyFromAmong("pong", "pavlov");
+        var rate = new Option<double?>("--rate") { Description = "Loop rate in Hz (default: the map's loopRateHz)." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C / SIGTERM; the Pavlov plant stops after its schedule)." };
+        var ticks = new Option<int?>("--ticks") { Description = "Network ticks per period (default 1)." };
+        var plasticity = new Option<string?>("--plasticity") { Description = "Run the model's plasticity rules (on, default) or freeze the weights (off)." };
+        plasticity.AcceptOnlyFromAmong("on", "off");
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Learned-state file: loaded at start when it exists, saved at stop (plastic models)." };
+        var checkpointInterval = new Option<double?>("--checkpoint-interval") { Description = "Also save the learned state every this many seconds." };
+        var overrun = new Option<string?>("--overrun-policy") { Description = "On a deadline overrun: count (default), skip (drop missed slots) or safe-stop." };
+        overrun.AcceptOnlyFromAmong("count", "skip", "safe-stop");
+        var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 for the loop thread." };
+        var cpus = new Option<string?>("--cpus") { Description = "Pin the loop thread to these CPUs, e.g. 2,3." };
+        var mlock = new Option<bool?>("--mlock") { Description = "Lock the process's memory (mlockall)." };
+        var backend = new Option<string?>("--backend") { Description = "cpu (default), opencl or auto." };
+        backend.AcceptOnlyFromAmong("cpu", "opencl", "auto");
+        var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: platform:device or a name." };
+        var statusInterval = new Option<double?>("--status-interval") { Description = "Seconds between status updates (default 0.5 on a terminal, 10 otherwise)." };
+        var spinUs = new Option<double>("--spin-us") { Description = "Microseconds before each deadline spent spinning instead of sleeping.", DefaultValueFactory = _ => 200 };
+
+        var cmd = new Command("run", "Run a model in the real-time control loop: read → encode → step → decode → write at a fixed rate.")
+        {
+            model, config, devices, sim, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
+            backend, openclDevice, statusInterval, spinUs,
+        };
+        cmd.SetAction(r =>
+        {
+            RunConfig c;
+            try
+            {
+                c = r.GetValue(config) is { } path ? RunConfigLoader.Load(path) : new RunConfig();
+            }
+            catch (RunConfigException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (r.GetValue(model) is { } m) c.Model = m;
+            if (r.GetValue(devices) is { } d) c.Devices = d;
+            if (r.GetValue(sim) is { } s) c.Sim = s;
+            if (r.GetValue(rate) is { } hz) c.RateHz = hz;
+            if (r.GetValue(duration) is { } dur) c.DurationSeconds = dur;
+            if (r.GetValue(ticks) is { } k) c.TicksPerPeriod = k;
+            if (r.GetValue(plasticity) is { } p) c.Plasticity = p;
+            if (r.GetValue(checkpoint) is { } ck) c.Checkpoint = ck;
+            if (r.GetValue(checkpointInterval) is { } ci) c.CheckpointIntervalSeconds = ci;
+            if (r.GetValue(overrun) is { } ov) c.OverrunPolicy = ov;
+            if (r.GetValue(priority) is { } pr) c.Realtime.Priority = pr;
+            if (r.GetValue(cpus) is { } cl) c.Realtime.Cpus = ParseCpus(cl);
+            if (r.GetValue(mlock) is { } ml) c.Realtime.Mlock = ml;
+            if (r.GetValue(backend) is { } b) c.Backend = b;
+            if (r.GetValue(openclDevice) is { } od) c.OpenclDevice = od;
+            if (string.IsNullOrEmpty(c.Model)) throw new CliException("no model: give the .ifm file as an argument or \"model\" in --config");
+            var errors = RunConfigLoader.Validate(c, requireModel: true);
+            if (errors.Count > 0) throw new CliException(string.Join("; ", errors.Select(e => e.Replace("devices: required", "--devices: required", StringComparison.Ordinal))));
+
+            OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
+            var log = new RunLog(Console.Out, Console.Error, mode);
+            using var stop = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            using var notifier = SystemdNotifier.FromEnvironment();
+            var env = new RunEnvironment
+            {
+                Log = log,
+                Cancellation = stop.Token,
+                Notifier = notifier,
+                StatusInterval = TimeSpan.FromSeconds(r.GetValue(statusInterval) ?? (mode == OutputMode.Terminal ? 0.5 : 10)),
+                StallFile = Environment.GetEnvironmentVariable("IFM_TEST_STALL_FILE") is { Length: > 0 } stall ? stall : null,
+                SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
+            };
+            try
+            {
+                return RunHost.Run(c, env).ExitCode;
+            }
+            catch (Exception e) when (e is RunConfigException or DeviceMapException or CheckpointException)
+            {
+                throw new CliException(e.Message);
+            }
+        });
+        return cmd;
+    }
+
+    private static List<int> ParseCpus(string text)
+    {
+        var list = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int cpu)) throw new CliException($"--cpus: '{part}' is not a CPU number (expected e.g. 2,3)");
+            list.Add(cpu);
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+
+namespace Ifm.Control.Config;
+
+/// <summary>
+/// What `ifm run` runs: the file of <c>ifm run --config run.json</c>, or the same values from the command line.
+/// Relative paths in a file resolve against the file's folder. Unknown keys are errors.
+/// </summary>
+public sealed class RunConfig
+{
+    public string? Model { get; set; }
+    public string? Devices { get; set; }
+
+    /// <summary>null, "pong" or "pavlov": a built-in simulated plant (and its map when <see cref="Devices"/> is null).</summary>
+    public string? Sim { get; set; }
+
+    public double? RateHz { get; set; }
+    public int TicksPerPeriod { get; set; } = 1;
+    public double? DurationSeconds { get; set; }
+
+    /// <summary>"on" or "off".</summary>
+    public string Plasticity { get; set; } = "on";
+
+    public string? Checkpoint { get; set; }
+    public double? CheckpointIntervalSeconds { get; set; }
+
+    /// <summary>"count", "skip" or "safe-stop".</summary>
+    public string OverrunPolicy { get; set; } = "count";
+
+    public RealtimeConfig Realtime { get; set; } = new();
+
+    /// <summary>"cpu", "opencl" or "auto".</summary>
+    public string Backend { get; set; } = "cpu";
+
+    /// <summary>OpenCL device (platform:device or a name), for the opencl/auto backends.</summary>
+    public string? OpenclDevice { get; set; }
+}
+
+public sealed class RealtimeConfig
+{
+    public int? Priority { get; set; }
+    public List<int>? Cpus { get; set; }
+    public bool Mlock { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(RunConfig))]
+internal sealed partial class RunConfigJsonContext : JsonSerializerContext;

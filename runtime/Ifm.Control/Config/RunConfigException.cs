@@ -1,0 +1,17 @@
+namespace Ifm.Control.Config;
+
+/// <summary>A configuration that cannot run; every problem names its key (e.g. "realtime.priority: must be 1..99, got 120").</summary>
+public sealed class RunConfigException : Exception
+{
+    public RunConfigException(string source, IReadOnlyList<string> errors, Exception? inner = null)
+        : base(Format(source, errors), inner)
+    {
+        Errors = errors;
+    }
+
+    public IReadOnlyList<string> Errors { get; }
+
+    private static string Format(string source, IReadOnlyList<string> errors) => errors.Count == 1
+        ? $"{source}: {errors[0]}"
+        : $"{source}: {errors.Count} problems:\n  " + string.Join("\n  ", errors);
+}

@@ -1,0 +1,35 @@
+using Ifm.Control.Backends;
+using Ifm.Control.Diagnostics;
+using Ifm.Control.Service;
+using Ifm.Devices.Simulation;
+
+namespace Ifm.Control.Hosting;
+
+/// <summary>What <see cref="RunHost"/> gets from its caller besides the configuration.</summary>
+public sealed class RunEnvironment
+{
+    public required RunLog Log { get; init; }
+
+    /// <summary>Cancelled on SIGINT/SIGTERM (the CLI wires the signals) or by a test.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    public SessionFactories Backends { get; init; } = new();
+
+    /// <summary>sd_notify target (null when not under systemd Type=notify).</summary>
+    public SystemdNotifier? Notifier { get; init; }
+
+    /// <summary>How often the status line is refreshed (terminal) or written (plain/journal).</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Test hook file (<c>IFM_TEST_STALL_FILE</c>): the loop stalls while it exists.</summary>
+    public string? StallFile { get; init; }
+
+    /// <summary>Schedule of the simulated Pavlov plant (default: 3 food, 10 paired, 3 bell trials).</summary>
+    public PavlovSchedule? PavlovSchedule { get; init; }
+
+    /// <summary>The hybrid timer's spin window.</summary>
+    public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>How long to wait for a cancelled loop to finish its period before forcing the safe state.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using Ifm.Control.Checkpoints;
+using Ifm.Control.Config;
+using Ifm.Control.Diagnostics;
+using Ifm.Control.Loop;
+using Ifm.Control.RealTime;
+using Ifm.Control.Simulation;
+using Ifm.Devices;
+using Ifm.Devices.Mapping;
+using Ifm.Devices.Simulation;
+using Ifm.Engine;
+using Ifm.Model;
+using Ifm.Persistence;
+
+namespace Ifm.Control.Hosting;
+
+/// <summary>
+/// Runs a model against its devices: loads and binds everything, runs the <see cref="ControlLoop"/> on its own
+/// thread (real-time settings apply to that thread only), shows status, handles stop requests, saves learned state
+/// and reports. The lifecycle, with the sd_notify messages a Type=notify service sees:
+/// configure → bind devices → loop thread started (READY=1) → periods (WATCHDOG=1 from the loop) → stop requested
+/// or loop ended (STOPPING=1) → safe state → final checkpoint → report.
+/// </summary>
+public static class RunHost
+{
+    public static RunReport Run(RunConfig config, RunEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(env);
+        var errors = RunConfigLoader.Validate(config, requireModel: true);
+        if (errors.Count > 0) throw new RunConfigException("run configuration", errors);
+        RunLog log = env.Log;
+        var inv = CultureInfo.InvariantCulture;
+
+        if (!File.Exists(config.Model)) throw new RunConfigException("run configuration", [$"model: file '{config.Model}' does not exist"]);
+        IfmModel model = Format.IfmFile.Read(config.Model!);
+
+        DeviceMap map;
+        string mapName;
+        if (config.Devices is not null)
+        {
+            if (!File.Exists(config.Devices)) throw new RunConfigException("run configuration", [$"devices: file '{config.Devices}' does not exist"]);
+            map = DeviceMap.Load(config.Devices);
+            mapName = config.Devices;
+        }
+        else
+        {
+            map = BuiltInPlants.LoadMap(config.Sim!);
+            mapName = $"built-in {config.Sim}-sim map";
+            if (BuiltInPlants.FitNames(map, model, config.Sim!) is { } note) log.Info(note);
+        }
+
+        double rate = config.RateHz ?? map.LoopRateHz;
+        map.LoopRateHz = rate;
+        foreach (DeviceSpec d in map.Devices)
+        {
+            if (d.RateHz > rate) log.Warning(string.Create(inv, $"device '{d.Name}' asks for {d.RateHz} Hz but the loop runs at {rate} Hz: it runs every period"));
+        }
+
+        var loopOptionsBase = new LoopOptions { RateHz = rate, TicksPerPeriod = config.TicksPerPeriod };
+        loopOptionsBase.Validate();
+
+        IHardwareFactory hardware = config.Sim is null ? new LinuxHardware() : BuiltInPlants.CreateHardware(config.Sim, rate, env.PavlovSchedule);
+        var sim = hardware as SimulatedHardware;
+        IHardwareFactory? unbound = hardware;
+
+        INetworkSession session = env.Backends.Create(model, config.Backend, config.OpenclDevice, out string backendNote);
+        BackgroundCheckpointWriter? writer = null;
+        DeviceSet? devices = null;
+        try
+        {
+            bool learn = config.Plasticity == "on" && model.IsPlastic;
+            session.Plasticity.Enabled = config.Plasticity == "on";
+            if (config.Checkpoint is { } ckpt && model.IsPlastic && File.Exists(ckpt))
+            {
+                Checkpoint.Load(session, ckpt);
+                log.Info($"resumed learned state from {ckpt} (tick {session.Tick})");
+            }
+
+            if (config.Checkpoint is not null && learn) writer = new BackgroundCheckpointWriter(session, config.Checkpoint);
+
+            devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName);
+            unbound = null; // owned by the device set now
+
+            long? maxPeriods = config.DurationSeconds is { } dur ? (long)Math.Round(dur * rate)
+                : sim?.Pavlov is { } plant ? plant.Schedule.TotalPeriods : null;
+            var options = loopOptionsBase with
+            {
+                OverrunPolicy = OverrunPolicies.TryParse(config.OverrunPolicy, out var policy) ? policy : OverrunPolicy.Count,
+                MaxPeriods = maxPeriods,
+                Watchdog = env.Notifier,
+                CheckpointInterval = writer is not null && config.CheckpointIntervalSeconds is { } ci ? TimeSpan.FromSeconds(ci) : null,
+                CheckpointWriter = writer,
+                StallFile = env.StallFile,
+                SpinWindow = env.SpinWindow,
+            };
+            var loop = new ControlLoop(session, devices, options);
+            var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
+
+            string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
+            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}{length}"));
+
+            using var metrics = new LoopMetrics(loop.Statistics, rate);
+            LoopResult? result = null;
+            using var configured = new ManualResetEventSlim();
+            using var go = new ManualResetEventSlim();
+            IReadOnlyList<RealTimeOutcome> rt = [];
+            var thread = new Thread(() =>
+            {
+                rt = realtime.ApplyToCurrentThread();
+                configured.Set();
+                go.Wait();
+                result = loop.Run(env.Cancellation);
+            }) { Name = "ifm-loop", IsBackground = true };
+            thread.Start();
+            configured.Wait();
+            foreach (RealTimeOutcome o in rt)
+            {
+                if (o.Applied) log.Info(o.Message);
+                else log.Warning(o.Message);
+            }
+
+            // READY=1 before the first period, so the service manager sees it before any WATCHDOG=1.
+            env.Notifier?.Ready();
+            go.Set();
+            var status = new StatusLine(loop.Statistics, rate, learn);
+            bool stoppingSent = false;
+            while (!thread.Join(env.StatusInterval))
+            {
+                if (env.Cancellation.IsCancellationRequested)
+                {
+                    if (!stoppingSent) env.Notifier?.Stopping();
+                    stoppingSent = true;
+                    if (!thread.Join(env.StopTimeout))
+                    {
+                        // The loop is stuck inside a stage: drive the actuators from here (best effort) and give up.
+                        int failed = devices.EnterSafeState();
+                        log.Error($"the control loop did not stop within {env.StopTimeout.TotalSeconds:0.#} s; actuators forced to their safe state" +
+                            (failed > 0 ? $" ({failed} failed)" : ""));
+                        return new RunReport(1, new LoopResult(StopReason.Fault, loop.Statistics.Periods, new TimeoutException("loop did not stop"), null, failed),
+                            loop.Statistics, sim, null);
+                    }
+
+                    break;
+                }
+
+                string line = status.Format();
+                log.Status(line);
+                if (log.Mode != OutputMode.Terminal) env.Notifier?.Status(line);
+            }
+
+            if (!stoppingSent) env.Notifier?.Stopping();
+            LoopResult r = result!;
+
+            string? saved = null;
+            if (writer is not null)
+            {
+                try
+                {
+                    writer.WriteNow(session.Snapshot());
+                    saved = writer.Path;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CheckpointException)
+                {
+                    log.Error($"could not save the learned state to {writer.Path}: {e.Message}");
+                }
+            }
+
+            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 ? 0 : 1;
+            FinalReport.Write(log, r, loop.Statistics, options, session, sim, saved, devices);
+            return new RunReport(exit, r, loop.Statistics, sim, saved);
+        }
+        finally
+        {
+            writer?.Dispose();
+            devices?.Dispose();
+            unbound?.Dispose();
+            session.Dispose();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using Ifm.Control.Timing;
+using Ifm.Devices.Mapping;
+using Ifm.Engine;
+
+namespace Ifm.Control.Loop;
+
+/// <summary>What a finished run reports.</summary>
+public sealed record LoopResult(StopReason Reason, long Periods, Exception? Fault, string? OverrunDetail, int SafeStateFailures);
+
+/// <summary>
+/// The fixed-rate control loop, in ros2_control order: read sensors → encode into input neurons → step the network
+/// k ticks → decode output neurons → write actuators, once per period, against CLOCK_MONOTONIC.
+/// </summary>
+/// <remarks>
+/// <para>Period i is scheduled at t0 + i·T. The loop waits for that instant (<see cref="HybridWaiter"/>), does the
+/// work, and counts an overrun when the work ends after t0 + (i+1)·T; <see cref="OverrunPolicy"/> says what
+/// happens next.</para>
+/// <para>Every exit — completed duration, cancellation, an exception in any stage, the safe-stop policy — drives
+/// every actuator to its safe state before <see cref="Run"/> returns. Exceptions are reported in
+/// <see cref="LoopResult.Fault"/>, not rethrown.</para>
+/// <para>Steady state allocates no managed memory on the loop thread (measured after <see cref="LoopOptions.WarmupPeriods"/>
+/// and reported in <see cref="LoopStatistics.SteadyAllocatedBytes"/>); periodic checkpoint snapshots are the
+/// documented exception and are accounted separately.</para>
+/// </remarks>
+public sealed class ControlLoop
+{
+    private readonly INetworkSession _session;
+    private readonly DeviceSet _devices;
+    private readonly LoopOptions _options;
+    private readonly float[] _inputs;
+    private readonly float[] _outputs;
+
+    public ControlLoop(INetworkSession session, DeviceSet devices, LoopOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (devices.InputCount != session.Model.InputCount || devices.OutputCount != session.Model.OutputCount)
+        {
+            throw new ArgumentException($"the devices are bound to {devices.InputCount} inputs and {devices.OutputCount} outputs, " +
+                $"the model has {session.Model.InputCount} and {session.Model.OutputCount}");
+        }
+
+        _session = session;
+        _devices = devices;
+        _options = options;
+        _inputs = new float[session.Model.InputCount];
+        _outputs = new float[session.Model.OutputCount];
+    }
+
+    public LoopStatistics Statistics { get; } = new();
+
+    public LoopOptions Options => _options;
+
+    /// <summary>Runs on the calling thread until the period limit, cancellation, a fault or a safe-stop overrun.</summary>
+    public LoopResult Run(CancellationToken cancellation)
+    {
+        LoopOptions o = _options;
+        long periodNs = o.PeriodNanoseconds;
+        long maxPeriods = o.MaxPeriods ?? long.MaxValue;
+        int ticks = o.TicksPerPeriod;
+        var waiter = new HybridWaiter((long)(o.SpinWindow.TotalMicroseconds * 1000));
+        HybridWaiter.MinimizeTimerSlack();
+        var watchdog = o.Watchdog is { WatchdogIntervalNanoseconds: > 0 } w ? w : null;
+        long watchdogInterval = watchdog?.WatchdogIntervalNanoseconds ?? 0;
+        long checkpointInterval = o.CheckpointWriter is null || o.CheckpointInterval is null ? 0 : (long)(o.CheckpointInterval.Value.TotalMilliseconds * 1e6);
+        var plasticity = _session.Plasticity;
+        bool learning = plasticity.HasRules;
+        LoopStatistics stats = Statistics;
+
+        StopReason reason = StopReason.Completed;
+        Exception? fault = null;
+        string? overrunDetail = null;
+        long period = 0;
+        int failures = 0;
+        long allocStart = 0, snapshotBytes = 0;
+        long start = MonotonicClock.NowNanoseconds();
+        long next = start, previousBegin = 0;
+        long nextPing = start, nextCheckpoint = start + checkpointInterval;
+        try
+        {
+            while (true)
+            {
+                if (period >= maxPeriods)
+                {
+                    break;
+                }
+
+                if (cancellation.IsCancellationRequested)
+                {
+                    reason = StopReason.Cancelled;
+                    break;
+                }
+
+                if (period == o.WarmupPeriods)
+                {
+                    allocStart = GC.GetAllocatedBytesForCurrentThread();
+                }
+
+                long begin = waiter.WaitUntil(next);
+                stats.Lateness.Record(begin - next);
+                if (period > 0)
+                {
+                    long interval = begin - previousBegin;
+                    stats.Period.Record(interval);
+                    stats.Jitter.Record(Math.Abs(interval - periodNs));
+                }
+
+                previousBegin = begin;
+
+                // read → encode → step (k ticks) → decode → write
+                _devices.ReadAndEncode(period, _inputs);
+                _session.SetInputs(_inputs);
+                _session.Step(ticks);
+                _session.ReadOutputs(_outputs);
+                _devices.DecodeAndWrite(period, _outputs);
+
+                if (o.StallFile is not null)
+                {
+                    StallWhileExists(o.StallFile, cancellation);
+                }
+
+                long end = MonotonicClock.NowNanoseconds();
+                long compute = end - begin;
+                stats.Compute.Record(compute);
+                if (learning)
+                {
+                    var ps = plasticity.Statistics;
+                    stats.Learning(ps.LearningTicks, ps.LastMeanAbsDelta);
+                }
+
+                stats.PeriodDone(compute);
+                period++;
+
+                // The watchdog is fed only here, after a completed period: a loop stuck in a stage stops the pings.
+                if (watchdog is not null && end >= nextPing)
+                {
+                    watchdog.Watchdog();
+                    nextPing = end + watchdogInterval;
+                }
+
+                if (checkpointInterval > 0 && end >= nextCheckpoint)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    o.CheckpointWriter!.Offer(_session.Snapshot());
+                    snapshotBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                    stats.Checkpointed();
+                    nextCheckpoint = end + checkpointInterval;
+                }
+
+                next += periodNs;
+                long now = MonotonicClock.NowNanoseconds();
+                if (now > next)
+                {
+                    stats.Overrun();
+                    if (o.OverrunPolicy == OverrunPolicy.SafeStop)
+                    {
+                        reason = StopReason.Overrun;
+                        overrunDetail = $"deadline overrun in period {period - 1}: the period's work took {compute / 1000.0:0.0} µs " +
+                            $"and ended {(now - next) / 1000.0:0.0} µs after the next period was due (period {periodNs / 1000.0:0.0} µs)";
+                        break;
+                    }
+
+                    if (o.OverrunPolicy == OverrunPolicy.Skip)
+                    {
+                        long missed = ((now - next) / periodNs) + 1;
+                        next += missed * periodNs;
+                        stats.Skipped(missed);
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            reason = StopReason.Fault;
+            fault = e;
+        }
+        finally
+        {
+            // Safe state first, before any accounting or reporting.
+            failures = _devices.EnterSafeState();
+            if (period > o.WarmupPeriods)
+            {
+                stats.SteadyAllocatedBytes = Math.Max(0, GC.GetAllocatedBytesForCurrentThread() - allocStart - snapshotBytes);
+                stats.SteadyPeriods = period - o.WarmupPeriods;
+            }
+        }
+
+        return new LoopResult(reason, period, fault, overrunDetail, failures);
+    }
+
+    private static void StallWhileExists(string path, CancellationToken cancellation)
+    {
+        while (File.Exists(path) && !cancellation.IsCancellationRequested)
+        {
+            Thread.Sleep(5);
+        }
+    }
+}

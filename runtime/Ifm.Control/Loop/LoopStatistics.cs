@@ -1,0 +1,67 @@
+using Ifm.Control.Timing;
+
+namespace Ifm.Control.Loop;
+
+/// <summary>
+/// Live counters and timing histograms of a loop, written by the loop thread only. Other threads (status line,
+/// metrics) read them without locks: 64-bit fields are read atomically, histograms may be slightly stale.
+/// </summary>
+public sealed class LoopStatistics
+{
+    private long _periods, _overruns, _skipped, _learningTicks, _lastComputeNs, _checkpoints;
+    private float _lastMeanAbsDelta;
+
+    /// <summary>Time between consecutive period starts.</summary>
+    public LatencyHistogram Period { get; } = new();
+
+    /// <summary>|period − nominal period|: the period jitter.</summary>
+    public LatencyHistogram Jitter { get; } = new();
+
+    /// <summary>Start of a period minus its scheduled start (wake-up latency).</summary>
+    public LatencyHistogram Lateness { get; } = new();
+
+    /// <summary>read → encode → step → decode → write duration.</summary>
+    public LatencyHistogram Compute { get; } = new();
+
+    public long Periods => Volatile.Read(ref _periods);
+    public long Overruns => Volatile.Read(ref _overruns);
+
+    /// <summary>Grid slots dropped by <see cref="OverrunPolicy.Skip"/>.</summary>
+    public long SkippedSlots => Volatile.Read(ref _skipped);
+
+    public long LastComputeNanoseconds => Volatile.Read(ref _lastComputeNs);
+
+    /// <summary>Ticks in which a plasticity rule ran (from the session).</summary>
+    public long LearningTicks => Volatile.Read(ref _learningTicks);
+
+    /// <summary>Mean |Δw| per plastic edge in the last learning tick.</summary>
+    public float LastMeanAbsDelta => Volatile.Read(ref _lastMeanAbsDelta);
+
+    public long CheckpointsTaken => Volatile.Read(ref _checkpoints);
+
+    /// <summary>Managed bytes the loop thread allocated after the warm-up, outside checkpoint snapshots.</summary>
+    public long SteadyAllocatedBytes { get; internal set; }
+
+    /// <summary>Periods counted in <see cref="SteadyAllocatedBytes"/>.</summary>
+    public long SteadyPeriods { get; internal set; }
+
+    public double AllocatedBytesPerPeriod => SteadyPeriods == 0 ? 0 : (double)SteadyAllocatedBytes / SteadyPeriods;
+
+    internal void PeriodDone(long computeNs)
+    {
+        Volatile.Write(ref _lastComputeNs, computeNs);
+        Volatile.Write(ref _periods, _periods + 1);
+    }
+
+    internal void Overrun() => Volatile.Write(ref _overruns, _overruns + 1);
+
+    internal void Skipped(long slots) => Volatile.Write(ref _skipped, _skipped + slots);
+
+    internal void Checkpointed() => Volatile.Write(ref _checkpoints, _checkpoints + 1);
+
+    internal void Learning(long ticks, float lastDelta)
+    {
+        Volatile.Write(ref _learningTicks, ticks);
+        Volatile.Write(ref _lastMeanAbsDelta, lastDelta);
+    }
+}
