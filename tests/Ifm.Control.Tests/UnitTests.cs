@@ -255,3 +255,25 @@ public sealed class BuiltInPlantTests
         Assert.Throws<ArgumentException>(() => BuiltInPlants.LoadMap("tetris"));
     }
 }
+
+public sealed class RealTimeSettingsTests
+{
+    [Fact]
+    public void Affinity_is_applied_to_the_calling_thread_and_an_impossible_cpu_is_reported_not_thrown()
+    {
+        IReadOnlyList<RealTime.RealTimeOutcome>? ok = null, bad = null;
+        var t = new Thread(() =>
+        {
+            ok = new RealTime.RealTimeSettings(Cpus: [0]).ApplyToCurrentThread();
+            bad = new RealTime.RealTimeSettings(Cpus: [1000]).ApplyToCurrentThread();
+        });
+        t.Start();
+        t.Join();
+        Assert.True(Assert.Single(ok!).Applied);
+        var refused = Assert.Single(bad!);
+        Assert.False(refused.Applied);
+        Assert.Contains("CPU affinity 1000 refused", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("running unpinned", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(new RealTime.RealTimeSettings().ApplyToCurrentThread());
+    }
+}
