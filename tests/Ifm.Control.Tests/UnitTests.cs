@@ -33,7 +33,7 @@ public sealed class LatencyHistogramTests
         {
             long exact = values[(int)Math.Ceiling(q * values.Length) - 1];
             long est = h.Percentile(q);
-            Assert.InRange(est, exact * 0.96 - 1, exact * 1.04 + 1);
+            Assert.InRange(est, exact * 0.99 - 1, exact * 1.01 + 1);
         }
 
         Assert.Equal(values[^1], h.Max);
@@ -253,5 +253,27 @@ public sealed class BuiltInPlantTests
         var e = Assert.Throws<ArgumentException>(() => BuiltInPlants.FitNames(BuiltInPlants.LoadMap("pavlov"), pong, "pavlov"));
         Assert.Contains("needs a model with 2 inputs", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => BuiltInPlants.LoadMap("tetris"));
+    }
+}
+
+public sealed class RealTimeSettingsTests
+{
+    [Fact]
+    public void Affinity_is_applied_to_the_calling_thread_and_an_impossible_cpu_is_reported_not_thrown()
+    {
+        IReadOnlyList<RealTime.RealTimeOutcome>? ok = null, bad = null;
+        var t = new Thread(() =>
+        {
+            ok = new RealTime.RealTimeSettings(Cpus: [0]).ApplyToCurrentThread();
+            bad = new RealTime.RealTimeSettings(Cpus: [1000]).ApplyToCurrentThread();
+        });
+        t.Start();
+        t.Join();
+        Assert.True(Assert.Single(ok!).Applied);
+        var refused = Assert.Single(bad!);
+        Assert.False(refused.Applied);
+        Assert.Contains("CPU affinity 1000 refused", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("running unpinned", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(new RealTime.RealTimeSettings().ApplyToCurrentThread());
     }
 }

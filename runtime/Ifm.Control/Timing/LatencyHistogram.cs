@@ -3,13 +3,13 @@ using System.Numerics;
 namespace Ifm.Control.Timing;
 
 /// <summary>
-/// A fixed-size log-linear histogram of durations in nanoseconds (exact below 64 ns, then 32 sub-buckets per
-/// power of two: ≤ 3.2 % relative error), for p50/p99 without storing samples. <see cref="Record"/> is
+/// A fixed-size log-linear histogram of durations in nanoseconds (exact below 256 ns, then 128 sub-buckets per
+/// power of two: ≤ 0.8 % relative error), for p50/p99 without storing samples. <see cref="Record"/> is
 /// allocation-free and O(1). One writer thread; readers on other threads see approximate (possibly torn) counts.
 /// </summary>
 public sealed class LatencyHistogram
 {
-    private const int SubBits = 5;
+    private const int SubBits = 7;
     private const int Sub = 1 << SubBits;
     private const int Linear = 2 * Sub;
     private readonly long[] _counts = new long[((63 - SubBits) * Sub) + Sub];
