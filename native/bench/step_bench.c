@@ -3,8 +3,9 @@
  *
  *   step_bench MODEL.ifm [CALLS] [ROUNDS]
  *
- * Prints the median over ROUNDS of: ns per ifm_step(session, 1), and ns per control period
- * (ifm_set_inputs + ifm_step + ifm_get_outputs). Use a tiny model so the call overhead is visible:
+ * Prints the median over ROUNDS of: ns per ifm_step(session, 1), ns per control period
+ * (ifm_set_inputs + ifm_step + ifm_get_outputs), and ns per ifm_get_tick (a call that does almost nothing: the
+ * boundary's own cost: transition into the runtime, handle check, status). Use a tiny model so the call overhead is visible:
  *   ifm new --neurons 8 --inputs 2 --outputs 2 --connectivity 0.5 --out tiny.ifm
  */
 #define _POSIX_C_SOURCE 200809L
@@ -46,6 +47,8 @@ int main(int argc, char **argv) {
     for (long i = 0; i < calls / 10; i++) ifm_step(session, 1); /* warm-up */
 
     double *step = malloc(sizeof(double) * (size_t)rounds), *period = malloc(sizeof(double) * (size_t)rounds);
+    double *query = malloc(sizeof(double) * (size_t)rounds);
+    int64_t tick = 0, sum = 0;
     for (int r = 0; r < rounds; r++) {
         double t0 = now_ns();
         for (long i = 0; i < calls; i++) ifm_step(session, 1);
@@ -56,16 +59,25 @@ int main(int argc, char **argv) {
             ifm_get_outputs(session, out, info.output_count);
         }
         double t2 = now_ns();
+        for (long i = 0; i < calls; i++) {
+            ifm_get_tick(session, &tick);
+            sum += tick;
+        }
+        double t3 = now_ns();
         step[r] = (t1 - t0) / (double)calls;
         period[r] = (t2 - t1) / (double)calls;
+        query[r] = (t3 - t2) / (double)calls;
     }
     qsort(step, (size_t)rounds, sizeof(double), compare);
     qsort(period, (size_t)rounds, sizeof(double), compare);
-    printf("C ABI   neurons=%u edges=%u  ifm_step: %.1f ns/call  set_inputs+step+get_outputs: %.1f ns/period  (median of %d x %ld)\n",
-           info.neuron_count, info.edge_count, step[rounds / 2], period[rounds / 2], rounds, calls);
+    qsort(query, (size_t)rounds, sizeof(double), compare);
+    printf("C ABI   neurons=%u edges=%u  ifm_step: %.1f ns/call  set_inputs+step+get_outputs: %.1f ns/period  "
+           "ifm_get_tick: %.1f ns/call  (median of %d x %ld; checksum %lld)\n",
+           info.neuron_count, info.edge_count, step[rounds / 2], period[rounds / 2], query[rounds / 2], rounds, calls, (long long)(sum & 0xFF));
     ifm_session_destroy(session);
     ifm_model_free(model);
     free(step);
     free(period);
+    free(query);
     return 0;
 }

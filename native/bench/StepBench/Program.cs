@@ -29,6 +29,8 @@ for (int w = 0; w < 3; w++)
 
 var step = new double[rounds];
 var period = new double[rounds];
+var query = new double[rounds];
+long sum = 0;
 for (int r = 0; r < rounds; r++)
 {
     long t0 = Stopwatch.GetTimestamp();
@@ -42,11 +44,17 @@ for (int r = 0; r < rounds; r++)
     }
 
     long t2 = Stopwatch.GetTimestamp();
+    for (long i = 0; i < calls; i++) sum += session.Tick;
+    long t3 = Stopwatch.GetTimestamp();
     step[r] = Stopwatch.GetElapsedTime(t0, t1).TotalNanoseconds / calls;
     period[r] = Stopwatch.GetElapsedTime(t1, t2).TotalNanoseconds / calls;
+    query[r] = Stopwatch.GetElapsedTime(t2, t3).TotalNanoseconds / calls;
 }
 
 Array.Sort(step);
 Array.Sort(period);
-Console.WriteLine($"C# JIT  neurons={model.NeuronCount} edges={model.EdgeCount}  Step(1): {step[rounds / 2]:F1} ns/call  SetInputs+Step+ReadOutputs: {period[rounds / 2]:F1} ns/period  (median of {rounds} x {calls})");
+Array.Sort(query);
+string mode = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? "C# JIT " : "C# AOT ";
+Console.WriteLine($"{mode} neurons={model.NeuronCount} edges={model.EdgeCount}  Step(1): {step[rounds / 2]:F1} ns/call  " +
+    $"SetInputs+Step+ReadOutputs: {period[rounds / 2]:F1} ns/period  Tick: {query[rounds / 2]:F1} ns/call  (median of {rounds} x {calls}; checksum {sum & 0xFF})");
 return 0;
