@@ -128,6 +128,22 @@ public class DeployTests
         Assert.Equal("multi-user.target", keys["WantedBy"].Single());
     }
 
+    /// <summary>systemd's own checker accepts the unit (ExecStart pointed at an installed copy of ifm so it exists).</summary>
+    [Fact]
+    public void Unit_file_passes_systemd_analyze_verify()
+    {
+        string analyze = Proc.Require("systemd-analyze");
+        using var d = new TempDir("unit");
+        string ifm = d["ifm"];
+        File.Copy(Artifacts.Cli("linux-x64"), ifm);
+        File.SetUnixFileMode(ifm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string unit = File.ReadAllText(Repo.Path_("native", "deploy", "ifm.service")).Replace("/usr/local/bin/ifm", ifm, StringComparison.Ordinal);
+        File.WriteAllText(d["ifm.service"], unit);
+        var r = Proc.Run(analyze, ["verify", d["ifm.service"]], workingDirectory: d.Path, timeoutSeconds: 120);
+        // Only complaints about this unit count (the host's other units may draw warnings of their own).
+        Assert.True(r.ExitCode == 0 && !r.StdErr.Contains("ifm.service", StringComparison.Ordinal), r.ToString());
+    }
+
     [Fact]
     public void Run_example_has_exactly_the_schema_keys_and_names_shipped_files()
     {
