@@ -189,6 +189,15 @@ public class DeployTests
             Assert.Contains(new FileInfo(Path.Combine(dir, "libifm.so")).Length.ToString(), r.StdOut);
         }
 
+        // The release folder is a CMake package as it is.
+        string cmake = Proc.Require("cmake");
+        string build = Path.Combine(d.Path, "build");
+        Proc.Ok(cmake, ["-S", Repo.Path_("native", "samples"), "-B", build, "-Difm_DIR=" + Path.Combine(d.Path, "linux-x64", "cmake")]);
+        Proc.Ok(cmake, ["--build", build, "--target", "ifm_sample_cpp"]);
+        var run = Proc.Ok(Path.Combine(build, "ifm_sample_cpp"), [Path.Combine(d.Path, "linux-x64", "models", "pong.ifm"), "2"],
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = Path.Combine(d.Path, "linux-x64") });
+        Assert.Equal(2, Reference.Parse(run.StdOut).Length);
+
         // The released install.sh, run from its folder, installs that folder's binaries.
         using var root = new TempDir("release-install");
         Proc.Ok("bash", [Path.Combine(d.Path, "linux-arm64", "install.sh"), "--arch", "arm64", "--destdir", root.Path]);
