@@ -23,6 +23,11 @@ public unsafe class AllocationTests
         var getTick = (delegate* unmanaged<nint, long*, int>)&SessionExports.GetTick;
         var modulator = (delegate* unmanaged<nint, float, int>)&PlasticityExports.SetModulator;
         var enabled = (delegate* unmanaged<nint, int, int>)&PlasticityExports.SetEnabled;
+        var setInput = (delegate* unmanaged<nint, nuint, float, int>)&SessionExports.SetInput;
+        var errors = (delegate* unmanaged<nint, float*, nuint, int>)&PlasticityExports.SetErrors;
+        var rate = (delegate* unmanaged<nint, float, int>)&PlasticityExports.SetRateScale;
+        var guard = (delegate* unmanaged<nint, int*, int>)&PlasticityExports.Guard;
+        int tripped = 0;
         var inputs = stackalloc float[2];
         var outputs = stackalloc float[1];
         long tick = 0;
@@ -42,6 +47,10 @@ public unsafe class AllocationTests
                 failures += getTick(session, &tick) != 0 ? 1 : 0;
                 failures += modulator(session, 0.5f) != 0 ? 1 : 0;
                 failures += enabled(session, 1) != 0 ? 1 : 0;
+                failures += setInput(session, 1, 0.5f) != 0 ? 1 : 0;
+                failures += errors(session, outputs, 1) != 0 ? 1 : 0;
+                failures += rate(session, 1f) != 0 ? 1 : 0;
+                failures += guard(session, &tripped) != 0 ? 1 : 0;
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
