@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --rid) [ $# -ge 2 ] || { echo "release.sh: --rid needs linux-x64 or linux-arm64" >&2; exit 2; }; rids+=("$2"); shift 2 ;;
     --no-publish) publish=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "release.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

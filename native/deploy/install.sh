@@ -16,7 +16,7 @@
 #   --enable   after a real install, `systemctl enable --now ifm`
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "install.sh: $*" >&2; exit 2; }
 
 arch="" prefix="/usr/local" destdir="${DESTDIR:-}" source="" enable=0

@@ -33,7 +33,8 @@
  *                Freeing/destroying NULL is a no-op that returns IFM_OK; freeing twice gives IFM_ERR_INVALID_HANDLE.
  *   Memory       The library never hands out memory the caller must free. Inputs, outputs and text are copied
  *                into or out of caller-owned buffers. ifm_set_inputs, ifm_set_input, ifm_step, ifm_get_outputs,
- *                ifm_get_tick and ifm_plasticity_* allocate nothing (no heap, no garbage) after the first tick.
+ *                ifm_get_tick and ifm_plasticity_* (but set_group_enabled, which reads a name) allocate nothing
+ *                (no heap, no garbage) after the first tick; failures allocate their message.
  *
  * THREAD SAFETY
  *   - ifm_abi_version, ifm_version_string, ifm_status_string and ifm_last_error may be called from any thread at

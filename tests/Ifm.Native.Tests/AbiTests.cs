@@ -87,6 +87,58 @@ public partial class AbiTests
         Assert.Equal(4, lib.FreeModel(model));
     }
 
+    /// <summary>
+    /// Mutated model buffers (bytes flipped in the header, the JSON and the tensors; cut anywhere) either load or
+    /// are refused with IFM_ERR_MODEL_FORMAT and a message; a crash would take this test process with it.
+    /// </summary>
+    [Fact]
+    public void Mutated_model_buffers_load_or_are_refused_never_crash()
+    {
+        using var lib = new LibIfm();
+        var original = File.ReadAllBytes(Repo.Model("pavlov.ifm"));
+        var rng = new Random(20261123);
+        int refused = 0, loaded = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            int length = bytes.Length;
+            switch (i % 3)
+            {
+                case 0: // a few random bytes anywhere
+                    for (int k = 0; k < 1 + rng.Next(4); k++) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
+                    break;
+                case 1: // inside the 8-byte length and the JSON header, where the structure is
+                    for (int k = 0; k < 1 + rng.Next(3); k++) bytes[rng.Next(Math.Min(bytes.Length, 2048))] = (byte)rng.Next(256);
+                    break;
+                default: // truncated
+                    length = rng.Next(bytes.Length);
+                    break;
+            }
+
+            int status = lib.LoadModel(bytes.AsSpan(0, length), out nint model);
+            if (status == 0)
+            {
+                // What the reader accepts is consistent enough to run.
+                loaded++;
+                Assert.NotEqual(0, model);
+                Assert.Equal(0, lib.CreateSession(model, out nint session));
+                Assert.Equal(0, lib.Step(session, 5));
+                Assert.Equal(0, lib.DestroySession(session));
+                Assert.Equal(0, lib.FreeModel(model));
+            }
+            else
+            {
+                refused++;
+                Assert.Equal(5, status);
+                Assert.Equal(0, model);
+                Assert.StartsWith("ifm_model_load_memory: ", lib.LastError());
+            }
+        }
+
+        Assert.True(refused > 100, $"only {refused} of 300 mutations were refused");
+        Assert.True(refused + loaded == 300);
+    }
+
     [GeneratedRegex(@"abi_test: (\d+) checks, (\d+) failed")]
     private static partial Regex Summary();
 

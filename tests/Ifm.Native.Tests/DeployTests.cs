@@ -128,6 +128,22 @@ public class DeployTests
         Assert.Equal("multi-user.target", keys["WantedBy"].Single());
     }
 
+    /// <summary>systemd's own checker accepts the unit (ExecStart pointed at an installed copy of ifm so it exists).</summary>
+    [Fact]
+    public void Unit_file_passes_systemd_analyze_verify()
+    {
+        string analyze = Proc.Require("systemd-analyze");
+        using var d = new TempDir("unit");
+        string ifm = d["ifm"];
+        File.Copy(Artifacts.Cli("linux-x64"), ifm);
+        File.SetUnixFileMode(ifm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string unit = File.ReadAllText(Repo.Path_("native", "deploy", "ifm.service")).Replace("/usr/local/bin/ifm", ifm, StringComparison.Ordinal);
+        File.WriteAllText(d["ifm.service"], unit);
+        var r = Proc.Run(analyze, ["verify", d["ifm.service"]], workingDirectory: d.Path, timeoutSeconds: 120);
+        // Only complaints about this unit count (the host's other units may draw warnings of their own).
+        Assert.True(r.ExitCode == 0 && !r.StdErr.Contains("ifm.service", StringComparison.Ordinal), r.ToString());
+    }
+
     [Fact]
     public void Run_example_has_exactly_the_schema_keys_and_names_shipped_files()
     {
@@ -172,6 +188,15 @@ public class DeployTests
             Assert.Contains($"{rid} ", r.StdOut);
             Assert.Contains(new FileInfo(Path.Combine(dir, "libifm.so")).Length.ToString(), r.StdOut);
         }
+
+        // The release folder is a CMake package as it is.
+        string cmake = Proc.Require("cmake");
+        string build = Path.Combine(d.Path, "build");
+        Proc.Ok(cmake, ["-S", Repo.Path_("native", "samples"), "-B", build, "-Difm_DIR=" + Path.Combine(d.Path, "linux-x64", "cmake")]);
+        Proc.Ok(cmake, ["--build", build, "--target", "ifm_sample_cpp"]);
+        var run = Proc.Ok(Path.Combine(build, "ifm_sample_cpp"), [Path.Combine(d.Path, "linux-x64", "models", "pong.ifm"), "2"],
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = Path.Combine(d.Path, "linux-x64") });
+        Assert.Equal(2, Reference.Parse(run.StdOut).Length);
 
         // The released install.sh, run from its folder, installs that folder's binaries.
         using var root = new TempDir("release-install");

@@ -3,7 +3,7 @@ using Ifm.Native.Abi;
 
 namespace Ifm.Native.Exports;
 
-/// <summary>Online learning control: <c>ifm_plasticity_*</c> (allocation-free, safe to call every period).</summary>
+/// <summary>Online learning control: <c>ifm_plasticity_*</c> (allocation-free except the group switch, which reads a name; safe to call every period).</summary>
 internal static unsafe class PlasticityExports
 {
     [UnmanagedCallersOnly(EntryPoint = "ifm_plasticity_set_enabled")]

@@ -7,6 +7,7 @@ internal sealed unsafe class LibIfm : IDisposable
 {
     private readonly nint _lib;
     private readonly delegate* unmanaged<byte*, nint*, int> _load;
+    private readonly delegate* unmanaged<byte*, nuint, nint*, int> _loadMemory;
     private readonly delegate* unmanaged<nint, int> _free;
     private readonly delegate* unmanaged<nint, nint*, int> _create;
     private readonly delegate* unmanaged<nint, int> _destroy;
@@ -20,6 +21,7 @@ internal sealed unsafe class LibIfm : IDisposable
     {
         _lib = NativeLibrary.Load(Artifacts.LibIfm("linux-x64"));
         _load = (delegate* unmanaged<byte*, nint*, int>)Export("ifm_model_load_file");
+        _loadMemory = (delegate* unmanaged<byte*, nuint, nint*, int>)Export("ifm_model_load_memory");
         _free = (delegate* unmanaged<nint, int>)Export("ifm_model_free");
         _create = (delegate* unmanaged<nint, nint*, int>)Export("ifm_session_create");
         _destroy = (delegate* unmanaged<nint, int>)Export("ifm_session_destroy");
@@ -38,6 +40,16 @@ internal sealed unsafe class LibIfm : IDisposable
         fixed (byte* p = bytes) status = _load(p, &model);
         Assert.True(status == 0, LastError());
         return model;
+    }
+
+    /// <summary>ifm_model_load_memory; the handle (0 on failure) in <paramref name="model"/>.</summary>
+    public int LoadModel(ReadOnlySpan<byte> bytes, out nint model)
+    {
+        nint m;
+        int status;
+        fixed (byte* p = bytes) status = _loadMemory(p, (nuint)bytes.Length, &m);
+        model = m;
+        return status;
     }
 
     public int FreeModel(nint model) => _free(model);

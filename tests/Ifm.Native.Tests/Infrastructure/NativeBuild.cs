@@ -18,10 +18,22 @@ internal static class NativeBuild
 
     public static Dictionary<string, string> Env(Programs p) => new() { ["LD_LIBRARY_PATH"] = p.LibDir };
 
+    /// <summary>A build folder for this test run, removed when the test process exits.</summary>
     private static string Root(string rid)
     {
-        string dir = Path.Combine(Repo.Root, "artifacts", "native-tests", rid, Guid.NewGuid().ToString("N")[..8]);
+        string dir = Path.Combine(Path.GetTempPath(), $"ifm-native-build-{Environment.ProcessId}-{rid}");
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         return dir;
     }
 
