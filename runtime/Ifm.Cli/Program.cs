@@ -14,4 +14,5 @@ root.Subcommands.Add(BridgeCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(DevicesCommand.Create());
 return CliRunner.Run(root, args);
