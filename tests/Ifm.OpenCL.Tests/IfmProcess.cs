@@ -10,16 +10,18 @@ internal static class IfmProcess
     /// <summary>An ICD directory with no driver in it: the OpenCL loader then finds no platform.</summary>
     public static string EmptyIcdDirectory { get; } = Directory.CreateTempSubdirectory("ifm-no-icd-").FullName;
 
-    public static Result Run(IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static Result Run(IReadOnlyDictionary<string, string>? env, params string[] args) => RunWith(null, env, args);
+
+    /// <param name="executable">A native <c>ifm</c> (NativeAOT); null runs the managed build next to the tests.</param>
+    public static Result RunWith(string? executable, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var psi = new ProcessStartInfo(executable ?? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(dll);
+        if (executable is null) psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ifm.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (env is not null)
         {
