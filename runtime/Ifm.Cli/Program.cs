@@ -15,4 +15,5 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(DevicesCommand.Create());
 return CliRunner.Run(root, args);

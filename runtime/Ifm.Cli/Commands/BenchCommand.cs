@@ -18,7 +18,9 @@ internal static class BenchCommand
         layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var plasticity = CommonOptions.Plasticity();
+        var backend = new BackendOptions();
         var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, json, plasticity };
+        backend.AddTo(cmd);
         cmd.SetAction(r =>
         {
             string path = r.GetValue(model)!;
@@ -27,16 +29,17 @@ internal static class BenchCommand
             {
                 Layout = r.GetValue(layout) switch { "dense" => SynapseLayout.Dense, "sparse" => SynapseLayout.Sparse, _ => SynapseLayout.Auto },
             };
-            using var session = new CpuSession(m, options);
-            session.Plasticity.Enabled = r.GetValue(plasticity) == "on";
+            bool learn = r.GetValue(plasticity) == "on";
+            var choice = backend.CreateSession(r, m, options, s => s.Plasticity.Enabled = learn);
+            using var session = choice.Session;
             string mode = m.IsPlastic ? (session.Plasticity.Enabled ? "plasticity on" : "plasticity off") : "static";
             int perRep = r.GetValue(ticks);
             if (perRep < 0) throw new CliException("--ticks must be positive");
             if (perRep == 0) perRep = TickBenchmark.CalibrateTicks(session, 100);
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
-            string layoutName = (session.Layout == SynapseLayout.Dense ? "dense" : "sparse") + ", " + mode;
-            if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, "cpu", layoutName, result);
-            else WriteTable(Console.Out, path, m, "cpu", layoutName, result);
+            string layoutName = (session is CpuSession cpu ? (cpu.Layout == SynapseLayout.Dense ? "dense" : "sparse") : "device csr") + ", " + mode;
+            if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, choice.Description, layoutName, result);
+            else WriteTable(Console.Out, path, m, choice.Description, layoutName, result);
             return 0;
         });
         return cmd;

@@ -21,7 +21,9 @@ internal static class ReplayCommand
         var ticksPerRow = new Option<int>("--ticks-per-row") { Description = "Ticks to run for each input line.", DefaultValueFactory = _ => 1 }.Positive();
         var plasticity = CommonOptions.Plasticity();
         var checkpointOut = new Option<string>("--checkpoint-out") { Description = "Save the learned state (weights, traces, neuron states) to this checkpoint file at the end." };
+        var backend = new BackendOptions();
         var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut };
+        backend.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
@@ -39,8 +41,8 @@ internal static class ReplayCommand
                 values = table.Values;
             }
 
-            using var session = new CpuSession(m);
-            session.Plasticity.Enabled = r.GetValue(plasticity) == "on";
+            bool learn = r.GetValue(plasticity) == "on";
+            using var session = backend.CreateSession(r, m, configure: s => s.Plasticity.Enabled = learn).Session;
             var outputs = new float[m.OutputCount];
             int k = r.GetValue(ticksPerRow);
             var sb = new StringBuilder();

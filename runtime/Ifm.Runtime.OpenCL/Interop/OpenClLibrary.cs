@@ -3,8 +3,9 @@ using Silk.NET.OpenCL;
 namespace Ifm.OpenCL.Interop;
 
 /// <summary>
-/// The process-wide OpenCL entry points (Silk.NET loads libOpenCL.so.1, the ICD loader). Loading is attempted once;
-/// when the library is missing the reason is kept and every caller gets the same clear message.
+/// The process-wide OpenCL entry points: Silk.NET's bindings over libOpenCL.so.1 (the ICD loader), opened through
+/// <see cref="OpenClNativeContext"/>. Loading is attempted once; when the library is missing the reason is kept and every
+/// caller gets the same clear message.
 /// </summary>
 public static class OpenClLibrary
 {
@@ -21,13 +22,15 @@ public static class OpenClLibrary
 
     private static (CL?, string?) Load()
     {
+        const string Missing = "the OpenCL library (libOpenCL.so.1) is not installed: install an ICD loader (ocl-icd-libopencl1) and a driver";
         try
         {
-            return (CL.GetApi(), null);
+            var context = OpenClNativeContext.TryOpen();
+            return context is null ? (null, Missing) : (new CL(context), null);
         }
         catch (Exception e) when (e is FileNotFoundException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            return (null, "the OpenCL library (libOpenCL.so.1) is not installed: install an ICD loader (ocl-icd-libopencl1) and a driver");
+            return (null, Missing);
         }
     }
 }

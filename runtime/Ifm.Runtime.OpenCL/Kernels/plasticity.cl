@@ -18,21 +18,20 @@ inline void record_fault(__global int* fault, int group, int edge, long tick)
     }
 }
 
+// One barrier only: work-item 0 adds the group's WG values in order (a tree of barriers costs far more on CPU drivers,
+// which run the work-items between two barriers as one loop).
 inline void sum_change(float d, __local float* scratch, __global float* last, __global float* total)
 {
     const int l = get_local_id(0);
     scratch[l] = d;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int s = WG / 2; s > 0; s >>= 1)
-    {
-        if (l < s) scratch[l] += scratch[l + s];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
     if (l == 0)
     {
+        float sum = 0.0f;
+        for (int i = 0; i < WG; i++) sum += scratch[i];
         const int g = get_group_id(0);
-        last[g] = scratch[0];
-        total[g] += scratch[0];
+        last[g] = sum;
+        total[g] += sum;
     }
 }
 

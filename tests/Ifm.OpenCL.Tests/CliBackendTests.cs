@@ -1,0 +1,101 @@
+using System.Globalization;
+using Ifm.Format;
+using Ifm.Model;
+using Ifm.Plasticity;
+
+namespace Ifm.OpenCL.Tests;
+
+/// <summary>
+/// <c>ifm devices</c>, <c>--backend</c> and <c>--opencl-device</c> in a child process: with PoCL, and with an OpenCL
+/// loader that finds no driver (OCL_ICD_VENDORS pointing at an empty directory).
+/// </summary>
+public sealed class CliBackendTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-ocl-cli-").FullName;
+    private readonly string _model;
+
+    public CliBackendTests()
+    {
+        _model = Path.Combine(_dir, "net.ifm");
+        IfmFile.Write(TestNetworks.Derive(RandomNetwork.Create(new RandomNetworkOptions { Neurons = 120, Inputs = 4, Outputs = 2, Rule = new OjaRule(0.01f, -1f, 1f) }), 0.5f), _model);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Devices_lists_the_pocl_device()
+    {
+        var r = IfmProcess.Run(null, "devices");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Portable Computing Language", r.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  0:0  \S", r.Stdout);
+    }
+
+    [Fact]
+    public void Devices_says_none_without_a_driver()
+    {
+        var r = IfmProcess.Run(IfmProcess.WithoutDriver(), "devices");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("no OpenCL devices:", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Opencl_backend_fails_with_one_clear_line_without_a_driver()
+    {
+        var r = IfmProcess.Run(IfmProcess.WithoutDriver(), "bench", _model, "--backend", "opencl", "--ticks", "10", "--repetitions", "1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("ifm: OpenCL backend not available: no OpenCL platform or device found (the ICD loader lists no driver: install one, e.g. pocl-opencl-icd)", r.Stderr.Trim());
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_the_cpu_with_a_reason_without_a_driver()
+    {
+        var r = IfmProcess.Run(IfmProcess.WithoutDriver(), "bench", _model, "--backend", "auto", "--ticks", "10", "--repetitions", "1");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("ifm: backend cpu: OpenCL not usable: no OpenCL platform or device found (the ICD loader lists no driver: install one, e.g. pocl-opencl-icd)", r.Stderr.Trim());
+        Assert.Contains("cpu backend", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auto_with_pocl_says_which_backend_it_measured_faster()
+    {
+        var r = IfmProcess.Run(null, "bench", _model, "--backend", "auto", "--ticks", "10", "--repetitions", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"^ifm: backend (cpu|opencl): auto chose \1: [\d.]+ µs/tick on .+ vs [\d.]+ µs/tick on the CPU, measured on this model$", r.Stderr.Trim());
+        Assert.Contains("\"backend\"", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_device_and_unknown_backend_are_errors()
+    {
+        var r = IfmProcess.Run(null, "bench", _model, "--backend", "opencl", "--opencl-device", "7:3");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("ifm: OpenCL backend not available: OpenCL device 7:3 does not exist (devices: 0:0 ", r.Stderr, StringComparison.Ordinal);
+        var bad = IfmProcess.Run(null, "bench", _model, "--backend", "cuda");
+        Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
+    public void Replay_on_opencl_writes_the_outputs_and_a_checkpoint_the_cpu_replay_agrees_with()
+    {
+        string inputs = Path.Combine(_dir, "in.txt");
+        var rng = new Random(4);
+        File.WriteAllLines(inputs, Enumerable.Range(0, 200).Select(_ =>
+            string.Join(',', Enumerable.Range(0, 4).Select(_ => (rng.NextDouble() * 2 - 1).ToString("R", CultureInfo.InvariantCulture)))));
+        string outCl = Path.Combine(_dir, "cl.csv"), outCpu = Path.Combine(_dir, "cpu.csv");
+        var a = IfmProcess.Run(null, "replay", _model, "-i", inputs, "-o", outCl, "--backend", "opencl", "--opencl-device", "0:0", "--checkpoint-out", Path.Combine(_dir, "cl.ckpt"));
+        Assert.True(a.ExitCode == 0, a.Stderr);
+        var b = IfmProcess.Run(null, "replay", _model, "-i", inputs, "-o", outCpu, "--backend", "cpu");
+        Assert.True(b.ExitCode == 0, b.Stderr);
+        var cl = Rows(outCl);
+        var cpu = Rows(outCpu);
+        Assert.Equal(201, cl.Length);
+        for (int i = 1; i < cl.Length; i++) Parity.AssertClose(Values(cpu[i]), Values(cl[i]), $"replay line {i}");
+        Assert.True(File.Exists(Path.Combine(_dir, "cl.ckpt")));
+    }
+
+    private static string[] Rows(string path) => File.ReadAllLines(path);
+
+    private static float[] Values(string line) => [.. line.Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
+}
