@@ -389,6 +389,41 @@ public class FusedHebbianTests
     }
 
     [Theory]
+    [InlineData(SynapseLayout.Sparse, false)]
+    [InlineData(SynapseLayout.Dense, false)]
+    [InlineData(SynapseLayout.Sparse, true)]
+    [InlineData(SynapseLayout.Dense, true)]
+    public void Frozen_fused_learning_keeps_the_learned_weights_and_resumes_like_the_generic_learner(SynapseLayout layout, bool bounded)
+    {
+        var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 130, Connectivity = 0.2, Seed = 11 });
+        var rule = bounded ? new HebbianTraceRule(0.3f, true, -0.3f, 0.35f) : new HebbianTraceRule(0.3f);
+        var m = PlasticityTests.WithRuleOnEveryEdge(net, rule, 0.7f);
+        using var fused = new CpuSession(m, new SessionOptions { Layout = layout });
+        using var generic = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Sparse, FusedPlasticity = false });
+        var rng = new Random(4);
+        var x = new float[m.InputCount];
+        for (int t = 0; t < 200; t++)
+        {
+            // learn, freeze (static kernel on the learned weights), learn again, then freeze through the scale
+            bool on = t < 60 || (t >= 110 && t < 150);
+            fused.Plasticity.Enabled = generic.Plasticity.Enabled = on || t >= 150;
+            fused.Plasticity.LearningRateScale = generic.Plasticity.LearningRateScale = t >= 150 ? 0f : 1f;
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble() * 2 - 1;
+            fused.SetInputs(x);
+            generic.SetInputs(x);
+            fused.Step();
+            generic.Step();
+            for (int i = 0; i < m.NeuronCount; i++) Assert.Equal(generic.NeuronOutputs[i], fused.NeuronOutputs[i], 1e-4f);
+        }
+
+        var a = fused.Weights.ToArray();
+        var b = generic.Weights.ToArray();
+        for (int k = 0; k < a.Length; k++) Assert.Equal(b[k], a[k], 1e-4f);
+        Assert.Equal(generic.Plasticity.Statistics.LearningTicks, fused.Plasticity.Statistics.LearningTicks);
+        Assert.True(generic.Plasticity.Statistics.LearningTicks > 0);
+    }
+
+    [Theory]
     [InlineData(SynapseLayout.Sparse)]
     [InlineData(SynapseLayout.Dense)]
     public void Fused_snapshot_restore_and_checkpoint_continue_identically(SynapseLayout layout)

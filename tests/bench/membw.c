@@ -7,7 +7,8 @@
  *
  * Each kernel runs on a working set that fits the last-level cache (default 8 MiB, about what the 10k/1M
  * network's weights and indices occupy) and on one far larger than it (default 256 MiB: main memory).
- * Output: one line per measurement, "kernel=… bytes=… median_gbs=… max_gbs=… reps=…" (GB/s = 1e9 bytes/s).
+ * Output: one line per measurement, "kernel=… bytes=… median_gbs=… max_gbs=… median_cpu_gbs=… reps=…" (GB/s = 1e9
+ * bytes/s; median_cpu_gbs divides by the thread's CPU time instead of the wall clock: steadier on a busy machine).
  *
  * Usage: membw [--reps R] [--small MiB] [--large MiB]
  */
@@ -22,6 +23,13 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -65,22 +73,29 @@ static void measure(const char *kernel, size_t set_bytes, int reps)
     float *a = NULL, *b = NULL, *c = NULL;
     if (is_triad) { a = zalloc(n * 4); b = zalloc(n * 4); c = zalloc(n * 4); }
     else ra = zalloc(n * 4);
-    double *gbs = malloc((size_t)reps * sizeof(double));
+    double *gbs = malloc((size_t)reps * sizeof(double)), *cpu_gbs = malloc((size_t)reps * sizeof(double));
     for (int r = -1; r < reps; r++) { /* r = −1: warm-up */
-        double t = now_s();
+        double c0 = cpu_s(), t = now_s();
         for (int p = 0; p < passes; p++) {
             if (is_triad) triad(a, b, c, 1.0001f, n);
             else sink = read_sum(ra, n);
         }
         t = now_s() - t;
-        if (r >= 0) gbs[r] = per_pass * passes / t / 1e9;
+        double cpu = cpu_s() - c0;
+        if (r >= 0) {
+            gbs[r] = per_pass * passes / t / 1e9;
+            cpu_gbs[r] = per_pass * passes / cpu / 1e9;
+        }
     }
     qsort(gbs, (size_t)reps, sizeof(double), cmp_double);
-    printf("kernel=%s bytes=%zu median_gbs=%.2f max_gbs=%.2f reps=%d\n", kernel, set_bytes, gbs[reps / 2], gbs[reps - 1], reps);
+    qsort(cpu_gbs, (size_t)reps, sizeof(double), cmp_double);
+    printf("kernel=%s bytes=%zu median_gbs=%.2f max_gbs=%.2f median_cpu_gbs=%.2f reps=%d\n", kernel, set_bytes, gbs[reps / 2], gbs[reps - 1],
+        cpu_gbs[reps / 2], reps);
     fflush(stdout);
     if (is_triad) { sink = (uint32_t)a[n / 2]; free(a); free(b); free(c); }
     else free(ra);
     free(gbs);
+    free(cpu_gbs);
 }
 
 int main(int argc, char **argv)

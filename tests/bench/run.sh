@@ -24,11 +24,11 @@ gcc -O3 -march=native -ffast-math -Wall -Wextra -o "$out/tick-O3-native-fastmath
 gcc -O3 -march=native -Wall -Wextra -o "$out/membw" "$here/membw.c"
 
 if [[ -n "${IFM:-}" ]]; then
-    ifm=("$IFM")
+    read -ra ifm <<<"$IFM"
 else
     echo "== building runtime/Ifm.Cli (Release)"
     dotnet build runtime/Ifm.Cli -c Release -v q -nologo >/dev/null
-    ifm=(dotnet run -c Release --no-build --project runtime/Ifm.Cli --)
+    ifm=(dotnet "$repo/runtime/Ifm.Cli/bin/Release/net10.0/ifm.dll")   # what `dotnet run -c Release --project runtime/Ifm.Cli --` runs
 fi
 
 echo "== models"

@@ -50,6 +50,8 @@ internal static class BenchCommand
         var c = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(c, $"model              {path}: {m.NeuronCount:N0} neurons, {m.EdgeCount:N0} synapses, {backend} backend, {layout} layout"));
         o.WriteLine(string.Create(c, $"time per tick      {r.MedianMicrosecondsPerTick,12:N3} µs   (median of {r.Repetitions} × {r.TicksPerRepetition:N0} ticks; min {r.MinMicrosecondsPerTick:N3}, max {r.MaxMicrosecondsPerTick:N3})"));
+        if (double.IsFinite(r.MedianCpuMicrosecondsPerTick))
+            o.WriteLine(string.Create(c, $"CPU time per tick  {r.MedianCpuMicrosecondsPerTick,12:N3} µs   (median; the wall clock above also counts waiting for a core)"));
         o.WriteLine(string.Create(c, $"ticks/s            {r.TicksPerSecond,12:N0}"));
         o.WriteLine(string.Create(c, $"synapse updates/s  {r.SynapseUpdatesPerSecond,12:N0}   ({r.SynapseUpdatesPerSecond / 1e9:N3} G/s)"));
         o.WriteLine(string.Create(c, $"allocated/tick     {r.AllocatedBytesPerTick,12:N2} bytes"));
@@ -69,6 +71,7 @@ internal static class BenchCommand
         w.WriteNumber("median_us_per_tick", r.MedianMicrosecondsPerTick);
         w.WriteNumber("min_us_per_tick", r.MinMicrosecondsPerTick);
         w.WriteNumber("max_us_per_tick", r.MaxMicrosecondsPerTick);
+        if (double.IsFinite(r.MedianCpuMicrosecondsPerTick)) w.WriteNumber("median_cpu_us_per_tick", r.MedianCpuMicrosecondsPerTick);
         w.WriteNumber("ticks_per_second", r.TicksPerSecond);
         w.WriteNumber("synapse_updates_per_second", r.SynapseUpdatesPerSecond);
         w.WriteNumber("allocated_bytes_per_tick", r.AllocatedBytesPerTick);

@@ -15,6 +15,12 @@ public sealed record TickBenchmarkResult(
     public double TicksPerSecond => 1e6 / MedianMicrosecondsPerTick;
 
     public double SynapseUpdatesPerSecond => Synapses * TicksPerSecond;
+
+    /// <summary>
+    /// Median CPU time of the benchmark thread per tick (Linux; NaN elsewhere): close to the wall-clock time on an idle
+    /// machine, and the steadier figure on a busy one, where the wall clock also counts waiting for a core.
+    /// </summary>
+    public double MedianCpuMicrosecondsPerTick { get; init; } = double.NaN;
 }
 
 /// <summary>
@@ -32,22 +38,31 @@ public static class TickBenchmark
         for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)rng.NextDouble();
         session.SetInputs(inputs);
         session.Step(warmupTicks);
+        ThreadCpuClock.NowMicroseconds(); // binds the native call outside the measured (and allocation-counted) window
 
         var perTick = new double[repetitions];
+        var cpuPerTick = new double[repetitions];
         long allocated = 0;
         for (int r = 0; r < repetitions; r++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
+            double cpuStart = ThreadCpuClock.NowMicroseconds();
             long start = Stopwatch.GetTimestamp();
             session.Step(ticksPerRepetition);
             long end = Stopwatch.GetTimestamp();
+            double cpuEnd = ThreadCpuClock.NowMicroseconds();
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             perTick[r] = Stopwatch.GetElapsedTime(start, end).TotalMicroseconds / ticksPerRepetition;
+            cpuPerTick[r] = (cpuEnd - cpuStart) / ticksPerRepetition;
         }
 
         Array.Sort(perTick);
+        Array.Sort(cpuPerTick);
         return new TickBenchmarkResult(ticksPerRepetition, repetitions, perTick[repetitions / 2], perTick[0], perTick[^1],
-            session.Model.EdgeCount, (double)allocated / ((long)ticksPerRepetition * repetitions));
+            session.Model.EdgeCount, (double)allocated / ((long)ticksPerRepetition * repetitions))
+        {
+            MedianCpuMicrosecondsPerTick = cpuPerTick[repetitions / 2],
+        };
     }
 
     /// <summary>

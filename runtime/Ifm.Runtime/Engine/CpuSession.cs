@@ -24,6 +24,7 @@ public sealed class CpuSession : INetworkSession
     private float[] _next;                // y being computed in the current tick
     private bool _tracePending;           // fused path: the trace update of the last tick is still to be applied
     private float _pendingScale;          // the learning-rate scale in force when that tick ran
+    private bool _weightsCurrent;         // fused path: the synapse matrix holds clamp(w + α·H) of the current H
     private readonly DenseTrace? _denseTrace; // fused path on the dense layout: W, α and H as N×stride matrices
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
@@ -45,6 +46,7 @@ public sealed class CpuSession : INetworkSession
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
         _plasticity = new PlasticityEngine(model, _synapses, options.FusedPlasticity) { BeforeWeightsRead = FlushTrace };
         if (_plasticity.FusedTrace is not null && _synapses.Layout == SynapseLayout.Dense) _denseTrace = new DenseTrace(model, _synapses);
+        _weightsCurrent = _plasticity.FusedTrace is null;
     }
 
     public IfmModel Model => _model;
@@ -92,8 +94,17 @@ public sealed class CpuSession : INetworkSession
         {
             // 1. Synaptic input from the outputs of the previous tick (fused with the last tick's trace update when
             //    one Hebbian-trace group holds every edge).
-            if (_plasticity.FusedTrace is { } fused) RunFused(fused, update: _tracePending, computeSyn: true);
-            else _synapses.Multiply(_out, _syn);
+            if (_plasticity.FusedTrace is { } fused && (_tracePending || _plasticity.FusedActive))
+            {
+                RunFused(fused, update: _tracePending, computeSyn: true);
+            }
+            else
+            {
+                // Static weights, or learning frozen: the effective weights do not change, so once they are
+                // materialised the static kernel (two streams per edge instead of four) computes the same sum.
+                if (!_weightsCurrent) FlushTrace();
+                _synapses.Multiply(_out, _syn);
+            }
 
             // 2. Each population's neuron function: new states and outputs.
             foreach (var p in _slices) UpdatePopulation(p);
@@ -132,6 +143,7 @@ public sealed class CpuSession : INetworkSession
         _synapses.Reset();
         _plasticity.Reset();
         _tracePending = false;
+        _weightsCurrent = _plasticity.FusedTrace is null;
         _denseTrace?.Reset();
         Tick = 0;
     }
@@ -165,6 +177,7 @@ public sealed class CpuSession : INetworkSession
         refractory.CopyTo(_refractory, 0);
         _plasticity.Load(state);
         _tracePending = false;
+        _weightsCurrent = _plasticity.FusedTrace is null;
         if (_denseTrace is not null) _denseTrace.LoadTraceFrom(_plasticity.FusedTrace!.H);
         weight.CopyTo(_synapses.Weights);
         _synapses.SyncDense();
@@ -188,6 +201,7 @@ public sealed class CpuSession : INetworkSession
         {
             _plasticity.RecordFused(delta, Tick);
             _tracePending = false;
+            _weightsCurrent = false;
         }
     }
 
@@ -198,6 +212,7 @@ public sealed class CpuSession : INetworkSession
         if (_tracePending) RunFused(fused, update: true, computeSyn: false);
         _denseTrace?.CopyTraceTo(fused.H);
         fused.MaterializeWeights();
+        _weightsCurrent = true;
     }
 
     private void UpdatePopulation(PopulationSlice p)

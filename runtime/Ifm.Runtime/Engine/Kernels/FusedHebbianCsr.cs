@@ -14,6 +14,13 @@ namespace Ifm.Engine.Kernels;
 /// </code>
 /// where y_prev = y(t−1) and y_prev2 = y(t−2): the update that belongs to the end of tick t−1 is applied at the start
 /// of tick t, just before its effective weights are needed. Returns Σ|α·ΔH| over the edges.
+/// <para>
+/// Paths: AVX2 (two 8-lane gathers per 16 edges, two accumulation chains), and a portable Vector128 path that loads the four
+/// presynaptic outputs one by one (arm64 has no gather; this is the path of the Raspberry Pi and Jetson boards); each
+/// row ends with a scalar tail. The update, the clip and the clamp are compile-time switches
+/// (<see cref="IKernelSwitch"/>), and min/max are the native instructions ordered so that a NaN trace still reaches the
+/// returned sum (the NaN/Inf guard reads it).
+/// </para>
 /// </summary>
 internal static class FusedHebbianCsr
 {
@@ -25,100 +32,198 @@ internal static class FusedHebbianCsr
         int rows = rowStart.Length - 1;
         if (rows < 0 || syn.Length < rows || pre.Length != w.Length || alpha.Length != w.Length || h.Length != w.Length
             || rowStart[rows] != w.Length || yPrev.Length < rows || yPrev2.Length < rows) ThrowBadShape();
-        return Avx2.IsSupported ? RunAvx2(rowStart, pre, w, alpha, h, yPrev, yPrev2, syn, update, p) : RunScalar(rowStart, pre, w, alpha, h, yPrev, yPrev2, syn, update, p);
+        var e = new Edges(rowStart, ref MemoryMarshal.GetReference(pre), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(alpha),
+            ref MemoryMarshal.GetReference(h), yPrev, yPrev2, syn);
+        bool clamp = !(float.IsNegativeInfinity(p.WMin) && float.IsPositiveInfinity(p.WMax));
+        if (!update) return clamp ? Width<SwitchOff, SwitchOff, SwitchOn>(e, p) : Width<SwitchOff, SwitchOff, SwitchOff>(e, p);
+        if (p.Clip) return clamp ? Width<SwitchOn, SwitchOn, SwitchOn>(e, p) : Width<SwitchOn, SwitchOn, SwitchOff>(e, p);
+        return clamp ? Width<SwitchOn, SwitchOff, SwitchOn>(e, p) : Width<SwitchOn, SwitchOff, SwitchOff>(e, p);
     }
 
-    private static float RunScalar(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> pre, ReadOnlySpan<float> w, ReadOnlySpan<float> alpha,
-        Span<float> h, ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> syn, bool update, Parameters p)
+    private static float Width<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        float decay = 1f - p.Eta, delta = 0;
-        int rows = rowStart.Length - 1;
-        for (int i = 0; i < rows; i++)
-        {
-            float c = p.Eta * yPrev[i], acc = 0;
-            for (int k = rowStart[i]; k < rowStart[i + 1]; k++)
-            {
-                int j = pre[k];
-                float hk = h[k];
-                if (update)
-                {
-                    float hn = decay * hk + c * yPrev2[j];
-                    if (p.Clip) hn = Math.Clamp(hn, -1f, 1f);
-                    delta += Math.Abs(alpha[k] * (hn - hk));
-                    h[k] = hk = hn;
-                }
-
-                acc += Math.Clamp(w[k] + alpha[k] * hk, p.WMin, p.WMax) * yPrev[j];
-            }
-
-            syn[i] = acc;
-        }
-
-        return delta;
+        if (Avx2.IsSupported) return RunAvx2<TUpdate, TClip, TClamp>(e, p);
+        return RunPortable<TUpdate, TClip, TClamp>(e, p);
     }
 
-    private static unsafe float RunAvx2(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> pre, ReadOnlySpan<float> w, ReadOnlySpan<float> alpha,
-        Span<float> h, ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> syn, bool update, Parameters p)
+    private static unsafe float RunAvx2<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        ref int pr = ref MemoryMarshal.GetReference(pre);
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float ar = ref MemoryMarshal.GetReference(alpha);
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        var vDecay = Vector256.Create(1f - p.Eta);
-        var vMin = Vector256.Create(p.WMin);
-        var vMax = Vector256.Create(p.WMax);
-        var one = Vector256.Create(1f);
-        var vDelta = Vector256<float>.Zero;
-        float delta = 0, decay = 1f - p.Eta;
+        var k8 = new Constants256(p);
+        Vector256<float> d0 = default, d1 = default;
+        float delta = 0;
+        var rowStart = e.RowStart;
         int rows = rowStart.Length - 1;
-        fixed (float* yp = yPrev, ypp = yPrev2)
+        fixed (float* yp = e.YPrev, ypp = e.YPrev2)
         {
+            int k = rowStart[0];
             for (int i = 0; i < rows; i++)
             {
-                int k = rowStart[i], end = rowStart[i + 1];
+                int end = rowStart[i + 1];
                 float c = p.Eta * yp[i];
-                var vc = Vector256.Create(c);
-                var acc = Vector256<float>.Zero;
-                for (; k + 8 <= end; k += 8)
+                var c8 = Vector256.Create(c);
+                Vector256<float> acc0 = default, acc1 = default;
+                for (; k + 16 <= end; k += 16)
                 {
-                    var idx = Vector256.LoadUnsafe(ref pr, (nuint)k);
-                    var a = Vector256.LoadUnsafe(ref ar, (nuint)k);
-                    var hk = Vector256.LoadUnsafe(ref hr, (nuint)k);
-                    if (update)
-                    {
-                        var hn = Vector256.MultiplyAddEstimate(vDecay, hk, vc * Avx2.GatherVector256(ypp, idx, 4));
-                        if (p.Clip) hn = Vector256.Min(Vector256.Max(hn, -one), one);
-                        vDelta += Vector256.Abs(a * (hn - hk));
-                        hn.StoreUnsafe(ref hr, (nuint)k);
-                        hk = hn;
-                    }
-
-                    var weff = Vector256.Min(Vector256.Max(Vector256.MultiplyAddEstimate(a, hk, Vector256.LoadUnsafe(ref wr, (nuint)k)), vMin), vMax);
-                    acc = Vector256.MultiplyAddEstimate(weff, Avx2.GatherVector256(yp, idx, 4), acc);
+                    var idx0 = Vector256.LoadUnsafe(ref e.Pre, (nuint)k);
+                    var idx1 = Vector256.LoadUnsafe(ref e.Pre, (nuint)(k + 8));
+                    var y20 = TUpdate.On ? Avx2.GatherVector256(ypp, idx0, 4) : default;
+                    var y21 = TUpdate.On ? Avx2.GatherVector256(ypp, idx1, 4) : default;
+                    acc0 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)k, c8, y20, Avx2.GatherVector256(yp, idx0, 4), acc0, ref d0, k8);
+                    acc1 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)(k + 8), c8, y21, Avx2.GatherVector256(yp, idx1, 4), acc1, ref d1, k8);
                 }
 
-                float s = Vector256.Sum(acc);
-                for (; k < end; k++)
+                if (k + 8 <= end)
                 {
-                    int j = Unsafe.Add(ref pr, k);
-                    float hk = Unsafe.Add(ref hr, k), ak = Unsafe.Add(ref ar, k);
-                    if (update)
-                    {
-                        float hn = decay * hk + c * ypp[j];
-                        if (p.Clip) hn = Math.Clamp(hn, -1f, 1f);
-                        delta += Math.Abs(ak * (hn - hk));
-                        Unsafe.Add(ref hr, k) = hk = hn;
-                    }
-
-                    s += Math.Clamp(Unsafe.Add(ref wr, k) + ak * hk, p.WMin, p.WMax) * yp[j];
+                    var idx = Vector256.LoadUnsafe(ref e.Pre, (nuint)k);
+                    var y2 = TUpdate.On ? Avx2.GatherVector256(ypp, idx, 4) : default;
+                    acc0 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)k, c8, y2, Avx2.GatherVector256(yp, idx, 4), acc0, ref d0, k8);
+                    k += 8;
                 }
 
-                syn[i] = s;
+                float s = Vector256.Sum(acc0 + acc1);
+                for (; k < end; k++) s += CellScalar<TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
+                e.Syn[i] = s;
             }
         }
 
-        return delta + Vector256.Sum(vDelta);
+        return delta + Vector256.Sum(d0 + d1);
+    }
+
+    /// <summary>Vector128 arithmetic with the presynaptic outputs loaded one by one (no gather instruction needed).</summary>
+    private static unsafe float RunPortable<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var k4 = new Constants128(p);
+        Vector128<float> d0 = default, d1 = default;
+        float delta = 0;
+        var rowStart = e.RowStart;
+        int rows = rowStart.Length - 1;
+        fixed (float* yp = e.YPrev, ypp = e.YPrev2)
+        {
+            int k = rowStart[0];
+            for (int i = 0; i < rows; i++)
+            {
+                int end = rowStart[i + 1];
+                float c = p.Eta * yp[i];
+                var c4 = Vector128.Create(c);
+                Vector128<float> acc0 = default, acc1 = default;
+                for (; k + 8 <= end; k += 8)
+                {
+                    ref int j = ref Unsafe.Add(ref e.Pre, k);
+                    int j0 = j, j1 = Unsafe.Add(ref j, 1), j2 = Unsafe.Add(ref j, 2), j3 = Unsafe.Add(ref j, 3);
+                    int j4 = Unsafe.Add(ref j, 4), j5 = Unsafe.Add(ref j, 5), j6 = Unsafe.Add(ref j, 6), j7 = Unsafe.Add(ref j, 7);
+                    var y20 = TUpdate.On ? Vector128.Create(ypp[j0], ypp[j1], ypp[j2], ypp[j3]) : default;
+                    var y21 = TUpdate.On ? Vector128.Create(ypp[j4], ypp[j5], ypp[j6], ypp[j7]) : default;
+                    acc0 = Cell128<TUpdate, TClip, TClamp>(e, (nuint)k, c4, y20, Vector128.Create(yp[j0], yp[j1], yp[j2], yp[j3]), acc0, ref d0, k4);
+                    acc1 = Cell128<TUpdate, TClip, TClamp>(e, (nuint)(k + 4), c4, y21, Vector128.Create(yp[j4], yp[j5], yp[j6], yp[j7]), acc1, ref d1, k4);
+                }
+
+                float s = Vector128.Sum(acc0 + acc1);
+                for (; k < end; k++) s += CellScalar<TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
+                e.Syn[i] = s;
+            }
+        }
+
+        return delta + Vector128.Sum(d0 + d1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Cell256<TUpdate, TClip, TClamp>(in Edges e, nuint k, Vector256<float> c, Vector256<float> y2,
+        Vector256<float> y, Vector256<float> acc, ref Vector256<float> delta, in Constants256 q)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var a = Vector256.LoadUnsafe(ref e.Alpha, k);
+        var hk = Vector256.LoadUnsafe(ref e.H, k);
+        if (TUpdate.On)
+        {
+            var hn = Vector256.MultiplyAddEstimate(q.Decay, hk, c * y2);
+            if (TClip.On) hn = Vector256.MinNative(q.One, Vector256.MaxNative(q.MinusOne, hn));
+            delta += Vector256.Abs(a * (hn - hk));
+            hn.StoreUnsafe(ref e.H, k);
+            hk = hn;
+        }
+
+        var weff = Vector256.MultiplyAddEstimate(a, hk, Vector256.LoadUnsafe(ref e.W, k));
+        if (TClamp.On) weff = Vector256.MinNative(q.Hi, Vector256.MaxNative(q.Lo, weff));
+        return Vector256.MultiplyAddEstimate(weff, y, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Cell128<TUpdate, TClip, TClamp>(in Edges e, nuint k, Vector128<float> c, Vector128<float> y2,
+        Vector128<float> y, Vector128<float> acc, ref Vector128<float> delta, in Constants128 q)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var a = Vector128.LoadUnsafe(ref e.Alpha, k);
+        var hk = Vector128.LoadUnsafe(ref e.H, k);
+        if (TUpdate.On)
+        {
+            var hn = Vector128.MultiplyAddEstimate(q.Decay, hk, c * y2);
+            if (TClip.On) hn = Vector128.MinNative(q.One, Vector128.MaxNative(q.MinusOne, hn));
+            delta += Vector128.Abs(a * (hn - hk));
+            hn.StoreUnsafe(ref e.H, k);
+            hk = hn;
+        }
+
+        var weff = Vector128.MultiplyAddEstimate(a, hk, Vector128.LoadUnsafe(ref e.W, k));
+        if (TClamp.On) weff = Vector128.MinNative(q.Hi, Vector128.MaxNative(q.Lo, weff));
+        return Vector128.MultiplyAddEstimate(weff, y, acc);
+    }
+
+    /// <summary>One edge of a row's tail: returns its contribution to the row's sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float CellScalar<TUpdate, TClip, TClamp>(in Edges e, int k, float c, float* yp, float* ypp, ref float delta, Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        int j = Unsafe.Add(ref e.Pre, k);
+        float a = Unsafe.Add(ref e.Alpha, k);
+        ref float h = ref Unsafe.Add(ref e.H, k);
+        float hk = h;
+        if (TUpdate.On)
+        {
+            float hn = MathF.FusedMultiplyAdd(1f - p.Eta, hk, c * ypp[j]);
+            if (TClip.On) hn = Math.Clamp(hn, -1f, 1f);
+            delta += Math.Abs(a * (hn - hk));
+            h = hk = hn;
+        }
+
+        float weff = MathF.FusedMultiplyAdd(a, hk, Unsafe.Add(ref e.W, k));
+        if (TClamp.On) weff = Math.Clamp(weff, p.WMin, p.WMax);
+        return weff * yp[j];
     }
 
     private static void ThrowBadShape() => throw new ArgumentException("fused Hebbian CSR buffers have inconsistent sizes");
+
+    /// <summary>The kernel's buffers (sizes checked once in <see cref="Run"/>).</summary>
+    private readonly ref struct Edges(ReadOnlySpan<int> rowStart, ref int pre, ref float w, ref float alpha, ref float h,
+        ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> syn)
+    {
+        public readonly ReadOnlySpan<int> RowStart = rowStart;
+        public readonly ref int Pre = ref pre;
+        public readonly ref float W = ref w;
+        public readonly ref float Alpha = ref alpha;
+        public readonly ref float H = ref h;
+        public readonly ReadOnlySpan<float> YPrev = yPrev;
+        public readonly ReadOnlySpan<float> YPrev2 = yPrev2;
+        public readonly Span<float> Syn = syn;
+    }
+
+    private readonly struct Constants256(Parameters p)
+    {
+        public readonly Vector256<float> Decay = Vector256.Create(1f - p.Eta);
+        public readonly Vector256<float> Lo = Vector256.Create(p.WMin);
+        public readonly Vector256<float> Hi = Vector256.Create(p.WMax);
+        public readonly Vector256<float> One = Vector256<float>.One;
+        public readonly Vector256<float> MinusOne = -Vector256<float>.One;
+    }
+
+    private readonly struct Constants128(Parameters p)
+    {
+        public readonly Vector128<float> Decay = Vector128.Create(1f - p.Eta);
+        public readonly Vector128<float> Lo = Vector128.Create(p.WMin);
+        public readonly Vector128<float> Hi = Vector128.Create(p.WMax);
+        public readonly Vector128<float> One = Vector128<float>.One;
+        public readonly Vector128<float> MinusOne = -Vector128<float>.One;
+    }
 }

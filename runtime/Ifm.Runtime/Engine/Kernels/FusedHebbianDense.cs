@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -11,7 +12,11 @@ namespace Ifm.Engine.Kernels;
 ///   if update: H[i,:] ← clip((1 − η)·H[i,:] + c·y(t−2))
 ///   syn_i = Σ_j clamp(W[i,j] + A[i,j]·H[i,j], w_min, w_max)·y(t−1)_j
 /// </code>
-/// Contiguous loads only (no gathers). Returns Σ|A·ΔH|.
+/// Contiguous loads only (no gathers); two rows per pass share the loads of y(t−1) and y(t−2) and give the core two
+/// independent accumulation chains. Vector512 on AVX-512 machines, Vector256 on AVX2, Vector128 on NEON (arm64 boards).
+/// The update, the clip and the clamp are compile-time switches (<see cref="IKernelSwitch"/>): a kernel does only
+/// the work its rule asks for. Min/max are the native instructions with the operands ordered so a NaN trace still
+/// propagates to the returned Σ|A·ΔH| (the NaN/Inf guard reads it). Returns Σ|A·ΔH|.
 /// </summary>
 internal static class FusedHebbianDense
 {
@@ -21,91 +26,258 @@ internal static class FusedHebbianDense
         long size = (long)rows * stride;
         if (w.Length < size || a.Length < size || h.Length < size || yPrev.Length < stride || yPrev2.Length < stride || syn.Length < rows
             || stride % DenseMatVec.StrideMultiple != 0) ThrowBadShape();
-        return Vector256.IsHardwareAccelerated ? Run256(w, a, h, rows, stride, yPrev, yPrev2, syn, update, p) : Run128(w, a, h, rows, stride, yPrev, yPrev2, syn, update, p);
+        var m = new Matrices(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(h),
+            ref MemoryMarshal.GetReference(yPrev), ref MemoryMarshal.GetReference(yPrev2), ref MemoryMarshal.GetReference(syn), rows, (nuint)stride);
+        bool clamp = !(float.IsNegativeInfinity(p.WMin) && float.IsPositiveInfinity(p.WMax));
+        if (!update) return clamp ? Width<SwitchOff, SwitchOff, SwitchOn>(m, p) : Width<SwitchOff, SwitchOff, SwitchOff>(m, p);
+        if (p.Clip) return clamp ? Width<SwitchOn, SwitchOn, SwitchOn>(m, p) : Width<SwitchOn, SwitchOn, SwitchOff>(m, p);
+        return clamp ? Width<SwitchOn, SwitchOff, SwitchOn>(m, p) : Width<SwitchOn, SwitchOff, SwitchOff>(m, p);
     }
 
-    private static float Run256(ReadOnlySpan<float> w, ReadOnlySpan<float> a, Span<float> h, int rows, int stride,
-        ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> syn, bool update, FusedHebbianCsr.Parameters p)
+    private static float Width<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        ref float yp = ref MemoryMarshal.GetReference(yPrev);
-        ref float ypp = ref MemoryMarshal.GetReference(yPrev2);
-        var decay = Vector256.Create(1f - p.Eta);
-        var lo = Vector256.Create(p.WMin);
-        var hi = Vector256.Create(p.WMax);
-        var one = Vector256<float>.One;
-        var delta = Vector256<float>.Zero;
-        for (int i = 0; i < rows; i++)
-        {
-            nuint o = (nuint)i * (nuint)stride;
-            var c = Vector256.Create(p.Eta * yPrev[i]);
-            var acc = Vector256<float>.Zero;
-            for (nuint j = 0; j < (nuint)stride; j += 8)
-            {
-                var av = Vector256.LoadUnsafe(ref ar, o + j);
-                var hv = Vector256.LoadUnsafe(ref hr, o + j);
-                if (update)
-                {
-                    var hn = Vector256.MultiplyAddEstimate(decay, hv, c * Vector256.LoadUnsafe(ref ypp, j));
-                    if (p.Clip) hn = Vector256.Min(Vector256.Max(hn, -one), one);
-                    delta += Vector256.Abs(av * (hn - hv));
-                    hn.StoreUnsafe(ref hr, o + j);
-                    hv = hn;
-                }
+        if (Vector512.IsHardwareAccelerated) return Run512<TUpdate, TClip, TClamp>(m, p);
+        if (Vector256.IsHardwareAccelerated) return Run256<TUpdate, TClip, TClamp>(m, p);
+        return Run128<TUpdate, TClip, TClamp>(m, p);
+    }
 
-                var weff = Vector256.Min(Vector256.Max(Vector256.MultiplyAddEstimate(av, hv, Vector256.LoadUnsafe(ref wr, o + j)), lo), hi);
-                acc = Vector256.MultiplyAddEstimate(weff, Vector256.LoadUnsafe(ref yp, j), acc);
+    private static float Run512<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        ref float yp = ref m.YPrev;
+        ref float ypp = ref m.YPrev2;
+        var k = new Constants512(p);
+        Vector512<float> d0 = default, d1 = default;
+        nuint stride = m.Stride;
+        int i = 0;
+        for (; i + 2 <= m.Rows; i += 2)
+        {
+            nuint o0 = (nuint)i * stride, o1 = o0 + stride;
+            var c0 = Vector512.Create(p.Eta * Unsafe.Add(ref yp, i));
+            var c1 = Vector512.Create(p.Eta * Unsafe.Add(ref yp, i + 1));
+            Vector512<float> acc0 = default, acc1 = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector512<float>.Count)
+            {
+                var y = Vector512.LoadUnsafe(ref yp, j);
+                var y2 = TUpdate.On ? Vector512.LoadUnsafe(ref ypp, j) : default;
+                acc0 = Cell512<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = Cell512<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
             }
 
-            syn[i] = Vector256.Sum(acc);
+            Unsafe.Add(ref m.Syn, i) = Vector512.Sum(acc0);
+            Unsafe.Add(ref m.Syn, i + 1) = Vector512.Sum(acc1);
         }
 
-        return Vector256.Sum(delta);
+        if (i < m.Rows)
+        {
+            nuint o = (nuint)i * stride;
+            var c = Vector512.Create(p.Eta * Unsafe.Add(ref yp, i));
+            Vector512<float> acc = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector512<float>.Count)
+            {
+                var y2 = TUpdate.On ? Vector512.LoadUnsafe(ref ypp, j) : default;
+                acc = Cell512<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector512.LoadUnsafe(ref yp, j), acc, ref d0, k);
+            }
+
+            Unsafe.Add(ref m.Syn, i) = Vector512.Sum(acc);
+        }
+
+        return Vector512.Sum(d0 + d1);
+    }
+
+    /// <summary>One vector of one row: the trace update (when on), the effective weight and its product with y(t−1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Cell512<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector512<float> c, Vector512<float> y2,
+        Vector512<float> y, Vector512<float> acc, ref Vector512<float> delta, in Constants512 k)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var av = Vector512.LoadUnsafe(ref m.A, at);
+        var hv = Vector512.LoadUnsafe(ref m.H, at);
+        if (TUpdate.On)
+        {
+            var hn = Vector512.MultiplyAddEstimate(k.Decay, hv, c * y2);
+            if (TClip.On) hn = Vector512.MinNative(k.One, Vector512.MaxNative(k.MinusOne, hn));
+            delta += Vector512.Abs(av * (hn - hv));
+            hn.StoreUnsafe(ref m.H, at);
+            hv = hn;
+        }
+
+        var weff = Vector512.MultiplyAddEstimate(av, hv, Vector512.LoadUnsafe(ref m.W, at));
+        if (TClamp.On) weff = Vector512.MinNative(k.Hi, Vector512.MaxNative(k.Lo, weff));
+        return Vector512.MultiplyAddEstimate(weff, y, acc);
+    }
+
+    private static float Run256<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        ref float yp = ref m.YPrev;
+        ref float ypp = ref m.YPrev2;
+        var k = new Constants256(p);
+        Vector256<float> d0 = default, d1 = default;
+        nuint stride = m.Stride;
+        int i = 0;
+        for (; i + 2 <= m.Rows; i += 2)
+        {
+            nuint o0 = (nuint)i * stride, o1 = o0 + stride;
+            var c0 = Vector256.Create(p.Eta * Unsafe.Add(ref yp, i));
+            var c1 = Vector256.Create(p.Eta * Unsafe.Add(ref yp, i + 1));
+            Vector256<float> acc0 = default, acc1 = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector256<float>.Count)
+            {
+                var y = Vector256.LoadUnsafe(ref yp, j);
+                var y2 = TUpdate.On ? Vector256.LoadUnsafe(ref ypp, j) : default;
+                acc0 = Cell256<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = Cell256<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
+            }
+
+            Unsafe.Add(ref m.Syn, i) = Vector256.Sum(acc0);
+            Unsafe.Add(ref m.Syn, i + 1) = Vector256.Sum(acc1);
+        }
+
+        if (i < m.Rows)
+        {
+            nuint o = (nuint)i * stride;
+            var c = Vector256.Create(p.Eta * Unsafe.Add(ref yp, i));
+            Vector256<float> acc = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector256<float>.Count)
+            {
+                var y2 = TUpdate.On ? Vector256.LoadUnsafe(ref ypp, j) : default;
+                acc = Cell256<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector256.LoadUnsafe(ref yp, j), acc, ref d0, k);
+            }
+
+            Unsafe.Add(ref m.Syn, i) = Vector256.Sum(acc);
+        }
+
+        return Vector256.Sum(d0 + d1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Cell256<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector256<float> c, Vector256<float> y2,
+        Vector256<float> y, Vector256<float> acc, ref Vector256<float> delta, in Constants256 k)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var av = Vector256.LoadUnsafe(ref m.A, at);
+        var hv = Vector256.LoadUnsafe(ref m.H, at);
+        if (TUpdate.On)
+        {
+            var hn = Vector256.MultiplyAddEstimate(k.Decay, hv, c * y2);
+            if (TClip.On) hn = Vector256.MinNative(k.One, Vector256.MaxNative(k.MinusOne, hn));
+            delta += Vector256.Abs(av * (hn - hv));
+            hn.StoreUnsafe(ref m.H, at);
+            hv = hn;
+        }
+
+        var weff = Vector256.MultiplyAddEstimate(av, hv, Vector256.LoadUnsafe(ref m.W, at));
+        if (TClamp.On) weff = Vector256.MinNative(k.Hi, Vector256.MaxNative(k.Lo, weff));
+        return Vector256.MultiplyAddEstimate(weff, y, acc);
     }
 
     /// <summary>The NEON path (Raspberry Pi, Jetson).</summary>
-    private static float Run128(ReadOnlySpan<float> w, ReadOnlySpan<float> a, Span<float> h, int rows, int stride,
-        ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> syn, bool update, FusedHebbianCsr.Parameters p)
+    private static float Run128<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        ref float wr = ref MemoryMarshal.GetReference(w);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        ref float yp = ref MemoryMarshal.GetReference(yPrev);
-        ref float ypp = ref MemoryMarshal.GetReference(yPrev2);
-        var decay = Vector128.Create(1f - p.Eta);
-        var lo = Vector128.Create(p.WMin);
-        var hi = Vector128.Create(p.WMax);
-        var one = Vector128<float>.One;
-        var delta = Vector128<float>.Zero;
-        for (int i = 0; i < rows; i++)
+        ref float yp = ref m.YPrev;
+        ref float ypp = ref m.YPrev2;
+        var k = new Constants128(p);
+        Vector128<float> d0 = default, d1 = default;
+        nuint stride = m.Stride;
+        int i = 0;
+        for (; i + 2 <= m.Rows; i += 2)
         {
-            nuint o = (nuint)i * (nuint)stride;
-            var c = Vector128.Create(p.Eta * yPrev[i]);
-            var acc = Vector128<float>.Zero;
-            for (nuint j = 0; j < (nuint)stride; j += 4)
+            nuint o0 = (nuint)i * stride, o1 = o0 + stride;
+            var c0 = Vector128.Create(p.Eta * Unsafe.Add(ref yp, i));
+            var c1 = Vector128.Create(p.Eta * Unsafe.Add(ref yp, i + 1));
+            Vector128<float> acc0 = default, acc1 = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector128<float>.Count)
             {
-                var av = Vector128.LoadUnsafe(ref ar, o + j);
-                var hv = Vector128.LoadUnsafe(ref hr, o + j);
-                if (update)
-                {
-                    var hn = Vector128.MultiplyAddEstimate(decay, hv, c * Vector128.LoadUnsafe(ref ypp, j));
-                    if (p.Clip) hn = Vector128.Min(Vector128.Max(hn, -one), one);
-                    delta += Vector128.Abs(av * (hn - hv));
-                    hn.StoreUnsafe(ref hr, o + j);
-                    hv = hn;
-                }
-
-                var weff = Vector128.Min(Vector128.Max(Vector128.MultiplyAddEstimate(av, hv, Vector128.LoadUnsafe(ref wr, o + j)), lo), hi);
-                acc = Vector128.MultiplyAddEstimate(weff, Vector128.LoadUnsafe(ref yp, j), acc);
+                var y = Vector128.LoadUnsafe(ref yp, j);
+                var y2 = TUpdate.On ? Vector128.LoadUnsafe(ref ypp, j) : default;
+                acc0 = Cell128<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = Cell128<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
             }
 
-            syn[i] = Vector128.Sum(acc);
+            Unsafe.Add(ref m.Syn, i) = Vector128.Sum(acc0);
+            Unsafe.Add(ref m.Syn, i + 1) = Vector128.Sum(acc1);
         }
 
-        return Vector128.Sum(delta);
+        if (i < m.Rows)
+        {
+            nuint o = (nuint)i * stride;
+            var c = Vector128.Create(p.Eta * Unsafe.Add(ref yp, i));
+            Vector128<float> acc = default;
+            for (nuint j = 0; j < stride; j += (nuint)Vector128<float>.Count)
+            {
+                var y2 = TUpdate.On ? Vector128.LoadUnsafe(ref ypp, j) : default;
+                acc = Cell128<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector128.LoadUnsafe(ref yp, j), acc, ref d0, k);
+            }
+
+            Unsafe.Add(ref m.Syn, i) = Vector128.Sum(acc);
+        }
+
+        return Vector128.Sum(d0 + d1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Cell128<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector128<float> c, Vector128<float> y2,
+        Vector128<float> y, Vector128<float> acc, ref Vector128<float> delta, in Constants128 k)
+        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    {
+        var av = Vector128.LoadUnsafe(ref m.A, at);
+        var hv = Vector128.LoadUnsafe(ref m.H, at);
+        if (TUpdate.On)
+        {
+            var hn = Vector128.MultiplyAddEstimate(k.Decay, hv, c * y2);
+            if (TClip.On) hn = Vector128.MinNative(k.One, Vector128.MaxNative(k.MinusOne, hn));
+            delta += Vector128.Abs(av * (hn - hv));
+            hn.StoreUnsafe(ref m.H, at);
+            hv = hn;
+        }
+
+        var weff = Vector128.MultiplyAddEstimate(av, hv, Vector128.LoadUnsafe(ref m.W, at));
+        if (TClamp.On) weff = Vector128.MinNative(k.Hi, Vector128.MaxNative(k.Lo, weff));
+        return Vector128.MultiplyAddEstimate(weff, y, acc);
     }
 
     private static void ThrowBadShape() => throw new ArgumentException("fused Hebbian dense buffers have inconsistent sizes");
+
+    /// <summary>The kernel's buffers as references (checked once in <see cref="Run"/>).</summary>
+    private readonly ref struct Matrices(ref float w, ref float a, ref float h, ref float yPrev, ref float yPrev2, ref float syn, int rows, nuint stride)
+    {
+        public readonly ref float W = ref w;
+        public readonly ref float A = ref a;
+        public readonly ref float H = ref h;
+        public readonly ref float YPrev = ref yPrev;
+        public readonly ref float YPrev2 = ref yPrev2;
+        public readonly ref float Syn = ref syn;
+        public readonly int Rows = rows;
+        public readonly nuint Stride = stride;
+    }
+
+    private readonly struct Constants512(FusedHebbianCsr.Parameters p)
+    {
+        public readonly Vector512<float> Decay = Vector512.Create(1f - p.Eta);
+        public readonly Vector512<float> Lo = Vector512.Create(p.WMin);
+        public readonly Vector512<float> Hi = Vector512.Create(p.WMax);
+        public readonly Vector512<float> One = Vector512<float>.One;
+        public readonly Vector512<float> MinusOne = -Vector512<float>.One;
+    }
+
+    private readonly struct Constants256(FusedHebbianCsr.Parameters p)
+    {
+        public readonly Vector256<float> Decay = Vector256.Create(1f - p.Eta);
+        public readonly Vector256<float> Lo = Vector256.Create(p.WMin);
+        public readonly Vector256<float> Hi = Vector256.Create(p.WMax);
+        public readonly Vector256<float> One = Vector256<float>.One;
+        public readonly Vector256<float> MinusOne = -Vector256<float>.One;
+    }
+
+    private readonly struct Constants128(FusedHebbianCsr.Parameters p)
+    {
+        public readonly Vector128<float> Decay = Vector128.Create(1f - p.Eta);
+        public readonly Vector128<float> Lo = Vector128.Create(p.WMin);
+        public readonly Vector128<float> Hi = Vector128.Create(p.WMax);
+        public readonly Vector128<float> One = Vector128<float>.One;
+        public readonly Vector128<float> MinusOne = -Vector128<float>.One;
+    }
 }
