@@ -41,6 +41,16 @@ public sealed record TrainOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// The output at tick t learns the target recorded at tick t + this many ticks. 1 for a policy whose output at
+    /// tick t is the action applied in the next step, from recordings whose row t holds the key that produced row t's
+    /// state (the Pong recordings: a key already shows in the paddle position of its own row).
+    /// </summary>
+    public int PredictAhead { get; init; }
+
+    /// <summary>Loss weight per target class (argmax of the target row); weighted mean over ticks.</summary>
+    public ClassWeights ClassWeights { get; init; } = ClassWeights.None;
+
     /// <summary>Throws a clear error for options out of range.</summary>
     public void Validate()
     {
@@ -52,6 +62,8 @@ public sealed record TrainOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
         if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
         if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
+        if (PredictAhead < 0) throw new ArgumentException($"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
+        ArgumentNullException.ThrowIfNull(ClassWeights);
     }
 }
 

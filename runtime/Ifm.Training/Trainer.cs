@@ -37,7 +37,9 @@ public sealed class Trainer
             if (s.TargetWidth != m.OutputCount) throw new DataFormatException($"{s.Source}: {s.TargetWidth} target values per tick, the model has {m.OutputCount} output channels");
         }
 
-        var (train, validation) = Split(data);
+        var shifted = data.Select(seq => seq.ShiftTargets(_o.PredictAhead)).ToList();
+        var (train, validation) = Split(shifted);
+        var classWeights = _o.ClassWeights.Resolve(train, m.OutputCount);
         var streams = MakeStreams(train);
         int w = _o.Window;
         int stepsPerEpoch = streams.Max(s => (s.Sequence.Ticks + w - 1) / w);
@@ -56,14 +58,12 @@ public sealed class Trainer
         for (epoch = 1; epoch <= _o.Epochs; epoch++)
         {
             foreach (var s in streams) s.State.Reset();
-            double epochLoss = 0;
-            long epochTerms = 0;
+            double epochLoss = 0, epochTerms = 0;
             for (int step = 0; step < stepsPerEpoch; step++)
             {
                 cancel.ThrowIfCancellationRequested();
                 Array.Clear(gradient);
-                double stepLoss = 0;
-                long terms = 0;
+                double stepLoss = 0, terms = 0;
                 foreach (var s in streams)
                 {
                     int start = step * w;
@@ -71,7 +71,7 @@ public sealed class Trainer
                     int len = Math.Min(w, s.Sequence.Ticks - start);
                     unroller.Forward(s.State, s.Sequence.InputRows(start, len), len);
                     Array.Clear(outGrad);
-                    stepLoss += LossOverWindow(unroller, s, start, len, outGrad, ref terms);
+                    stepLoss += LossOverWindow(unroller, s, start, len, classWeights, outGrad, ref terms);
                     unroller.Backward(outGrad.AsSpan(0, len * m.OutputCount), gradient);
                 }
 
@@ -83,14 +83,14 @@ public sealed class Trainer
                 _net.Project();
                 epochLoss += stepLoss;
                 epochTerms += terms;
-                progress?.Invoke(new TrainProgress(epoch, _o.Epochs, step + 1, stepsPerEpoch, epochLoss / Math.Max(1, epochTerms), null, null, clock.Elapsed, false));
+                progress?.Invoke(new TrainProgress(epoch, _o.Epochs, step + 1, stepsPerEpoch, epochLoss / Math.Max(1e-12, epochTerms), null, null, clock.Elapsed, false));
             }
 
-            trainLoss = epochLoss / Math.Max(1, epochTerms);
+            trainLoss = epochLoss / Math.Max(1e-12, epochTerms);
             if (!double.IsFinite(trainLoss)) throw new InvalidOperationException($"training diverged in epoch {epoch} (loss {trainLoss}); try a smaller learning rate");
             if (validation.Count > 0)
             {
-                (double vl, double va) = Evaluate(_net, validation, _o, w);
+                (double vl, double va) = EvaluateAligned(_net, validation, _o, w, classWeights);
                 valLoss = vl;
                 valAcc = va;
             }
@@ -119,19 +119,25 @@ public sealed class Trainer
 
     /// <summary>
     /// Mean loss and action accuracy (argmax of outputs vs argmax of targets) of the network on whole sequences, each
-    /// run from a fresh state, with the same loss ticks as training.
+    /// run from a fresh state, with the same loss ticks and target alignment (<see cref="TrainOptions.PredictAhead"/>)
+    /// as training; the loss is weighted by <paramref name="classWeights"/> if given (a weighted mean).
     /// </summary>
-    public static (double Loss, double Accuracy) Evaluate(TrainableNetwork net, IReadOnlyList<TickSequence> data, TrainOptions o, int window)
+    public static (double Loss, double Accuracy) Evaluate(TrainableNetwork net, IReadOnlyList<TickSequence> data, TrainOptions o, int window, double[]? classWeights = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(o);
+        return EvaluateAligned(net, [.. data.Select(s => s.ShiftTargets(o.PredictAhead))], o, window, classWeights);
+    }
+
+    private static (double Loss, double Accuracy) EvaluateAligned(TrainableNetwork net, IReadOnlyList<TickSequence> data, TrainOptions o, int window, double[]? classWeights)
+    {
         var unroller = new Unroller(net, window);
         var state = new StreamState(net);
         int oc = net.Template.OutputCount;
         var scratch = new double[oc];
         var y = new float[oc];
-        double loss = 0;
+        double loss = 0, weights = 0;
         long terms = 0, correct = 0;
         foreach (var seq in data)
         {
@@ -146,17 +152,21 @@ public sealed class Trainer
                     if (!IsLossTick(o, tick, t, len)) continue;
                     ReadOutputs(unroller, t, y);
                     var target = seq.TargetRow(tick);
-                    loss += Losses.Tick(o.Loss, y, target, 0, scratch);
-                    if (Losses.ArgMax(y) == Losses.ArgMax(target)) correct++;
+                    int cls = Losses.ArgMax(target);
+                    double weight = classWeights is null ? 1 : classWeights[cls];
+                    loss += weight * Losses.Tick(o.Loss, y, target, 0, scratch);
+                    weights += weight;
+                    if (Losses.ArgMax(y) == cls) correct++;
                     terms++;
                 }
             }
         }
 
-        return terms == 0 ? (double.NaN, double.NaN) : (loss / terms, (double)correct / terms);
+        return terms == 0 ? (double.NaN, double.NaN) : (weights > 0 ? loss / weights : 0, (double)correct / terms);
     }
 
-    private double LossOverWindow(Unroller u, TrainStream s, int start, int len, double[] outGrad, ref long terms)
+    /// <summary>Adds the loss gradient of one window to <paramref name="outGrad"/>; returns the weighted loss and adds the weights to <paramref name="terms"/>.</summary>
+    private double LossOverWindow(Unroller u, TrainStream s, int start, int len, double[]? classWeights, double[] outGrad, ref double terms)
     {
         int oc = _net.Template.OutputCount;
         Span<float> y = stackalloc float[oc];
@@ -166,8 +176,11 @@ public sealed class Trainer
             int tick = start + t - 1;
             if (!IsLossTick(_o, s.Offset + tick, t, len)) continue;
             ReadOutputs(u, t, y);
-            loss += Losses.Tick(_o.Loss, y, s.Sequence.TargetRow(tick), 1.0, outGrad.AsSpan((t - 1) * oc, oc));
-            terms++;
+            var target = s.Sequence.TargetRow(tick);
+            double weight = classWeights is null ? 1 : classWeights[Losses.ArgMax(target)];
+            if (weight == 0) continue;
+            loss += weight * Losses.Tick(_o.Loss, y, target, weight, outGrad.AsSpan((t - 1) * oc, oc));
+            terms += weight;
         }
 
         return loss;

@@ -31,9 +31,9 @@ internal static class EvalCommand
             int n = r.GetValue(ticks), s = r.GetValue(seed);
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}: hit rate = hits / (hits + misses)"));
-            Console.WriteLine("policy                         hits  misses  hit rate");
+            Console.WriteLine("policy                         hits  misses  hit rate  key pressed");
             void Row(string name, PongScore score) => Console.WriteLine(string.Create(c,
-                $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}"));
+                $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}  {score.KeyRate * 100,9:0.0} %"));
 
             PongScore modelScore;
             using (var policy = new ModelPolicy(m)) modelScore = PongEvaluation.Play(policy, n, s);
@@ -50,8 +50,10 @@ internal static class EvalCommand
             foreach (var path in r.GetValue(heldout) ?? [])
             {
                 var seq = TickSequence.Load(path);
-                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq);
-                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
+                int ahead = PongEvaluation.PredictAhead(m);
+                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq, ahead);
+                string which = ahead == 0 ? "the key of the same row" : string.Create(c, $"the key {ahead} tick(s) later");
+                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks, output vs {which}): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
             }
 
             return 0;

@@ -41,14 +41,26 @@ internal static class TrainCommand
         var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (0: never).", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Ticks at the start of every file without loss.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed and data: same model).", DefaultValueFactory = _ => 1 };
+        var ahead = new Option<int>("--predict-ahead") { Description = "The output at tick t learns the target of tick t + this (1: a policy whose output is the next step's action).", DefaultValueFactory = _ => 0 };
+        var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
         {
             data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
-            validation, patience, warmup, seed, dt,
+            validation, patience, warmup, seed, ahead, classWeights, dt,
         };
         cmd.SetAction(r =>
         {
+            ClassWeights weights;
+            try
+            {
+                weights = ClassWeights.Parse(r.GetValue(classWeights)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException("--class-weights: " + e.Message);
+            }
+
             var inputNames = Split(r.GetValue(inputs));
             var targetNames = Split(r.GetValue(targets));
             var sequences = r.GetValue(data)!.Select(f => TickSequence.Load(f, inputNames, targetNames)).ToList();
@@ -97,6 +109,8 @@ internal static class TrainCommand
                 Patience = r.GetValue(patience),
                 Warmup = r.GetValue(warmup),
                 Seed = r.GetValue(seed),
+                PredictAhead = r.GetValue(ahead),
+                ClassWeights = weights,
             };
             options.Validate();
             var net = new TrainableNetwork(start);
@@ -111,6 +125,8 @@ internal static class TrainCommand
                 ["training.command"] = "ifm train " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
                 ["training.data"] = string.Join(", ", sequences.Select(s => Path.GetFileName(s.Source))),
                 ["training.seed"] = options.Seed.ToString(c),
+                ["training.predict-ahead"] = options.PredictAhead.ToString(c),
+                ["training.class-weights"] = options.ClassWeights.ToString(),
                 ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),
                 ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),
             };

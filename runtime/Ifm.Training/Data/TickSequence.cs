@@ -41,6 +41,20 @@ public sealed class TickSequence
         Inputs.AsSpan(start * InputWidth, count * InputWidth).ToArray(), TargetWidth, Targets.AsSpan(start * TargetWidth, count * TargetWidth).ToArray());
 
     /// <summary>
+    /// Pairs the inputs of every tick t with the targets recorded at tick t + <paramref name="ahead"/>: the network
+    /// learns to predict what comes next (the last <paramref name="ahead"/> ticks, which have no future target, are dropped).
+    /// </summary>
+    public TickSequence ShiftTargets(int ahead)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ahead);
+        if (ahead == 0) return this;
+        if (ahead >= Ticks) throw new DataFormatException($"{Source}: {Ticks} ticks, too few to predict {ahead} ticks ahead");
+        int n = Ticks - ahead;
+        return new TickSequence(Source, InputWidth, Inputs.AsSpan(0, n * InputWidth).ToArray(), TargetWidth,
+            Targets.AsSpan(ahead * TargetWidth, n * TargetWidth).ToArray());
+    }
+
+    /// <summary>
     /// Loads a tick file: the Pong layout (inputs, TAB, targets) or CSV with a header, whose input and target columns
     /// are chosen by name (<paramref name="inputColumns"/>, <paramref name="targetColumns"/>). Errors name the file and line.
     /// </summary>

@@ -6,10 +6,13 @@ using Ifm.Training.Data;
 
 namespace Ifm.Training.Pong;
 
-/// <summary>Hits and misses of a policy (or of the human in a recording).</summary>
-public readonly record struct PongScore(int Hits, int Misses, long Ticks)
+/// <summary>Hits and misses of a policy (or of the human in a recording), and on how many ticks a key was pressed.</summary>
+public readonly record struct PongScore(int Hits, int Misses, long Ticks, long KeyTicks)
 {
     public double HitRate => Hits + Misses == 0 ? double.NaN : (double)Hits / (Hits + Misses);
+
+    /// <summary>Fraction of ticks with a key pressed (left or right).</summary>
+    public double KeyRate => Ticks == 0 ? double.NaN : (double)KeyTicks / Ticks;
 }
 
 /// <summary>The closed-loop Pong benchmark and the action-accuracy measure on recordings.</summary>
@@ -20,8 +23,15 @@ public static class PongEvaluation
     {
         ArgumentNullException.ThrowIfNull(policy);
         var game = new PongGame(seed);
-        for (long t = 0; t < ticks; t++) game.Step(policy.Act(game));
-        return new PongScore(game.Hits, game.Misses, ticks);
+        long keys = 0;
+        for (long t = 0; t < ticks; t++)
+        {
+            var action = policy.Act(game);
+            if (action != PongAction.None) keys++;
+            game.Step(action);
+        }
+
+        return new PongScore(game.Hits, game.Misses, ticks, keys);
     }
 
     /// <summary>
@@ -31,6 +41,7 @@ public static class PongEvaluation
     public static PongScore HumanScore(string path)
     {
         var rows = new List<(int X, int Y)>();
+        long keys = 0;
         int lineNo = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -41,6 +52,7 @@ public static class PongEvaluation
             if (!int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) || !int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int y))
                 throw new DataFormatException($"{path}:{lineNo}: ball position is not a pair of integers");
             rows.Add((x, y));
+            if (f[4].Trim() is not "0") keys++;
         }
 
         int hits = 0, misses = 0;
@@ -51,20 +63,30 @@ public static class PongEvaluation
             else if (dy0 > 0 && dy1 < 0 && rows[i].Y + PongGame.BallSize > PongGame.PaddleTop - PongGame.BallSpeed) hits++;
         }
 
-        return new PongScore(hits, misses, rows.Count);
+        return new PongScore(hits, misses, rows.Count, keys);
+    }
+
+    /// <summary>The target alignment a model was trained with (metadata <c>training.predict-ahead</c>; 0 if absent).</summary>
+    public static int PredictAhead(IfmModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ExtraMetadata.TryGetValue("training.predict-ahead", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 0 ? k : 0;
     }
 
     /// <summary>
-    /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session:
-    /// the fraction of ticks where the argmax of the outputs is the recorded key. Also returns the accuracy of always
+    /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session: the
+    /// fraction of ticks t where the argmax of the outputs is the key recorded at tick t + <paramref name="ahead"/>
+    /// (1: the key of the next step, what the closed-loop player must choose). Also returns the accuracy of always
     /// answering the most frequent key (the floor to beat).
     /// </summary>
-    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording)
+    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(ahead);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recording);
         if (recording.InputWidth != model.InputCount || recording.TargetWidth != model.OutputCount)
             throw new DataFormatException($"{recording.Source}: {recording.InputWidth} inputs and {recording.TargetWidth} targets per tick; the model has {model.InputCount} and {model.OutputCount}");
+        recording = recording.ShiftTargets(ahead);
         using var session = new CpuSession(model);
         var y = new float[model.OutputCount];
         var counts = new int[model.OutputCount];
