@@ -48,6 +48,15 @@ public sealed record TrainOptions
     /// </summary>
     public int PredictAhead { get; init; }
 
+    /// <summary>
+    /// Network ticks per recorded row: every row's inputs are held for this many ticks and only the last carries
+    /// loss, as a runtime with <c>ticksPerPeriod</c> = this many runs the model. The output of tick t answers the inputs
+    /// set at tick t − 2 (input → hidden → output, one tick per edge), so with 3 or more the output at the end of a
+    /// period already answers that period's inputs; with 1 it answers the row before the previous one.
+    /// <see cref="Window"/> and <see cref="Warmup"/> count network ticks.
+    /// </summary>
+    public int TicksPerRow { get; init; } = 1;
+
     /// <summary>Loss weight per target class (argmax of the target row); weighted mean over ticks.</summary>
     public ClassWeights ClassWeights { get; init; } = ClassWeights.None;
 
@@ -62,6 +71,7 @@ public sealed record TrainOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
         if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
         if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
+        if (TicksPerRow < 1) throw new ArgumentException($"ticks per row must be at least 1, got {TicksPerRow}");
         if (PredictAhead < 0) throw new ArgumentException($"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
         ArgumentNullException.ThrowIfNull(ClassWeights);
     }

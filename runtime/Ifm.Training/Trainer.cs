@@ -38,8 +38,10 @@ public sealed class Trainer
         }
 
         var shifted = data.Select(seq => seq.ShiftTargets(_o.PredictAhead)).ToList();
-        var (train, validation) = Split(shifted);
-        var classWeights = _o.ClassWeights.Resolve(train, m.OutputCount);
+        var (trainRows, validationRows) = Split(shifted);
+        var classWeights = _o.ClassWeights.Resolve(trainRows, m.OutputCount);
+        var train = trainRows.Select(seq => seq.RepeatRows(_o.TicksPerRow)).ToList();
+        var validation = validationRows.Select(seq => seq.RepeatRows(_o.TicksPerRow)).ToList();
         var streams = MakeStreams(train);
         int w = _o.Window;
         int stepsPerEpoch = streams.Max(s => (s.Sequence.Ticks + w - 1) / w);
@@ -127,7 +129,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(o);
-        return EvaluateAligned(net, [.. data.Select(s => s.ShiftTargets(o.PredictAhead))], o, window, classWeights);
+        return EvaluateAligned(net, [.. data.Select(s => s.ShiftTargets(o.PredictAhead).RepeatRows(o.TicksPerRow))], o, window, classWeights);
     }
 
     private static (double Loss, double Accuracy) EvaluateAligned(TrainableNetwork net, IReadOnlyList<TickSequence> data, TrainOptions o, int window, double[]? classWeights)
@@ -186,8 +188,9 @@ public sealed class Trainer
         return loss;
     }
 
+    /// <summary>Whether tick t (1-based) of a window of <paramref name="len"/> ticks carries loss; with several ticks per row only a row's last tick does.</summary>
     private static bool IsLossTick(TrainOptions o, int tickInSequence, int t, int len) =>
-        tickInSequence >= o.Warmup && (o.LossTicks == LossTicks.Every || t == len);
+        tickInSequence >= o.Warmup && (o.LossTicks == LossTicks.Every || t == len) && tickInSequence % o.TicksPerRow == o.TicksPerRow - 1;
 
     private static void ReadOutputs(Unroller u, int t, Span<float> y)
     {
@@ -203,7 +206,7 @@ public sealed class Trainer
         foreach (var s in data)
         {
             int val = (int)Math.Floor(s.Ticks * _o.ValidationFraction);
-            if (val < _o.Window) val = 0;
+            if (val * _o.TicksPerRow < _o.Window) val = 0;
             if (s.Ticks - val < 1) throw new DataFormatException($"{s.Source}: too few ticks ({s.Ticks}) to train on");
             train.Add(val == 0 ? s : s.Slice(0, s.Ticks - val));
             if (val > 0) validation.Add(s.Slice(s.Ticks - val, val, s.Source + " (validation)"));

@@ -23,20 +23,23 @@ internal static class EvalCommand
         var ticks = new Option<int>("--ticks") { Description = "Game ticks to play per policy.", DefaultValueFactory = _ => 20_000 }.Positive();
         var seed = new Option<int>("--seed") { Description = "Seed of the game's ball restarts (and of the random policy).", DefaultValueFactory = _ => 1 };
         var heldout = new Option<string[]>("--heldout") { Description = "Recordings in the c*.txt layout for the action accuracy (not used in training).", AllowMultipleArgumentsPerToken = true };
+        var period = new Option<int?>("--ticks-per-period") { Description = "Network ticks per game tick (default: the model's training.ticks-per-row, else 1)." };
         var human = new Option<string[]>("--human") { Description = "Raw recordings (d*.txt) to score the human player on.", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("pong", "Play the recordings' one-paddle Pong in closed loop: hit rate = hits / (hits + misses).") { model, ticks, seed, heldout, human };
+        var cmd = new Command("pong", "Play the recordings' one-paddle Pong in closed loop: hit rate = hits / (hits + misses).") { model, ticks, seed, period, heldout, human };
         cmd.SetAction(r =>
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
             int n = r.GetValue(ticks), s = r.GetValue(seed);
+            int perPeriod = r.GetValue(period) ?? PongEvaluation.TicksPerRow(m);
+            if (perPeriod < 1) throw new CliException($"--ticks-per-period must be at least 1, got {perPeriod}");
             var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}: hit rate = hits / (hits + misses)"));
+            Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}, model at {perPeriod} network tick(s) per game tick: hit rate = hits / (hits + misses)"));
             Console.WriteLine("policy                         hits  misses  hit rate  key pressed");
             void Row(string name, PongScore score) => Console.WriteLine(string.Create(c,
                 $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}  {score.KeyRate * 100,9:0.0} %"));
 
             PongScore modelScore;
-            using (var policy = new ModelPolicy(m)) modelScore = PongEvaluation.Play(policy, n, s);
+            using (var policy = new ModelPolicy(m, perPeriod)) modelScore = PongEvaluation.Play(policy, n, s);
             Row("model " + Path.GetFileName(r.GetValue(model)!), modelScore);
             Row("random", PongEvaluation.Play(new RandomPolicy(s), n, s));
             Row("never move", PongEvaluation.Play(new NeverMovePolicy(), n, s));
@@ -51,7 +54,7 @@ internal static class EvalCommand
             {
                 var seq = TickSequence.Load(path);
                 int ahead = PongEvaluation.PredictAhead(m);
-                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq, ahead);
+                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq, ahead, perPeriod);
                 string which = ahead == 0 ? "the key of the same row" : string.Create(c, $"the key {ahead} tick(s) later");
                 Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks, output vs {which}): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
             }

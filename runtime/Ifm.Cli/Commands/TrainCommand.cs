@@ -18,8 +18,8 @@ internal static class TrainCommand
         var data = new Argument<string[]>("data") { Description = "Tick files: 'inputs<TAB>targets' per line (the Pong layout), or CSV with a header (then --inputs and --targets name the columns).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the trained .ifm model.", Required = true };
         var init = new Option<string?>("--init") { Description = "Fine-tune this .ifm model instead of starting from a new random network." };
-        var inputs = new Option<string?>("--inputs") { Description = "CSV: comma-separated names of the input columns." };
-        var targets = new Option<string?>("--targets") { Description = "CSV: comma-separated names of the target (output) columns." };
+        var inputs = new Option<string?>("--inputs") { Description = "Comma-separated input names: the columns to read from CSV files; with other layouts, the names of the model's input channels (one per input value)." };
+        var targets = new Option<string?>("--targets") { Description = "Comma-separated target names: the columns to read from CSV files; with other layouts, the names of the model's output channels (one per target value)." };
         var neurons = new Option<int>("--neurons") { Description = "Total neurons of a new network, inputs and outputs included.", DefaultValueFactory = _ => 300 }.Positive();
         var p = new Option<double>("--connectivity") { Description = "Connection probability p of a new network, in (0, 1].", DefaultValueFactory = _ => 0.2 };
         var wiring = new Option<string>("--wiring") { Description = "Wiring rule: reference (the paper's) or uniform (any neuron to any non-input neuron).", DefaultValueFactory = _ => "reference" };
@@ -42,12 +42,13 @@ internal static class TrainCommand
         var warmup = new Option<int>("--warmup") { Description = "Ticks at the start of every file without loss.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed and data: same model).", DefaultValueFactory = _ => 1 };
         var ahead = new Option<int>("--predict-ahead") { Description = "The output at tick t learns the target of tick t + this (1: a policy whose output is the next step's action).", DefaultValueFactory = _ => 0 };
+        var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
         var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
         {
             data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
-            validation, patience, warmup, seed, ahead, classWeights, dt,
+            validation, patience, warmup, seed, ahead, perRow, classWeights, dt,
         };
         cmd.SetAction(r =>
         {
@@ -70,6 +71,11 @@ internal static class TrainCommand
                 if (s.InputWidth != first.InputWidth || s.TargetWidth != first.TargetWidth)
                     throw new CliException($"{s.Source}: {s.InputWidth} inputs and {s.TargetWidth} targets per tick, but {first.Source} has {first.InputWidth} and {first.TargetWidth}");
             }
+
+            if (inputNames is not null && inputNames.Length != first.InputWidth)
+                throw new CliException($"--inputs names {inputNames.Length} channel(s), but {first.Source} has {first.InputWidth} input value(s) per tick");
+            if (targetNames is not null && targetNames.Length != first.TargetWidth)
+                throw new CliException($"--targets names {targetNames.Length} channel(s), but {first.Source} has {first.TargetWidth} target value(s) per tick");
 
             string outPath = r.GetValue(output)!;
             IfmModel start;
@@ -110,6 +116,7 @@ internal static class TrainCommand
                 Warmup = r.GetValue(warmup),
                 Seed = r.GetValue(seed),
                 PredictAhead = r.GetValue(ahead),
+                TicksPerRow = r.GetValue(perRow),
                 ClassWeights = weights,
             };
             options.Validate();
@@ -126,6 +133,7 @@ internal static class TrainCommand
                 ["training.data"] = string.Join(", ", sequences.Select(s => Path.GetFileName(s.Source))),
                 ["training.seed"] = options.Seed.ToString(c),
                 ["training.predict-ahead"] = options.PredictAhead.ToString(c),
+                ["training.ticks-per-row"] = options.TicksPerRow.ToString(c),
                 ["training.class-weights"] = options.ClassWeights.ToString(),
                 ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),
                 ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),

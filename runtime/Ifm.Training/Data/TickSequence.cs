@@ -54,6 +54,25 @@ public sealed class TickSequence
             Targets.AsSpan(ahead * TargetWidth, n * TargetWidth).ToArray());
     }
 
+    /// <summary>Every row repeated <paramref name="times"/> times in a row (inputs and targets): a row held for several network ticks.</summary>
+    public TickSequence RepeatRows(int times)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        if (times == 1) return this;
+        var x = new float[Inputs.Length * times];
+        var y = new float[Targets.Length * times];
+        for (int t = 0; t < Ticks; t++)
+        {
+            for (int r = 0; r < times; r++)
+            {
+                InputRows(t, 1).CopyTo(x.AsSpan((t * times + r) * InputWidth, InputWidth));
+                TargetRow(t).CopyTo(y.AsSpan((t * times + r) * TargetWidth, TargetWidth));
+            }
+        }
+
+        return new TickSequence(Source, InputWidth, x, TargetWidth, y);
+    }
+
     /// <summary>
     /// Loads a tick file: the Pong layout (inputs, TAB, targets) or CSV with a header, whose input and target columns
     /// are chosen by name (<paramref name="inputColumns"/>, <paramref name="targetColumns"/>). Errors name the file and line.

@@ -73,15 +73,23 @@ public static class PongEvaluation
         return model.ExtraMetadata.TryGetValue("training.predict-ahead", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 0 ? k : 0;
     }
 
+    /// <summary>Network ticks per recorded row the model was trained with (metadata <c>training.ticks-per-row</c>; 1 if absent).</summary>
+    public static int TicksPerRow(IfmModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ExtraMetadata.TryGetValue("training.ticks-per-row", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 1 ? k : 1;
+    }
+
     /// <summary>
     /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session: the
     /// fraction of ticks t where the argmax of the outputs is the key recorded at tick t + <paramref name="ahead"/>
     /// (1: the key of the next step, what the closed-loop player must choose). Also returns the accuracy of always
-    /// answering the most frequent key (the floor to beat).
+    /// answering the most frequent key (the floor to beat). Every row is held for <paramref name="ticksPerRow"/> network ticks.
     /// </summary>
-    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0)
+    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0, int ticksPerRow = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ahead);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerRow, 1);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recording);
         if (recording.InputWidth != model.InputCount || recording.TargetWidth != model.OutputCount)
@@ -94,7 +102,7 @@ public static class PongEvaluation
         for (int t = 0; t < recording.Ticks; t++)
         {
             session.SetInputs(recording.InputRows(t, 1));
-            session.Step();
+            for (int k = 0; k < ticksPerRow; k++) session.Step();
             session.ReadOutputs(y);
             int target = Losses.ArgMax(recording.TargetRow(t));
             counts[target]++;
