@@ -70,19 +70,48 @@ public sealed class ClassWeights
             return (double[])_explicit.Clone();
         }
 
-        var counts = new long[classes];
-        long total = 0;
+        // Class mass: ticks of the class for one-hot targets, the summed shares for averaged targets.
+        var mass = new double[classes];
+        double total = 0;
         foreach (var s in data)
         {
+            if (s.TargetWidth != classes) throw new ArgumentException($"{s.Source}: {s.TargetWidth} target values per tick for {classes} classes");
             for (int t = 0; t < s.Ticks; t++)
             {
-                counts[Losses.ArgMax(s.TargetRow(t))]++;
-                total++;
+                var row = s.TargetRow(t);
+                for (int c = 0; c < classes; c++)
+                {
+                    mass[c] += row[c];
+                    total += row[c];
+                }
             }
         }
 
         var w = new double[classes];
-        for (int c = 0; c < classes; c++) w[c] = counts[c] == 0 ? 0 : (double)total / (classes * counts[c]);
+        for (int c = 0; c < classes; c++) w[c] = mass[c] <= 0 ? 0 : total / (classes * mass[c]);
+        return w;
+    }
+
+    /// <summary>
+    /// The weight of one tick and the target to score it against. Cross-entropy: ℓ = Σ_c w_c·t_c·(−log p_c) =
+    /// W·CE(t′) with W = Σ_c w_c·t_c / Σ_c t_c and t′_c = w_c·t_c / W (one-hot: W = the class's weight, t′ = t).
+    /// MSE: the weight of the target's argmax class, target unchanged.
+    /// </summary>
+    public static double Weigh(LossKind loss, double[]? weights, ReadOnlySpan<float> target, Span<float> weighted)
+    {
+        target.CopyTo(weighted);
+        if (weights is null) return 1;
+        if (loss == LossKind.Mse) return weights[Losses.ArgMax(target)];
+        double mass = 0, wm = 0;
+        for (int c = 0; c < target.Length; c++)
+        {
+            mass += target[c];
+            wm += weights[c] * target[c];
+        }
+
+        if (mass <= 0 || wm <= 0) return 0;
+        double w = wm / mass;
+        for (int c = 0; c < target.Length; c++) weighted[c] = (float)(weights[c] * target[c] / w);
         return w;
     }
 

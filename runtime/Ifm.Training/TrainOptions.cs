@@ -49,6 +49,13 @@ public sealed record TrainOptions
     public int PredictAhead { get; init; }
 
     /// <summary>
+    /// The target of tick t is the mean of the recorded targets of ticks t + <see cref="PredictAhead"/> … + this − 1:
+    /// for one-hot actions, the share of each action over the coming ticks. A human starts a move at a random moment,
+    /// so the per-tick chance of "start now" never wins an argmax; the share over a span says where the player is heading.
+    /// </summary>
+    public int TargetSpan { get; init; } = 1;
+
+    /// <summary>
     /// Network ticks per recorded row: every row's inputs are held for this many ticks and only the last carries
     /// loss, as a runtime with <c>ticksPerPeriod</c> = this many runs the model. The output of tick t answers the inputs
     /// set at tick t − 2 (input → hidden → output, one tick per edge), so with 3 or more the output at the end of a
@@ -71,6 +78,7 @@ public sealed record TrainOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
         if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
         if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
+        if (TargetSpan < 1) throw new ArgumentException($"target span must be at least 1 tick, got {TargetSpan}");
         if (TicksPerRow < 1) throw new ArgumentException($"ticks per row must be at least 1, got {TicksPerRow}");
         if (PredictAhead < 0) throw new ArgumentException($"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
         ArgumentNullException.ThrowIfNull(ClassWeights);

@@ -37,7 +37,7 @@ public sealed class Trainer
             if (s.TargetWidth != m.OutputCount) throw new DataFormatException($"{s.Source}: {s.TargetWidth} target values per tick, the model has {m.OutputCount} output channels");
         }
 
-        var shifted = data.Select(seq => seq.ShiftTargets(_o.PredictAhead)).ToList();
+        var shifted = data.Select(seq => Align(seq, _o)).ToList();
         var (trainRows, validationRows) = Split(shifted);
         var classWeights = _o.ClassWeights.Resolve(trainRows, m.OutputCount);
         var train = trainRows.Select(seq => seq.RepeatRows(_o.TicksPerRow)).ToList();
@@ -129,8 +129,11 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(o);
-        return EvaluateAligned(net, [.. data.Select(s => s.ShiftTargets(o.PredictAhead).RepeatRows(o.TicksPerRow))], o, window, classWeights);
+        return EvaluateAligned(net, [.. data.Select(s => Align(s, o).RepeatRows(o.TicksPerRow))], o, window, classWeights);
     }
+
+    /// <summary>Pairs the inputs of every row with the target training asks for (<see cref="TrainOptions.PredictAhead"/>, <see cref="TrainOptions.TargetSpan"/>).</summary>
+    private static TickSequence Align(TickSequence s, TrainOptions o) => s.ShiftTargets(o.PredictAhead).AverageTargets(o.TargetSpan);
 
     private static (double Loss, double Accuracy) EvaluateAligned(TrainableNetwork net, IReadOnlyList<TickSequence> data, TrainOptions o, int window, double[]? classWeights)
     {
@@ -139,6 +142,7 @@ public sealed class Trainer
         int oc = net.Template.OutputCount;
         var scratch = new double[oc];
         var y = new float[oc];
+        var weighted = new float[oc];
         double loss = 0, weights = 0;
         long terms = 0, correct = 0;
         foreach (var seq in data)
@@ -155,8 +159,8 @@ public sealed class Trainer
                     ReadOutputs(unroller, t, y);
                     var target = seq.TargetRow(tick);
                     int cls = Losses.ArgMax(target);
-                    double weight = classWeights is null ? 1 : classWeights[cls];
-                    loss += weight * Losses.Tick(o.Loss, y, target, 0, scratch);
+                    double weight = ClassWeights.Weigh(o.Loss, classWeights, target, weighted);
+                    loss += weight * Losses.Tick(o.Loss, y, weighted, 0, scratch);
                     weights += weight;
                     if (Losses.ArgMax(y) == cls) correct++;
                     terms++;
@@ -172,6 +176,7 @@ public sealed class Trainer
     {
         int oc = _net.Template.OutputCount;
         Span<float> y = stackalloc float[oc];
+        Span<float> weighted = stackalloc float[oc];
         double loss = 0;
         for (int t = 1; t <= len; t++)
         {
@@ -179,9 +184,9 @@ public sealed class Trainer
             if (!IsLossTick(_o, s.Offset + tick, t, len)) continue;
             ReadOutputs(u, t, y);
             var target = s.Sequence.TargetRow(tick);
-            double weight = classWeights is null ? 1 : classWeights[Losses.ArgMax(target)];
+            double weight = ClassWeights.Weigh(_o.Loss, classWeights, target, weighted);
             if (weight == 0) continue;
-            loss += weight * Losses.Tick(_o.Loss, y, target, weight, outGrad.AsSpan((t - 1) * oc, oc));
+            loss += weight * Losses.Tick(_o.Loss, y, weighted, weight, outGrad.AsSpan((t - 1) * oc, oc));
             terms += weight;
         }
 

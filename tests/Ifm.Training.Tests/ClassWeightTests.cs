@@ -138,4 +138,39 @@ public sealed class ClassWeightTests
         Assert.Equal(Train(7), Train(7));
         Assert.NotEqual(Train(7), Train(8));
     }
+
+    [Fact]
+    public void Weighted_cross_entropy_of_a_share_target_weighs_every_class_by_its_share()
+    {
+        double[] w = [2, 1, 0.5];
+        float[] y = [0.3f, -0.2f, 0.1f];
+        float[] share = [0.5f, 0, 0.5f];
+        var weighted = new float[3];
+        double weight = ClassWeights.Weigh(LossKind.CrossEntropy, w, share, weighted);
+        var g = new double[3];
+        double loss = weight * Losses.Tick(LossKind.CrossEntropy, y, weighted, weight, g);
+
+        // Σ_c w_c·t_c·(−log p_c) and its gradient, computed directly.
+        var logits = y.Select(v => Losses.LogitGain * v).ToArray();
+        double logZ = Math.Log(logits.Sum(Math.Exp));
+        double expected = 0;
+        var eg = new double[3];
+        double wt = 0;
+        for (int c = 0; c < 3; c++)
+        {
+            expected -= w[c] * share[c] * (logits[c] - logZ);
+            wt += w[c] * share[c];
+        }
+
+        for (int i = 0; i < 3; i++) eg[i] = Losses.LogitGain * (Math.Exp(logits[i] - logZ) * wt - w[i] * share[i]);
+        Assert.Equal(expected, loss, 1e-5);
+        for (int i = 0; i < 3; i++) Assert.Equal(eg[i], g[i], 1e-5);
+
+        // One-hot: the class's weight and the target itself; MSE: the argmax class's weight.
+        Assert.Equal(0.5, ClassWeights.Weigh(LossKind.CrossEntropy, w, [0, 0, 1], weighted));
+        Assert.Equal(new float[] { 0, 0, 1 }, weighted);
+        Assert.Equal(2, ClassWeights.Weigh(LossKind.Mse, w, [0.6f, 0, 0.4f], weighted));
+        Assert.Equal(new float[] { 0.6f, 0, 0.4f }, weighted);
+        Assert.Equal(1, ClassWeights.Weigh(LossKind.CrossEntropy, null, share, weighted));
+    }
 }

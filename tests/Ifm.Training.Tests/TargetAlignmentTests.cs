@@ -86,4 +86,25 @@ public sealed class TargetAlignmentTests
 
         Assert.True(mse / (ticks - 1) < 0.02, $"runtime MSE against the next tick's target: {mse / (ticks - 1)}");
     }
+
+    [Fact]
+    public void Averaging_turns_one_hot_keys_into_their_share_over_the_coming_ticks()
+    {
+        // Keys: a, a, b, c, c (one-hot over 3 classes).
+        var s = new TickSequence("keys", 1, [0, 1, 2, 3, 4], 3, [1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1]);
+        var avg = s.AverageTargets(2);
+        Assert.Equal(4, avg.Ticks);
+        Assert.Equal(new float[] { 0, 1, 2, 3 }, avg.Inputs);
+        Assert.Equal(new float[] { 1, 0, 0, 0.5f, 0.5f, 0, 0, 0.5f, 0.5f, 0, 0, 1 }, avg.Targets);
+        Assert.Same(s, s.AverageTargets(1));
+        Assert.Contains("too few to average targets over 6", Assert.Throws<Ifm.Data.DataFormatException>(() => s.AverageTargets(6)).Message);
+
+        // With predict-ahead 1 and a span of 3, tick 0 learns the share of keys in ticks 1–3: a, b, c.
+        var o = new TrainOptions { PredictAhead = 1, TargetSpan = 3 };
+        var net = new TrainableNetwork(TestNetworks.Create(Model.NeuronKind.Ifm, 8, 1, 3, 0.5, plastic: false, seed: 1));
+        var (aligned, _) = Trainer.Evaluate(net, [s], o with { Window = 2 }, 2);
+        var (manual, _) = Trainer.Evaluate(net, [s.ShiftTargets(1).AverageTargets(3)], new TrainOptions { Window = 2 }, 2);
+        Assert.Equal(manual, aligned, 12);
+        Assert.Contains("target span", Assert.Throws<ArgumentException>(() => new TrainOptions { TargetSpan = 0 }.Validate()).Message);
+    }
 }

@@ -42,13 +42,14 @@ internal static class TrainCommand
         var warmup = new Option<int>("--warmup") { Description = "Ticks at the start of every file without loss.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed and data: same model).", DefaultValueFactory = _ => 1 };
         var ahead = new Option<int>("--predict-ahead") { Description = "The output at tick t learns the target of tick t + this (1: a policy whose output is the next step's action).", DefaultValueFactory = _ => 0 };
+        var span = new Option<int>("--target-span") { Description = "The target of a tick is the mean of the targets over this many ticks from predict-ahead on (one-hot actions: the share of each over the coming ticks).", DefaultValueFactory = _ => 1 }.Positive();
         var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
         var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
         {
             data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
-            validation, patience, warmup, seed, ahead, perRow, classWeights, dt,
+            validation, patience, warmup, seed, ahead, span, perRow, classWeights, dt,
         };
         cmd.SetAction(r =>
         {
@@ -117,6 +118,7 @@ internal static class TrainCommand
                 Seed = r.GetValue(seed),
                 PredictAhead = r.GetValue(ahead),
                 TicksPerRow = r.GetValue(perRow),
+                TargetSpan = r.GetValue(span),
                 ClassWeights = weights,
             };
             options.Validate();
@@ -133,6 +135,7 @@ internal static class TrainCommand
                 ["training.data"] = string.Join(", ", sequences.Select(s => Path.GetFileName(s.Source))),
                 ["training.seed"] = options.Seed.ToString(c),
                 ["training.predict-ahead"] = options.PredictAhead.ToString(c),
+                ["training.target-span"] = options.TargetSpan.ToString(c),
                 ["training.ticks-per-row"] = options.TicksPerRow.ToString(c),
                 ["training.class-weights"] = options.ClassWeights.ToString(),
                 ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),

@@ -54,6 +54,30 @@ public sealed class TickSequence
             Targets.AsSpan(ahead * TargetWidth, n * TargetWidth).ToArray());
     }
 
+    /// <summary>
+    /// The target of every tick t becomes the mean of the targets of ticks t … t + <paramref name="span"/> − 1 (one-hot
+    /// keys become the share of each key over the coming ticks); the last span − 1 ticks are dropped.
+    /// </summary>
+    public TickSequence AverageTargets(int span)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, 1);
+        if (span == 1) return this;
+        if (span > Ticks) throw new DataFormatException($"{Source}: {Ticks} ticks, too few to average targets over {span}");
+        int n = Ticks - span + 1;
+        var y = new float[n * TargetWidth];
+        for (int t = 0; t < n; t++)
+        {
+            for (int c = 0; c < TargetWidth; c++)
+            {
+                double sum = 0;
+                for (int k = 0; k < span; k++) sum += Targets[(t + k) * TargetWidth + c];
+                y[t * TargetWidth + c] = (float)(sum / span);
+            }
+        }
+
+        return new TickSequence(Source, InputWidth, Inputs.AsSpan(0, n * InputWidth).ToArray(), TargetWidth, y);
+    }
+
     /// <summary>Every row repeated <paramref name="times"/> times in a row (inputs and targets): a row held for several network ticks.</summary>
     public TickSequence RepeatRows(int times)
     {
