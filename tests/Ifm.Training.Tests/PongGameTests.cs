@@ -180,4 +180,45 @@ public sealed class PongGameTests
 
         Assert.True(moved > 1000, $"only {moved} moves");
     }
+
+    /// <summary>A Pong model without edges whose output <paramref name="key"/> has a positive bias: it always answers that key.</summary>
+    private static Model.IfmModel ConstantModel(PongAction key)
+    {
+        var b = new Model.ModelBuilder { Name = "constant", Dt = 0.001f };
+        b.AddPopulation("in", Model.NeuronKind.Ifm, Model.NeuronRole.Input, 24);
+        b.AddPopulation("out", Model.NeuronKind.Ifm, Model.NeuronRole.Output, 3);
+        b.AddEdgeGroup("static");
+        b.SetBias(24 + (int)key, 1f);
+        return b.Build();
+    }
+
+    [Fact]
+    public void A_model_that_always_answers_none_plays_like_never_moving_and_scores_the_share_of_none()
+    {
+        var model = ConstantModel(PongAction.None);
+        using (var policy = new ModelPolicy(model, ticksPerPeriod: 2))
+        {
+            var score = PongEvaluation.Play(policy, 3000, 5);
+            Assert.Equal(PongEvaluation.Play(new NeverMovePolicy(), 3000, 5), score);
+            Assert.Equal(0, score.KeyTicks);
+        }
+
+        var random = PongEvaluation.Play(new RandomPolicy(5), 3000, 5);
+        Assert.InRange(random.KeyRate, 0.6, 0.73);
+
+        var c = Data.TickSequence.Load(Recording("c3.txt")).Slice(0, 2000);
+        for (int ahead = 0; ahead <= 2; ahead++)
+        {
+            var (accuracy, majority, balanced, ticks) = PongEvaluation.ActionAccuracy(model, c, ahead);
+            int none = Enumerable.Range(ahead, 2000 - ahead).Count(t => Losses.ArgMax(c.TargetRow(t)) == (int)PongAction.None);
+            Assert.Equal(2000 - ahead, ticks);
+            Assert.Equal((double)none / ticks, accuracy, 12);
+            Assert.Equal(accuracy, majority, 12);
+            Assert.Equal(1.0 / 3, balanced, 12);
+        }
+
+        var (leftAccuracy, _, leftBalanced, _) = PongEvaluation.ActionAccuracy(ConstantModel(PongAction.Left), c, 1, ticksPerRow: 3);
+        Assert.Equal(Enumerable.Range(1, 1999).Count(t => Losses.ArgMax(c.TargetRow(t)) == (int)PongAction.Left) / 1999.0, leftAccuracy, 12);
+        Assert.Equal(1.0 / 3, leftBalanced, 12);
+    }
 }

@@ -54,9 +54,9 @@ internal static class EvalCommand
             {
                 var seq = TickSequence.Load(path);
                 int ahead = PongEvaluation.PredictAhead(m);
-                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq, ahead, perPeriod);
+                var (acc, majority, balanced, count) = PongEvaluation.ActionAccuracy(m, seq, ahead, perPeriod);
                 string which = ahead == 0 ? "the key of the same row" : string.Create(c, $"the key {ahead} tick(s) later");
-                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks, output vs {which}): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
+                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks, output vs {which}): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %); balanced accuracy (mean recall per key) {balanced * 100:0.0} % (constant key: 33.3 %)"));
             }
 
             return 0;

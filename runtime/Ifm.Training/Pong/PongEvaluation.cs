@@ -84,9 +84,11 @@ public static class PongEvaluation
     /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session: the
     /// fraction of ticks t where the argmax of the outputs is the key recorded at tick t + <paramref name="ahead"/>
     /// (1: the key of the next step, what the closed-loop player must choose). Also returns the accuracy of always
-    /// answering the most frequent key (the floor to beat). Every row is held for <paramref name="ticksPerRow"/> network ticks.
+    /// answering the most frequent key (the floor to beat) and the balanced accuracy (the mean over keys of the
+    /// fraction of that key's ticks answered right: 1/3 for any constant answer). Every row is held for
+    /// <paramref name="ticksPerRow"/> network ticks.
     /// </summary>
-    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0, int ticksPerRow = 1)
+    public static (double Accuracy, double MajorityAccuracy, double BalancedAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0, int ticksPerRow = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ahead);
         ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerRow, 1);
@@ -98,6 +100,7 @@ public static class PongEvaluation
         using var session = new CpuSession(model);
         var y = new float[model.OutputCount];
         var counts = new int[model.OutputCount];
+        var hits = new int[model.OutputCount];
         int correct = 0;
         for (int t = 0; t < recording.Ticks; t++)
         {
@@ -106,9 +109,14 @@ public static class PongEvaluation
             session.ReadOutputs(y);
             int target = Losses.ArgMax(recording.TargetRow(t));
             counts[target]++;
-            if (Losses.ArgMax(y) == target) correct++;
+            if (Losses.ArgMax(y) == target)
+            {
+                correct++;
+                hits[target]++;
+            }
         }
 
-        return ((double)correct / recording.Ticks, (double)counts.Max() / recording.Ticks, recording.Ticks);
+        double balanced = Enumerable.Range(0, counts.Length).Where(c => counts[c] > 0).Average(c => (double)hits[c] / counts[c]);
+        return ((double)correct / recording.Ticks, (double)counts.Max() / recording.Ticks, balanced, recording.Ticks);
     }
 }
