@@ -87,8 +87,16 @@ public sealed record TrainOptions
 
 /// <summary>Where training stands (reported after every optimiser step and at the end of every epoch).</summary>
 public readonly record struct TrainProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double TrainLoss, double? ValidationLoss,
-    double? ValidationAccuracy, TimeSpan Elapsed, bool EpochEnd);
+    double? ValidationAccuracy, TimeSpan Elapsed, bool EpochEnd)
+{
+    /// <summary>The selection score of this epoch (epoch ends of a training with a selection score only).</summary>
+    public double? SelectionScore { get; init; }
+}
 
 /// <summary>The outcome of a training run.</summary>
 public sealed record TrainResult(int EpochsRun, int BestEpoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, bool StoppedEarly,
-    TimeSpan Elapsed, long Steps);
+    TimeSpan Elapsed, long Steps)
+{
+    /// <summary>The selection score of the best epoch, if training selected by one.</summary>
+    public double? SelectionScore { get; init; }
+}

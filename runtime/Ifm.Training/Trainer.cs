@@ -26,7 +26,14 @@ public sealed class Trainer
         _o = options;
     }
 
-    public TrainResult Train(IReadOnlyList<TickSequence> data, Action<TrainProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Trains on <paramref name="data"/> and leaves the parameters of the best epoch in the network: the lowest
+    /// validation loss (training loss without validation data), or, if <paramref name="selectionScore"/> is given,
+    /// the highest score it returns for the network after each epoch (e.g. a closed-loop task score; the objective
+    /// trained on stays the loss). Patience counts epochs without a better value of the same measure.
+    /// </summary>
+    public TrainResult Train(IReadOnlyList<TickSequence> data, Action<TrainProgress>? progress = null, CancellationToken cancel = default,
+        Func<TrainableNetwork, double>? selectionScore = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Count == 0) throw new ArgumentException("no training data");
@@ -50,7 +57,8 @@ public sealed class Trainer
         var gradient = new double[_net.ParameterCount];
         var outGrad = new double[w * m.OutputCount];
         var best = (float[])_net.Parameters.Clone();
-        double bestLoss = double.PositiveInfinity;
+        double bestLoss = double.PositiveInfinity, bestMonitored = double.PositiveInfinity;
+        double? bestScore = null;
         int bestEpoch = 0, epoch = 0;
         double trainLoss = 0;
         double? valLoss = null, valAcc = null, bestAcc = null;
@@ -97,17 +105,20 @@ public sealed class Trainer
                 valAcc = va;
             }
 
-            double monitored = valLoss ?? trainLoss;
-            if (monitored < bestLoss)
+            double? score = selectionScore?.Invoke(_net);
+            double monitored = score is double sc ? -sc : valLoss ?? trainLoss;
+            if (monitored < bestMonitored)
             {
-                bestLoss = monitored;
+                bestMonitored = monitored;
+                bestLoss = valLoss ?? trainLoss;
                 bestEpoch = epoch;
                 bestAcc = valAcc;
+                bestScore = score;
                 Array.Copy(_net.Parameters, best, best.Length);
             }
 
-            progress?.Invoke(new TrainProgress(epoch, _o.Epochs, stepsPerEpoch, stepsPerEpoch, trainLoss, valLoss, valAcc, clock.Elapsed, true));
-            if (_o.Patience > 0 && validation.Count > 0 && epoch - bestEpoch >= _o.Patience)
+            progress?.Invoke(new TrainProgress(epoch, _o.Epochs, stepsPerEpoch, stepsPerEpoch, trainLoss, valLoss, valAcc, clock.Elapsed, true) { SelectionScore = score });
+            if (_o.Patience > 0 && (validation.Count > 0 || selectionScore is not null) && epoch - bestEpoch >= _o.Patience)
             {
                 stoppedEarly = true;
                 break;
@@ -116,7 +127,7 @@ public sealed class Trainer
 
         int epochsRun = Math.Min(epoch, _o.Epochs);
         Array.Copy(best, _net.Parameters, best.Length);
-        return new TrainResult(epochsRun, bestEpoch, trainLoss, validation.Count > 0 ? bestLoss : null, bestAcc, stoppedEarly, clock.Elapsed, adam.Step);
+        return new TrainResult(epochsRun, bestEpoch, trainLoss, validation.Count > 0 ? bestLoss : null, bestAcc, stoppedEarly, clock.Elapsed, adam.Step) { SelectionScore = bestScore };
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Ifm.Model;
 using Ifm.Training;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
+using Ifm.Training.Pong;
 
 namespace Ifm.Cli.Commands;
 
@@ -45,11 +46,13 @@ internal static class TrainCommand
         var span = new Option<int>("--target-span") { Description = "The target of a tick is the mean of the targets over this many ticks from predict-ahead on (one-hot actions: the share of each over the coming ticks).", DefaultValueFactory = _ => 1 }.Positive();
         var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
         var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
+        var select = new Option<string>("--select") { Description = "Which epoch to keep: loss (lowest validation loss) or pong (highest closed-loop Pong hit rate, 10,000 ticks, game seed 1000, scored after every epoch).", DefaultValueFactory = _ => "loss" };
+        select.AcceptOnlyFromAmong("loss", "pong");
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
         {
             data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
-            validation, patience, warmup, seed, ahead, span, perRow, classWeights, dt,
+            validation, patience, warmup, seed, ahead, span, perRow, classWeights, select, dt,
         };
         cmd.SetAction(r =>
         {
@@ -126,7 +129,15 @@ internal static class TrainCommand
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"training {start.NeuronCount:N0} neurons, {start.EdgeCount:N0} edges{(net.IsPlastic ? " (plastic)" : "")} on {sequences.Count} file(s), {sequences.Sum(s => (long)s.Ticks):N0} ticks"));
             var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
-            var result = new Trainer(net, options).Train(sequences, bar.Report);
+            Func<TrainableNetwork, double>? score = null;
+            if (r.GetValue(select) == "pong")
+            {
+                if (first.InputWidth != 24 || first.TargetWidth != 3)
+                    throw new CliException($"--select pong needs Pong data (24 inputs, 3 targets per tick); {first.Source} has {first.InputWidth} and {first.TargetWidth}");
+                score = n => PongSelection.HitRate(n.ToModel(), options.TicksPerRow);
+            }
+
+            var result = new Trainer(net, options).Train(sequences, bar.Report, default, score);
             bar.Finish();
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -137,6 +148,7 @@ internal static class TrainCommand
                 ["training.predict-ahead"] = options.PredictAhead.ToString(c),
                 ["training.target-span"] = options.TargetSpan.ToString(c),
                 ["training.ticks-per-row"] = options.TicksPerRow.ToString(c),
+                ["training.select"] = r.GetValue(select)!,
                 ["training.class-weights"] = options.ClassWeights.ToString(),
                 ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),
                 ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),
@@ -144,7 +156,7 @@ internal static class TrainCommand
             var model = net.ToModel(metadata, Path.GetFileNameWithoutExtension(outPath));
             Format.IfmFile.Write(model, outPath);
             Console.WriteLine(string.Create(c, $"trained {result.EpochsRun} epochs ({result.Steps:N0} steps) in {result.Elapsed.TotalSeconds:0.0} s{(result.StoppedEarly ? ", stopped early" : "")}; best epoch {result.BestEpoch}"));
-            Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}"));
+            Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}{(result.SelectionScore is double ss ? $", selection score {ss:0.####}" : "")}"));
             Console.WriteLine(string.Create(c, $"wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes)"));
             return 0;
         });
