@@ -221,4 +221,15 @@ public sealed class PongGameTests
         Assert.Equal(Enumerable.Range(1, 1999).Count(t => Losses.ArgMax(c.TargetRow(t)) == (int)PongAction.Left) / 1999.0, leftAccuracy, 12);
         Assert.Equal(1.0 / 3, leftBalanced, 12);
     }
+
+    [Fact]
+    public void Several_games_sum_the_scores_of_their_seeds_with_a_fresh_policy_each()
+    {
+        var seeds = new List<int>();
+        var total = PongEvaluation.PlayGames(seed => { seeds.Add(seed); return new RandomPolicy(seed); }, 2000, 7, 3);
+        Assert.Equal(new[] { 7, 8, 9 }, seeds);
+        var parts = seeds.Select(s => PongEvaluation.Play(new RandomPolicy(s), 2000, s)).ToArray();
+        Assert.Equal(new PongScore(parts.Sum(p => p.Hits), parts.Sum(p => p.Misses), 6000, parts.Sum(p => p.KeyTicks)), total);
+        Assert.Equal(PongEvaluation.Play(new RandomPolicy(7), 2000, 7), PongEvaluation.PlayGames(s => new RandomPolicy(s), 2000, 7, 1));
+    }
 }

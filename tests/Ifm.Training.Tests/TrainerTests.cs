@@ -147,7 +147,16 @@ public sealed class TrainerTests
         b.AddPopulation("out", NeuronKind.Ifm, NeuronRole.Output, 3);
         b.AddEdgeGroup("static");
         b.SetBias(26, 1f);   // always "none"
-        var expected = Pong.PongEvaluation.Play(new Pong.NeverMovePolicy(), Pong.PongSelection.Ticks, Pong.PongSelection.Seed).HitRate;
+        var expected = Pong.PongEvaluation.PlayGames(_ => new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed, Pong.PongSelection.Games).HitRate;
+        int hits = 0, misses = 0;
+        for (int g = 0; g < Pong.PongSelection.Games; g++)
+        {
+            var one = Pong.PongEvaluation.Play(new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed + g);
+            hits += one.Hits;
+            misses += one.Misses;
+        }
+
+        Assert.Equal((double)hits / (hits + misses), expected, 12);
         Assert.Equal(expected, Pong.PongSelection.HitRate(b.Build()), 12);
     }
 }

@@ -46,7 +46,7 @@ internal static class TrainCommand
         var span = new Option<int>("--target-span") { Description = "The target of a tick is the mean of the targets over this many ticks from predict-ahead on (one-hot actions: the share of each over the coming ticks).", DefaultValueFactory = _ => 1 }.Positive();
         var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
         var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
-        var select = new Option<string>("--select") { Description = "Which epoch to keep: loss (lowest validation loss) or pong (highest closed-loop Pong hit rate, 10,000 ticks, game seed 1000, scored after every epoch).", DefaultValueFactory = _ => "loss" };
+        var select = new Option<string>("--select") { Description = "Which epoch to keep: loss (lowest validation loss) or pong (highest closed-loop Pong hit rate over 5 games of 4,000 ticks, game seeds 1000–1004, scored after every epoch).", DefaultValueFactory = _ => "loss" };
         select.AcceptOnlyFromAmong("loss", "pong");
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")

@@ -35,6 +35,38 @@ public static class PongEvaluation
     }
 
     /// <summary>
+    /// Plays <paramref name="games"/> games of <paramref name="ticksPerGame"/> ticks, seeded <paramref name="firstSeed"/>,
+    /// +1, …, each with a fresh policy from <paramref name="policyForSeed"/> (disposed after its game), and sums the scores.
+    /// One game alone can be misleading: a player that hits a few balls in a row may lock the ball into a periodic
+    /// path that it keeps hitting, so a single seed decides much of the score.
+    /// </summary>
+    public static PongScore PlayGames(Func<int, IPongPolicy> policyForSeed, long ticksPerGame, int firstSeed, int games)
+    {
+        ArgumentNullException.ThrowIfNull(policyForSeed);
+        ArgumentOutOfRangeException.ThrowIfLessThan(games, 1);
+        int hits = 0, misses = 0;
+        long ticks = 0, keys = 0;
+        for (int g = 0; g < games; g++)
+        {
+            var policy = policyForSeed(firstSeed + g);
+            try
+            {
+                var s = Play(policy, ticksPerGame, firstSeed + g);
+                hits += s.Hits;
+                misses += s.Misses;
+                ticks += s.Ticks;
+                keys += s.KeyTicks;
+            }
+            finally
+            {
+                (policy as IDisposable)?.Dispose();
+            }
+        }
+
+        return new PongScore(hits, misses, ticks, keys);
+    }
+
+    /// <summary>
     /// The human's score in a raw recording (d*.txt: ball_x, ball_y, paddle_x, paddle_y, action, TAB-separated):
     /// a hit is a downward ball turning upward near the paddle, a miss a restart (a jump that is not a 4-px move).
     /// </summary>

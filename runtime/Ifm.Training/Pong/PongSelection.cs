@@ -8,15 +8,17 @@ namespace Ifm.Training.Pong;
 /// </summary>
 public static class PongSelection
 {
-    public const int Ticks = 10_000;
+    public const int Games = 5;
 
-    public const int Seed = 1000;
+    public const int TicksPerGame = 4_000;
 
-    /// <summary>Hit rate of <paramref name="model"/> over <see cref="Ticks"/> ticks of the game seeded <see cref="Seed"/> (0 without a hit or miss).</summary>
+    public const int FirstSeed = 1000;
+
+    /// <summary>Hit rate of <paramref name="model"/> over <see cref="Games"/> games of <see cref="TicksPerGame"/> ticks seeded from <see cref="FirstSeed"/> (0 without a hit or miss).</summary>
     public static double HitRate(IfmModel model, int ticksPerPeriod = 1)
     {
-        using var policy = new ModelPolicy(model, ticksPerPeriod);
-        var score = PongEvaluation.Play(policy, Ticks, Seed);
+        ArgumentNullException.ThrowIfNull(model);
+        var score = PongEvaluation.PlayGames(_ => new ModelPolicy(model, ticksPerPeriod), TicksPerGame, FirstSeed, Games);
         return double.IsNaN(score.HitRate) ? 0 : score.HitRate;
     }
 }
