@@ -41,6 +41,32 @@ public sealed record TrainOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// The output at tick t learns the target recorded at tick t + this many ticks. 1 for a policy whose output at
+    /// tick t is the action applied in the next step, from recordings whose row t holds the key that produced row t's
+    /// state (the Pong recordings: a key already shows in the paddle position of its own row).
+    /// </summary>
+    public int PredictAhead { get; init; }
+
+    /// <summary>
+    /// The target of tick t is the mean of the recorded targets of ticks t + <see cref="PredictAhead"/> … + this − 1:
+    /// for one-hot actions, the share of each action over the coming ticks. A human starts a move at a random moment,
+    /// so the per-tick chance of "start now" never wins an argmax; the share over a span says where the player is heading.
+    /// </summary>
+    public int TargetSpan { get; init; } = 1;
+
+    /// <summary>
+    /// Network ticks per recorded row: every row's inputs are held for this many ticks and only the last carries
+    /// loss, as a runtime with <c>ticksPerPeriod</c> = this many runs the model. The output of tick t answers the inputs
+    /// set at tick t − 2 (input → hidden → output, one tick per edge), so with 3 or more the output at the end of a
+    /// period already answers that period's inputs; with 1 it answers the row before the previous one.
+    /// <see cref="Window"/> and <see cref="Warmup"/> count network ticks.
+    /// </summary>
+    public int TicksPerRow { get; init; } = 1;
+
+    /// <summary>Loss weight per target class (argmax of the target row); weighted mean over ticks.</summary>
+    public ClassWeights ClassWeights { get; init; } = ClassWeights.None;
+
     /// <summary>Throws a clear error for options out of range.</summary>
     public void Validate()
     {
@@ -52,13 +78,25 @@ public sealed record TrainOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
         if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
         if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
+        if (TargetSpan < 1) throw new ArgumentException($"target span must be at least 1 tick, got {TargetSpan}");
+        if (TicksPerRow < 1) throw new ArgumentException($"ticks per row must be at least 1, got {TicksPerRow}");
+        if (PredictAhead < 0) throw new ArgumentException($"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
+        ArgumentNullException.ThrowIfNull(ClassWeights);
     }
 }
 
 /// <summary>Where training stands (reported after every optimiser step and at the end of every epoch).</summary>
 public readonly record struct TrainProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double TrainLoss, double? ValidationLoss,
-    double? ValidationAccuracy, TimeSpan Elapsed, bool EpochEnd);
+    double? ValidationAccuracy, TimeSpan Elapsed, bool EpochEnd)
+{
+    /// <summary>The selection score of this epoch (epoch ends of a training with a selection score only).</summary>
+    public double? SelectionScore { get; init; }
+}
 
 /// <summary>The outcome of a training run.</summary>
 public sealed record TrainResult(int EpochsRun, int BestEpoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, bool StoppedEarly,
-    TimeSpan Elapsed, long Steps);
+    TimeSpan Elapsed, long Steps)
+{
+    /// <summary>The selection score of the best epoch, if training selected by one.</summary>
+    public double? SelectionScore { get; init; }
+}

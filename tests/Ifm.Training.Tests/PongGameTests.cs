@@ -99,23 +99,137 @@ public sealed class PongGameTests
         Assert.Equal(score, again);
     }
 
-    [Fact]
-    public void Replaying_the_human_keys_reproduces_the_recording_until_the_first_miss()
+    private static string Recording(string name)
     {
-        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "..", "shared", "data", "pong", "d0.txt");
-        if (!File.Exists(path)) path = "/work/shared/data/pong/d0.txt";
-        Assert.True(File.Exists(path), "the Pong recordings (shared/data/pong) are needed for this test");
-        var rows = File.ReadLines(path).Take(7000).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
+        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "..", "shared", "data", "pong", name);
+        if (!File.Exists(path)) path = Path.Combine("/work/shared/data/pong", name);
+        Assert.True(File.Exists(path), $"the Pong recordings (shared/data/pong/{name}) are needed for this test");
+        return path;
+    }
+
+    private static PongAction Key(int recorded) => recorded switch { 1 => PongAction.Right, -1 => PongAction.Left, _ => PongAction.None };
+
+    /// <summary>
+    /// All four recordings, every tick: driven by the recorded keys, the game lands on the recorded state; after a
+    /// miss the ball restarts where the recording's does (the human's game drew its own random numbers).
+    /// </summary>
+    [Theory]
+    [InlineData("d0.txt")]
+    [InlineData("d1.txt")]
+    [InlineData("d2.txt")]
+    [InlineData("d3.txt")]
+    public void The_game_reproduces_every_recorded_tick(string file)
+    {
+        var rows = File.ReadLines(Recording(file)).Where(l => l.Length > 0).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
         var g = new PongGame(1);
-        int hits = 0;
+        Assert.Equal((g.BallX, g.BallY, g.PaddleX), (rows[0][0], rows[0][1], rows[0][2]));
+        int hits = 0, misses = 0;
         for (int t = 1; t < rows.Length; t++)
         {
-            var a = rows[t][4] switch { 1 => PongAction.Right, -1 => PongAction.Left, _ => PongAction.None };
-            if (g.Step(a) == PongEvent.Hit) hits++;
+            var e = g.Step(Key(rows[t][4]));
+            if (e == PongEvent.Hit) hits++;
+            if (e == PongEvent.Miss)
+            {
+                misses++;
+                Assert.True(rows[t][0] is >= 30 and <= 160 && rows[t][0] % 10 == 0 && rows[t][1] is >= 30 and <= 240 && rows[t][1] % 10 == 0,
+                    $"{file} tick {t}: the recording restarts at ({rows[t][0]}, {rows[t][1]}), off the restart grid");
+                g.BallX = rows[t][0];
+                g.BallY = rows[t][1];
+            }
+
             Assert.True((g.BallX, g.BallY, g.PaddleX) == (rows[t][0], rows[t][1], rows[t][2]),
-                $"tick {t}: game ({g.BallX}, {g.BallY}, {g.PaddleX}), recording ({rows[t][0]}, {rows[t][1]}, {rows[t][2]})");
+                $"{file} tick {t}: game ({g.BallX}, {g.BallY}, {g.PaddleX}), recording ({rows[t][0]}, {rows[t][1]}, {rows[t][2]})");
+            Assert.Equal(260, rows[t][3]);
         }
 
-        Assert.True(hits > 40, $"{hits} hits in the replay");
+        var human = PongEvaluation.HumanScore(Recording(file));
+        Assert.Equal((human.Hits, human.Misses), (hits, misses));
+        Assert.InRange(misses, 1, 10);
+    }
+
+    /// <summary>
+    /// c*.txt row t is d*.txt row t encoded, and its key is the one that moved the paddle INTO row t's position: the
+    /// key shows in the row's own inputs. A closed-loop player chooses the key of the next row (train with predict-ahead 1).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void A_rows_key_is_the_move_that_led_to_its_state(int file)
+    {
+        var d = File.ReadLines(Recording($"d{file}.txt")).Where(l => l.Length > 0).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
+        var c = Data.TickSequence.Load(Recording($"c{file}.txt"));
+        Assert.Equal(d.Length, c.Ticks);
+        var bits = new float[24];
+        int moved = 0;
+        for (int t = 0; t < d.Length; t++)
+        {
+            PongGame.Encode(d[t][0], d[t][1], d[t][2], bits);
+            Assert.True(bits.AsSpan().SequenceEqual(c.InputRows(t, 1)), $"c{file}.txt row {t} is not d{file}.txt row {t} encoded");
+            Assert.Equal(Key(d[t][4]), (PongAction)Losses.ArgMax(c.TargetRow(t)));
+            if (t == 0) continue;
+            int step = d[t][2] - d[t - 1][2];
+            int expected = Key(d[t][4]) switch
+            {
+                PongAction.Right => d[t - 1][2] + PongGame.PaddleWidth < PongGame.Width ? PongGame.PaddleSpeed : 0,
+                PongAction.Left => d[t - 1][2] > 0 ? -PongGame.PaddleSpeed : 0,
+                _ => 0,
+            };
+            Assert.True(step == expected, $"d{file}.txt row {t}: key {d[t][4]}, paddle moved {step} px since the previous row");
+            if (step != 0) moved++;
+        }
+
+        Assert.True(moved > 1000, $"only {moved} moves");
+    }
+
+    /// <summary>A Pong model without edges whose output <paramref name="key"/> has a positive bias: it always answers that key.</summary>
+    private static Model.IfmModel ConstantModel(PongAction key)
+    {
+        var b = new Model.ModelBuilder { Name = "constant", Dt = 0.001f };
+        b.AddPopulation("in", Model.NeuronKind.Ifm, Model.NeuronRole.Input, 24);
+        b.AddPopulation("out", Model.NeuronKind.Ifm, Model.NeuronRole.Output, 3);
+        b.AddEdgeGroup("static");
+        b.SetBias(24 + (int)key, 1f);
+        return b.Build();
+    }
+
+    [Fact]
+    public void A_model_that_always_answers_none_plays_like_never_moving_and_scores_the_share_of_none()
+    {
+        var model = ConstantModel(PongAction.None);
+        using (var policy = new ModelPolicy(model, ticksPerPeriod: 2))
+        {
+            var score = PongEvaluation.Play(policy, 3000, 5);
+            Assert.Equal(PongEvaluation.Play(new NeverMovePolicy(), 3000, 5), score);
+            Assert.Equal(0, score.KeyTicks);
+        }
+
+        var random = PongEvaluation.Play(new RandomPolicy(5), 3000, 5);
+        Assert.InRange(random.KeyRate, 0.6, 0.73);
+
+        var c = Data.TickSequence.Load(Recording("c3.txt")).Slice(0, 2000);
+        for (int ahead = 0; ahead <= 2; ahead++)
+        {
+            var (accuracy, majority, balanced, ticks) = PongEvaluation.ActionAccuracy(model, c, ahead);
+            int none = Enumerable.Range(ahead, 2000 - ahead).Count(t => Losses.ArgMax(c.TargetRow(t)) == (int)PongAction.None);
+            Assert.Equal(2000 - ahead, ticks);
+            Assert.Equal((double)none / ticks, accuracy, 12);
+            Assert.Equal(accuracy, majority, 12);
+            Assert.Equal(1.0 / 3, balanced, 12);
+        }
+
+        var (leftAccuracy, _, leftBalanced, _) = PongEvaluation.ActionAccuracy(ConstantModel(PongAction.Left), c, 1, ticksPerRow: 3);
+        Assert.Equal(Enumerable.Range(1, 1999).Count(t => Losses.ArgMax(c.TargetRow(t)) == (int)PongAction.Left) / 1999.0, leftAccuracy, 12);
+        Assert.Equal(1.0 / 3, leftBalanced, 12);
+    }
+
+    [Fact]
+    public void Several_games_sum_the_scores_of_their_seeds_with_a_fresh_policy_each()
+    {
+        var seeds = new List<int>();
+        var total = PongEvaluation.PlayGames(seed => { seeds.Add(seed); return new RandomPolicy(seed); }, 2000, 7, 3);
+        Assert.Equal(new[] { 7, 8, 9 }, seeds);
+        var parts = seeds.Select(s => PongEvaluation.Play(new RandomPolicy(s), 2000, s)).ToArray();
+        Assert.Equal(new PongScore(parts.Sum(p => p.Hits), parts.Sum(p => p.Misses), 6000, parts.Sum(p => p.KeyTicks)), total);
+        Assert.Equal(PongEvaluation.Play(new RandomPolicy(7), 2000, 7), PongEvaluation.PlayGames(s => new RandomPolicy(s), 2000, 7, 1));
     }
 }

@@ -113,4 +113,50 @@ public sealed class TrainerTests
         var e = Assert.Throws<Ifm.Data.DataFormatException>(() => new Trainer(net, Tiny).Train([wrong]));
         Assert.Contains("random: 2 input values per tick, the model has 1 input channels", e.Message);
     }
+
+    [Fact]
+    public void A_selection_score_chooses_the_epoch_and_drives_patience()
+    {
+        var net = new TrainableNetwork(SmallNetwork(5));
+        double[] scores = [0.1, 0.5, 0.3, 0.5, 0.2, 0.9];
+        var snapshots = new List<float[]>();
+        var progressScores = new List<double?>();
+        double Score(TrainableNetwork n)
+        {
+            snapshots.Add((float[])n.Parameters.Clone());
+            return scores[snapshots.Count - 1];
+        }
+
+        var result = new Trainer(net, Tiny with { Epochs = 6, Patience = 3, ValidationFraction = 0.2 })
+            .Train([DelayTask(400, 1)], p => { if (p.EpochEnd) progressScores.Add(p.SelectionScore); }, default, Score);
+
+        // Epoch 2 scores best (a later tie does not replace it); three epochs without a better score stop training.
+        Assert.Equal(2, result.BestEpoch);
+        Assert.Equal(5, result.EpochsRun);
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(0.5, result.SelectionScore);
+        Assert.Equal(snapshots[1], net.Parameters);
+        Assert.Equal(new double?[] { 0.1, 0.5, 0.3, 0.5, 0.2 }, progressScores);
+    }
+
+    [Fact]
+    public void The_pong_selection_score_is_the_hit_rate_of_the_selection_game()
+    {
+        var b = new ModelBuilder { Name = "none", Dt = 0.001f };
+        b.AddPopulation("in", NeuronKind.Ifm, NeuronRole.Input, 24);
+        b.AddPopulation("out", NeuronKind.Ifm, NeuronRole.Output, 3);
+        b.AddEdgeGroup("static");
+        b.SetBias(26, 1f);   // always "none"
+        var expected = Pong.PongEvaluation.PlayGames(_ => new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed, Pong.PongSelection.Games).HitRate;
+        int hits = 0, misses = 0;
+        for (int g = 0; g < Pong.PongSelection.Games; g++)
+        {
+            var one = Pong.PongEvaluation.Play(new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed + g);
+            hits += one.Hits;
+            misses += one.Misses;
+        }
+
+        Assert.Equal((double)hits / (hits + misses), expected, 12);
+        Assert.Equal(expected, Pong.PongSelection.HitRate(b.Build()), 12);
+    }
 }

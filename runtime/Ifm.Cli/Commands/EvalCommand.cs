@@ -23,23 +23,27 @@ internal static class EvalCommand
         var ticks = new Option<int>("--ticks") { Description = "Game ticks to play per policy.", DefaultValueFactory = _ => 20_000 }.Positive();
         var seed = new Option<int>("--seed") { Description = "Seed of the game's ball restarts (and of the random policy).", DefaultValueFactory = _ => 1 };
         var heldout = new Option<string[]>("--heldout") { Description = "Recordings in the c*.txt layout for the action accuracy (not used in training).", AllowMultipleArgumentsPerToken = true };
+        var games = new Option<int>("--games") { Description = "Games per policy, seeded --seed, --seed + 1, …; hits and misses are summed.", DefaultValueFactory = _ => 1 }.Positive();
+        var period = new Option<int?>("--ticks-per-period") { Description = "Network ticks per game tick (default: the model's training.ticks-per-row, else 1)." };
         var human = new Option<string[]>("--human") { Description = "Raw recordings (d*.txt) to score the human player on.", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("pong", "Play the recordings' one-paddle Pong in closed loop: hit rate = hits / (hits + misses).") { model, ticks, seed, heldout, human };
+        var cmd = new Command("pong", "Play the recordings' one-paddle Pong in closed loop: hit rate = hits / (hits + misses).") { model, ticks, seed, games, period, heldout, human };
         cmd.SetAction(r =>
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
-            int n = r.GetValue(ticks), s = r.GetValue(seed);
+            int n = r.GetValue(ticks), s = r.GetValue(seed), g = r.GetValue(games);
+            int perPeriod = r.GetValue(period) ?? PongEvaluation.TicksPerRow(m);
+            if (perPeriod < 1) throw new CliException($"--ticks-per-period must be at least 1, got {perPeriod}");
             var c = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}: hit rate = hits / (hits + misses)"));
-            Console.WriteLine("policy                         hits  misses  hit rate");
+            Console.WriteLine(string.Create(c, $"Pong, {(g == 1 ? $"{n:N0} ticks, seed {s}" : $"{g} games of {n:N0} ticks, seeds {s}–{s + g - 1}")}, model at {perPeriod} network tick(s) per game tick: hit rate = hits / (hits + misses)"));
+            Console.WriteLine("policy                         hits  misses  hit rate  key pressed");
             void Row(string name, PongScore score) => Console.WriteLine(string.Create(c,
-                $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}"));
+                $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}  {score.KeyRate * 100,9:0.0} %"));
 
             PongScore modelScore;
-            using (var policy = new ModelPolicy(m)) modelScore = PongEvaluation.Play(policy, n, s);
+            modelScore = PongEvaluation.PlayGames(_ => new ModelPolicy(m, perPeriod), n, s, g);
             Row("model " + Path.GetFileName(r.GetValue(model)!), modelScore);
-            Row("random", PongEvaluation.Play(new RandomPolicy(s), n, s));
-            Row("never move", PongEvaluation.Play(new NeverMovePolicy(), n, s));
+            Row("random", PongEvaluation.PlayGames(seedOfGame => new RandomPolicy(seedOfGame), n, s, g));
+            Row("never move", PongEvaluation.PlayGames(_ => new NeverMovePolicy(), n, s, g));
             foreach (var path in r.GetValue(human) ?? [])
             {
                 if (!File.Exists(path)) throw new CliException($"recording '{path}' does not exist");
@@ -50,8 +54,10 @@ internal static class EvalCommand
             foreach (var path in r.GetValue(heldout) ?? [])
             {
                 var seq = TickSequence.Load(path);
-                var (acc, majority, count) = PongEvaluation.ActionAccuracy(m, seq);
-                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %)"));
+                int ahead = PongEvaluation.PredictAhead(m);
+                var (acc, majority, balanced, count) = PongEvaluation.ActionAccuracy(m, seq, ahead, perPeriod);
+                string which = ahead == 0 ? "the key of the same row" : string.Create(c, $"the key {ahead} tick(s) later");
+                Console.WriteLine(string.Create(c, $"action accuracy on {Path.GetFileName(path)} ({count:N0} ticks, output vs {which}): {acc * 100:0.0} % (always the most frequent key: {majority * 100:0.0} %); balanced accuracy (mean recall per key) {balanced * 100:0.0} % (constant key: 33.3 %)"));
             }
 
             return 0;

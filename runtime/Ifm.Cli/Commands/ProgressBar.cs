@@ -22,6 +22,7 @@ internal sealed class ProgressBar(TextWriter output, bool redirected)
         var c = CultureInfo.InvariantCulture;
         string val = p.ValidationLoss is double v ? string.Create(c, $"  val {v:0.00000}") : "";
         string acc = p.ValidationAccuracy is double a ? string.Create(c, $" ({a * 100:0.0} %)") : "";
+        if (p.SelectionScore is double s) acc += string.Create(c, $"  select {s:0.####}");
         string text = string.Create(c, $"epoch {p.Epoch}/{p.Epochs}  step {p.Step}/{p.StepsPerEpoch}  loss {p.TrainLoss:0.00000}{val}{acc}  {Format(p.Elapsed)} elapsed, ETA {Format(eta)}");
         if (redirected)
         {

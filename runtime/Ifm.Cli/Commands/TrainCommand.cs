@@ -4,6 +4,7 @@ using Ifm.Model;
 using Ifm.Training;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
+using Ifm.Training.Pong;
 
 namespace Ifm.Cli.Commands;
 
@@ -18,8 +19,8 @@ internal static class TrainCommand
         var data = new Argument<string[]>("data") { Description = "Tick files: 'inputs<TAB>targets' per line (the Pong layout), or CSV with a header (then --inputs and --targets name the columns).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the trained .ifm model.", Required = true };
         var init = new Option<string?>("--init") { Description = "Fine-tune this .ifm model instead of starting from a new random network." };
-        var inputs = new Option<string?>("--inputs") { Description = "CSV: comma-separated names of the input columns." };
-        var targets = new Option<string?>("--targets") { Description = "CSV: comma-separated names of the target (output) columns." };
+        var inputs = new Option<string?>("--inputs") { Description = "Comma-separated input names: the columns to read from CSV files; with other layouts, the names of the model's input channels (one per input value)." };
+        var targets = new Option<string?>("--targets") { Description = "Comma-separated target names: the columns to read from CSV files; with other layouts, the names of the model's output channels (one per target value)." };
         var neurons = new Option<int>("--neurons") { Description = "Total neurons of a new network, inputs and outputs included.", DefaultValueFactory = _ => 300 }.Positive();
         var p = new Option<double>("--connectivity") { Description = "Connection probability p of a new network, in (0, 1].", DefaultValueFactory = _ => 0.2 };
         var wiring = new Option<string>("--wiring") { Description = "Wiring rule: reference (the paper's) or uniform (any neuron to any non-input neuron).", DefaultValueFactory = _ => "reference" };
@@ -41,14 +42,30 @@ internal static class TrainCommand
         var patience = new Option<int>("--patience") { Description = "Stop after this many epochs without a better validation loss (0: never).", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Ticks at the start of every file without loss.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed and data: same model).", DefaultValueFactory = _ => 1 };
+        var ahead = new Option<int>("--predict-ahead") { Description = "The output at tick t learns the target of tick t + this (1: a policy whose output is the next step's action).", DefaultValueFactory = _ => 0 };
+        var span = new Option<int>("--target-span") { Description = "The target of a tick is the mean of the targets over this many ticks from predict-ahead on (one-hot actions: the share of each over the coming ticks).", DefaultValueFactory = _ => 1 }.Positive();
+        var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
+        var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
+        var select = new Option<string>("--select") { Description = "Which epoch to keep: loss (lowest validation loss) or pong (highest closed-loop Pong hit rate over 5 games of 4,000 ticks, game seeds 1000–1004, scored after every epoch).", DefaultValueFactory = _ => "loss" };
+        select.AcceptOnlyFromAmong("loss", "pong");
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
         var cmd = new Command("train", "Train a model by neuron output prediction (truncated BPTT, Adam) from recorded input–output ticks.")
         {
             data, output, init, inputs, targets, neurons, p, wiring, kind, plastic, eta, loss, lossTicks, window, batch, epochs, lr, clip,
-            validation, patience, warmup, seed, dt,
+            validation, patience, warmup, seed, ahead, span, perRow, classWeights, select, dt,
         };
         cmd.SetAction(r =>
         {
+            ClassWeights weights;
+            try
+            {
+                weights = ClassWeights.Parse(r.GetValue(classWeights)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException("--class-weights: " + e.Message);
+            }
+
             var inputNames = Split(r.GetValue(inputs));
             var targetNames = Split(r.GetValue(targets));
             var sequences = r.GetValue(data)!.Select(f => TickSequence.Load(f, inputNames, targetNames)).ToList();
@@ -58,6 +75,11 @@ internal static class TrainCommand
                 if (s.InputWidth != first.InputWidth || s.TargetWidth != first.TargetWidth)
                     throw new CliException($"{s.Source}: {s.InputWidth} inputs and {s.TargetWidth} targets per tick, but {first.Source} has {first.InputWidth} and {first.TargetWidth}");
             }
+
+            if (inputNames is not null && inputNames.Length != first.InputWidth)
+                throw new CliException($"--inputs names {inputNames.Length} channel(s), but {first.Source} has {first.InputWidth} input value(s) per tick");
+            if (targetNames is not null && targetNames.Length != first.TargetWidth)
+                throw new CliException($"--targets names {targetNames.Length} channel(s), but {first.Source} has {first.TargetWidth} target value(s) per tick");
 
             string outPath = r.GetValue(output)!;
             IfmModel start;
@@ -97,13 +119,25 @@ internal static class TrainCommand
                 Patience = r.GetValue(patience),
                 Warmup = r.GetValue(warmup),
                 Seed = r.GetValue(seed),
+                PredictAhead = r.GetValue(ahead),
+                TicksPerRow = r.GetValue(perRow),
+                TargetSpan = r.GetValue(span),
+                ClassWeights = weights,
             };
             options.Validate();
             var net = new TrainableNetwork(start);
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(c, $"training {start.NeuronCount:N0} neurons, {start.EdgeCount:N0} edges{(net.IsPlastic ? " (plastic)" : "")} on {sequences.Count} file(s), {sequences.Sum(s => (long)s.Ticks):N0} ticks"));
             var bar = new ProgressBar(Console.Out, Console.IsOutputRedirected);
-            var result = new Trainer(net, options).Train(sequences, bar.Report);
+            Func<TrainableNetwork, double>? score = null;
+            if (r.GetValue(select) == "pong")
+            {
+                if (first.InputWidth != 24 || first.TargetWidth != 3)
+                    throw new CliException($"--select pong needs Pong data (24 inputs, 3 targets per tick); {first.Source} has {first.InputWidth} and {first.TargetWidth}");
+                score = n => PongSelection.HitRate(n.ToModel(), options.TicksPerRow);
+            }
+
+            var result = new Trainer(net, options).Train(sequences, bar.Report, default, score);
             bar.Finish();
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -111,13 +145,18 @@ internal static class TrainCommand
                 ["training.command"] = "ifm train " + string.Join(' ', Environment.GetCommandLineArgs().Skip(2)),
                 ["training.data"] = string.Join(", ", sequences.Select(s => Path.GetFileName(s.Source))),
                 ["training.seed"] = options.Seed.ToString(c),
+                ["training.predict-ahead"] = options.PredictAhead.ToString(c),
+                ["training.target-span"] = options.TargetSpan.ToString(c),
+                ["training.ticks-per-row"] = options.TicksPerRow.ToString(c),
+                ["training.select"] = r.GetValue(select)!,
+                ["training.class-weights"] = options.ClassWeights.ToString(),
                 ["training.epochs"] = string.Create(c, $"{result.EpochsRun} (best {result.BestEpoch})"),
                 ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),
             };
             var model = net.ToModel(metadata, Path.GetFileNameWithoutExtension(outPath));
             Format.IfmFile.Write(model, outPath);
             Console.WriteLine(string.Create(c, $"trained {result.EpochsRun} epochs ({result.Steps:N0} steps) in {result.Elapsed.TotalSeconds:0.0} s{(result.StoppedEarly ? ", stopped early" : "")}; best epoch {result.BestEpoch}"));
-            Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}"));
+            Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}{(result.SelectionScore is double ss ? $", selection score {ss:0.####}" : "")}"));
             Console.WriteLine(string.Create(c, $"wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes)"));
             return 0;
         });

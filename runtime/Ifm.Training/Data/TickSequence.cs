@@ -41,6 +41,63 @@ public sealed class TickSequence
         Inputs.AsSpan(start * InputWidth, count * InputWidth).ToArray(), TargetWidth, Targets.AsSpan(start * TargetWidth, count * TargetWidth).ToArray());
 
     /// <summary>
+    /// Pairs the inputs of every tick t with the targets recorded at tick t + <paramref name="ahead"/>: the network
+    /// learns to predict what comes next (the last <paramref name="ahead"/> ticks, which have no future target, are dropped).
+    /// </summary>
+    public TickSequence ShiftTargets(int ahead)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ahead);
+        if (ahead == 0) return this;
+        if (ahead >= Ticks) throw new DataFormatException($"{Source}: {Ticks} ticks, too few to predict {ahead} ticks ahead");
+        int n = Ticks - ahead;
+        return new TickSequence(Source, InputWidth, Inputs.AsSpan(0, n * InputWidth).ToArray(), TargetWidth,
+            Targets.AsSpan(ahead * TargetWidth, n * TargetWidth).ToArray());
+    }
+
+    /// <summary>
+    /// The target of every tick t becomes the mean of the targets of ticks t … t + <paramref name="span"/> − 1 (one-hot
+    /// keys become the share of each key over the coming ticks); the last span − 1 ticks are dropped.
+    /// </summary>
+    public TickSequence AverageTargets(int span)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, 1);
+        if (span == 1) return this;
+        if (span > Ticks) throw new DataFormatException($"{Source}: {Ticks} ticks, too few to average targets over {span}");
+        int n = Ticks - span + 1;
+        var y = new float[n * TargetWidth];
+        for (int t = 0; t < n; t++)
+        {
+            for (int c = 0; c < TargetWidth; c++)
+            {
+                double sum = 0;
+                for (int k = 0; k < span; k++) sum += Targets[(t + k) * TargetWidth + c];
+                y[t * TargetWidth + c] = (float)(sum / span);
+            }
+        }
+
+        return new TickSequence(Source, InputWidth, Inputs.AsSpan(0, n * InputWidth).ToArray(), TargetWidth, y);
+    }
+
+    /// <summary>Every row repeated <paramref name="times"/> times in a row (inputs and targets): a row held for several network ticks.</summary>
+    public TickSequence RepeatRows(int times)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        if (times == 1) return this;
+        var x = new float[Inputs.Length * times];
+        var y = new float[Targets.Length * times];
+        for (int t = 0; t < Ticks; t++)
+        {
+            for (int r = 0; r < times; r++)
+            {
+                InputRows(t, 1).CopyTo(x.AsSpan((t * times + r) * InputWidth, InputWidth));
+                TargetRow(t).CopyTo(y.AsSpan((t * times + r) * TargetWidth, TargetWidth));
+            }
+        }
+
+        return new TickSequence(Source, InputWidth, x, TargetWidth, y);
+    }
+
+    /// <summary>
     /// Loads a tick file: the Pong layout (inputs, TAB, targets) or CSV with a header, whose input and target columns
     /// are chosen by name (<paramref name="inputColumns"/>, <paramref name="targetColumns"/>). Errors name the file and line.
     /// </summary>

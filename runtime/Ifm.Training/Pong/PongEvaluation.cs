@@ -6,10 +6,13 @@ using Ifm.Training.Data;
 
 namespace Ifm.Training.Pong;
 
-/// <summary>Hits and misses of a policy (or of the human in a recording).</summary>
-public readonly record struct PongScore(int Hits, int Misses, long Ticks)
+/// <summary>Hits and misses of a policy (or of the human in a recording), and on how many ticks a key was pressed.</summary>
+public readonly record struct PongScore(int Hits, int Misses, long Ticks, long KeyTicks)
 {
     public double HitRate => Hits + Misses == 0 ? double.NaN : (double)Hits / (Hits + Misses);
+
+    /// <summary>Fraction of ticks with a key pressed (left or right).</summary>
+    public double KeyRate => Ticks == 0 ? double.NaN : (double)KeyTicks / Ticks;
 }
 
 /// <summary>The closed-loop Pong benchmark and the action-accuracy measure on recordings.</summary>
@@ -20,8 +23,47 @@ public static class PongEvaluation
     {
         ArgumentNullException.ThrowIfNull(policy);
         var game = new PongGame(seed);
-        for (long t = 0; t < ticks; t++) game.Step(policy.Act(game));
-        return new PongScore(game.Hits, game.Misses, ticks);
+        long keys = 0;
+        for (long t = 0; t < ticks; t++)
+        {
+            var action = policy.Act(game);
+            if (action != PongAction.None) keys++;
+            game.Step(action);
+        }
+
+        return new PongScore(game.Hits, game.Misses, ticks, keys);
+    }
+
+    /// <summary>
+    /// Plays <paramref name="games"/> games of <paramref name="ticksPerGame"/> ticks, seeded <paramref name="firstSeed"/>,
+    /// +1, …, each with a fresh policy from <paramref name="policyForSeed"/> (disposed after its game), and sums the scores.
+    /// One game alone can be misleading: a player that hits a few balls in a row may lock the ball into a periodic
+    /// path that it keeps hitting, so a single seed decides much of the score.
+    /// </summary>
+    public static PongScore PlayGames(Func<int, IPongPolicy> policyForSeed, long ticksPerGame, int firstSeed, int games)
+    {
+        ArgumentNullException.ThrowIfNull(policyForSeed);
+        ArgumentOutOfRangeException.ThrowIfLessThan(games, 1);
+        int hits = 0, misses = 0;
+        long ticks = 0, keys = 0;
+        for (int g = 0; g < games; g++)
+        {
+            var policy = policyForSeed(firstSeed + g);
+            try
+            {
+                var s = Play(policy, ticksPerGame, firstSeed + g);
+                hits += s.Hits;
+                misses += s.Misses;
+                ticks += s.Ticks;
+                keys += s.KeyTicks;
+            }
+            finally
+            {
+                (policy as IDisposable)?.Dispose();
+            }
+        }
+
+        return new PongScore(hits, misses, ticks, keys);
     }
 
     /// <summary>
@@ -31,6 +73,7 @@ public static class PongEvaluation
     public static PongScore HumanScore(string path)
     {
         var rows = new List<(int X, int Y)>();
+        long keys = 0;
         int lineNo = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -41,6 +84,7 @@ public static class PongEvaluation
             if (!int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) || !int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int y))
                 throw new DataFormatException($"{path}:{lineNo}: ball position is not a pair of integers");
             rows.Add((x, y));
+            if (f[4].Trim() is not "0") keys++;
         }
 
         int hits = 0, misses = 0;
@@ -51,34 +95,60 @@ public static class PongEvaluation
             else if (dy0 > 0 && dy1 < 0 && rows[i].Y + PongGame.BallSize > PongGame.PaddleTop - PongGame.BallSpeed) hits++;
         }
 
-        return new PongScore(hits, misses, rows.Count);
+        return new PongScore(hits, misses, rows.Count, keys);
+    }
+
+    /// <summary>The target alignment a model was trained with (metadata <c>training.predict-ahead</c>; 0 if absent).</summary>
+    public static int PredictAhead(IfmModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ExtraMetadata.TryGetValue("training.predict-ahead", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 0 ? k : 0;
+    }
+
+    /// <summary>Network ticks per recorded row the model was trained with (metadata <c>training.ticks-per-row</c>; 1 if absent).</summary>
+    public static int TicksPerRow(IfmModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ExtraMetadata.TryGetValue("training.ticks-per-row", out var v) && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 1 ? k : 1;
     }
 
     /// <summary>
-    /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session:
-    /// the fraction of ticks where the argmax of the outputs is the recorded key. Also returns the accuracy of always
-    /// answering the most frequent key (the floor to beat).
+    /// Action accuracy of a model on a recording in the c*.txt layout, run tick by tick from a fresh session: the
+    /// fraction of ticks t where the argmax of the outputs is the key recorded at tick t + <paramref name="ahead"/>
+    /// (1: the key of the next step, what the closed-loop player must choose). Also returns the accuracy of always
+    /// answering the most frequent key (the floor to beat) and the balanced accuracy (the mean over keys of the
+    /// fraction of that key's ticks answered right: 1/3 for any constant answer). Every row is held for
+    /// <paramref name="ticksPerRow"/> network ticks.
     /// </summary>
-    public static (double Accuracy, double MajorityAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording)
+    public static (double Accuracy, double MajorityAccuracy, double BalancedAccuracy, int Ticks) ActionAccuracy(IfmModel model, TickSequence recording, int ahead = 0, int ticksPerRow = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(ahead);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerRow, 1);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recording);
         if (recording.InputWidth != model.InputCount || recording.TargetWidth != model.OutputCount)
             throw new DataFormatException($"{recording.Source}: {recording.InputWidth} inputs and {recording.TargetWidth} targets per tick; the model has {model.InputCount} and {model.OutputCount}");
+        recording = recording.ShiftTargets(ahead);
         using var session = new CpuSession(model);
         var y = new float[model.OutputCount];
         var counts = new int[model.OutputCount];
+        var hits = new int[model.OutputCount];
         int correct = 0;
         for (int t = 0; t < recording.Ticks; t++)
         {
             session.SetInputs(recording.InputRows(t, 1));
-            session.Step();
+            for (int k = 0; k < ticksPerRow; k++) session.Step();
             session.ReadOutputs(y);
             int target = Losses.ArgMax(recording.TargetRow(t));
             counts[target]++;
-            if (Losses.ArgMax(y) == target) correct++;
+            if (Losses.ArgMax(y) == target)
+            {
+                correct++;
+                hits[target]++;
+            }
         }
 
-        return ((double)correct / recording.Ticks, (double)counts.Max() / recording.Ticks, recording.Ticks);
+        double balanced = Enumerable.Range(0, counts.Length).Where(c => counts[c] > 0).Average(c => (double)hits[c] / counts[c]);
+        return ((double)correct / recording.Ticks, (double)counts.Max() / recording.Ticks, balanced, recording.Ticks);
     }
 }

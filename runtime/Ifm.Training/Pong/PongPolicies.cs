@@ -9,16 +9,22 @@ public interface IPongPolicy
     PongAction Act(PongGame game);
 }
 
-/// <summary>A trained model in the loop: observation → input neurons, one tick, argmax of the outputs (right, left, none).</summary>
+/// <summary>
+/// A trained model in the loop: observation → input neurons, <c>ticksPerPeriod</c> network ticks (the runtime's
+/// ticksPerPeriod; the model's training used as many ticks per recorded row), argmax of the outputs (right, left, none).
+/// </summary>
 public sealed class ModelPolicy : IPongPolicy, IDisposable
 {
     private readonly CpuSession _session;
+    private readonly int _ticksPerPeriod;
     private readonly float[] _inputs = new float[24];
     private readonly float[] _outputs = new float[3];
 
-    public ModelPolicy(IfmModel model)
+    public ModelPolicy(IfmModel model, int ticksPerPeriod = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerPeriod, 1);
+        _ticksPerPeriod = ticksPerPeriod;
         if (model.InputCount != 24 || model.OutputCount != 3)
             throw new ArgumentException($"a Pong model has 24 inputs and 3 outputs (right, left, none); this one has {model.InputCount} and {model.OutputCount}");
         _session = new CpuSession(model);
@@ -28,7 +34,7 @@ public sealed class ModelPolicy : IPongPolicy, IDisposable
     {
         game.Encode(_inputs);
         _session.SetInputs(_inputs);
-        _session.Step();
+        for (int k = 0; k < _ticksPerPeriod; k++) _session.Step();
         _session.ReadOutputs(_outputs);
         return (PongAction)Losses.ArgMax(_outputs);
     }
