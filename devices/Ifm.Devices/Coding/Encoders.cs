@@ -83,17 +83,18 @@ public sealed class LinearEncoder : IEncoder
 }
 
 /// <summary>
-/// <see cref="Bits"/> neurons: the two's-complement binary code of round(value + <see cref="Offset"/>), most
+/// <see cref="Bits"/> neurons: the two's-complement binary code of round(value · <see cref="Scale"/> + <see cref="Offset"/>), most
 /// significant bit first (bit set → <see cref="High"/>, clear → <see cref="Low"/>).
 /// </summary>
 /// <remarks>
 /// This is the Pong data's input encoding with <c>bits = 8, offset = 2</c>: ball_x = 100 → 102 → 0,1,1,0,0,1,1,0.
 /// The integer is clamped to [−2^(bits−1), 2^bits − 1] (8 bits: −128..255) before taking its low
 /// <see cref="Bits"/> bits, so values the code cannot hold saturate instead of wrapping. NaN encodes as 0.
+/// <see cref="Scale"/> (default 1) maps a normalised sensor onto the code's units (a 0..1 position → 0..200 px).
 /// </remarks>
 public sealed class BinaryCodeEncoder : IEncoder
 {
-    public BinaryCodeEncoder(int bits, float offset = 0f, float high = 1f, float low = 0f)
+    public BinaryCodeEncoder(int bits, float offset = 0f, float high = 1f, float low = 0f, float scale = 1f)
     {
         if (bits is < 1 or > 32)
         {
@@ -101,13 +102,15 @@ public sealed class BinaryCodeEncoder : IEncoder
         }
 
         CodingThrow.Finite(offset, nameof(offset));
-        (Bits, Offset, High, Low) = (bits, offset, high, low);
+        CodingThrow.Finite(scale, nameof(scale));
+        (Bits, Offset, High, Low, Scale) = (bits, offset, high, low, scale);
         MinCode = -(1L << (bits - 1));
         MaxCode = (1L << bits) - 1;
     }
 
     public int Bits { get; }
     public float Offset { get; }
+    public float Scale { get; }
     public float High { get; }
     public float Low { get; }
     public long MinCode { get; }
@@ -117,7 +120,7 @@ public sealed class BinaryCodeEncoder : IEncoder
     public void Encode(float value, Span<float> destination)
     {
         CodingThrow.Length(Bits, destination.Length, nameof(destination));
-        double v = (double)value + Offset;
+        double v = ((double)value * Scale) + Offset;
         long code = double.IsNaN(v) ? 0 : (long)Math.Clamp(Math.Round(v, MidpointRounding.ToEven), MinCode, MaxCode);
         ulong bitsValue = unchecked((ulong)code);
         for (int i = 0; i < Bits; i++)

@@ -234,6 +234,8 @@ internal static class DeviceMapValidator
             ValidateDevice(map, d, at, errors, pins);
             ValidateChannels(d, at, errors);
         }
+
+        BridgeDeviceValidator.ValidateLinks(map.Devices, errors);
     }
 
     private static void ValidateDevice(DeviceMap map, DeviceSpec d, string at, List<string> errors, Dictionary<(int, int), string> pins)
@@ -418,6 +420,10 @@ internal static class DeviceMapValidator
                     errors.Add($"{at}.separators: must be non-empty ASCII characters that cannot appear in a number, got \"{sep}\"");
                 }
 
+                break;
+            case DeviceTypes.BridgeSensor:
+            case DeviceTypes.BridgeActuator:
+                BridgeDeviceValidator.ValidateDevice(d, at, errors);
                 break;
             case DeviceTypes.PongPaddle:
                 if (mode is not null || value is not (null or 0))
@@ -619,6 +625,11 @@ public static class Codings
                     n = e.Bits.Value;
                 }
 
+                if (e.Scale is { } scale && !(float.IsFinite(scale) && scale != 0))
+                {
+                    errors.Add($"{at}.scale: must be a finite non-zero number, got {Num(scale)}");
+                }
+
                 break;
             case "population":
                 if (e.Count is null or < 2 or > 1024)
@@ -736,7 +747,7 @@ public static class Codings
     {
         "threshold" => new ThresholdEncoder(e.Threshold!.Value, e.High ?? 1f, e.Low ?? 0f),
         "linear" => new LinearEncoder(e.InMin!.Value, e.InMax!.Value, e.OutMin ?? 0f, e.OutMax ?? 1f),
-        "binary" => new BinaryCodeEncoder(e.Bits!.Value, e.Offset ?? 0f, e.High ?? 1f, e.Low ?? 0f),
+        "binary" => new BinaryCodeEncoder(e.Bits!.Value, e.Offset ?? 0f, e.High ?? 1f, e.Low ?? 0f, e.Scale ?? 1f),
         "population" => new PopulationEncoder(e.Count!.Value, e.Min!.Value, e.Max!.Value, e.Sigma ?? 0f, e.Gain ?? 1f),
         "poisson" => new SpikeEncoder(SpikeMode.Poisson, e.InMin!.Value, e.InMax!.Value, e.MaxProbability ?? 1f, e.Count ?? 1, e.Seed ?? 1),
         "regular" => new SpikeEncoder(SpikeMode.Regular, e.InMin!.Value, e.InMax!.Value, e.MaxProbability ?? 1f, e.Count ?? 1, e.Seed ?? 1),

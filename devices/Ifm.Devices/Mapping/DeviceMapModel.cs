@@ -63,6 +63,18 @@ public sealed class DeviceSpec
     public int? MaxLineLength { get; set; }
     public string? Separators { get; set; }
 
+    /// <summary>
+    /// bridge_sensor / bridge_actuator: the MCU's sensor or actuator channel index behind each map channel
+    /// (<c>ch0</c> is <c>mcuChannels[0]</c>, …).
+    /// </summary>
+    public List<int>? McuChannels { get; set; }
+
+    /// <summary>Firmware bridge: MCU heartbeat watchdog and host link timeout in ms (250).</summary>
+    public int? HeartbeatTimeoutMs { get; set; }
+
+    /// <summary>Firmware bridge: period of the MCU's sensor stream in µs (10000).</summary>
+    public int? SensorPeriodUs { get; set; }
+
     /// <summary>Seed of a simulated device's RNG (Pong ball restarts).</summary>
     public ulong? Seed { get; set; }
 
@@ -104,6 +116,9 @@ public sealed class EncoderSpec
     public float? OutMax { get; set; }
     public int? Bits { get; set; }
     public float? Offset { get; set; }
+
+    /// <summary>binary: the value is multiplied by this before <see cref="Offset"/> is added (default 1).</summary>
+    public float? Scale { get; set; }
     public int? Count { get; set; }
     public float? Min { get; set; }
     public float? Max { get; set; }

@@ -78,10 +78,14 @@ public sealed class DeviceSet : IDisposable
     /// Opens every device of <paramref name="map"/> through <paramref name="hardware"/> and binds its channels to
     /// the model's neurons. Throws <see cref="DeviceMapException"/> for names the model lacks, or
     /// <see cref="DeviceFaultException"/> when a device cannot be opened (devices opened so far are released).
+    /// Types the library does not build itself come from <paramref name="providers"/> (asked in order), then from
+    /// <see cref="IHardwareFactory.CreateSensor"/> / <see cref="IHardwareFactory.CreateActuator"/>.
     /// </summary>
     public static DeviceSet Bind(DeviceMap map, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames,
-        IHardwareFactory hardware, bool ownsHardware = true, string sourceName = "device map")
+        IHardwareFactory hardware, bool ownsHardware = true, string sourceName = "device map",
+        IReadOnlyList<IDeviceProvider>? providers = null)
     {
+        providers ??= [];
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(inputNames);
         ArgumentNullException.ThrowIfNull(outputNames);
@@ -144,7 +148,7 @@ public sealed class DeviceSet : IDisposable
                 counters[i] = new DeviceCounters(d.Name!, d.Type!, actuator, map.DivisorOf(d));
                 if (actuator)
                 {
-                    IActuator a = Open(() => CreateActuator(map, d, hardware), d, i);
+                    IActuator a = Open(() => CreateActuator(map, d, hardware, providers), d, i);
                     opened.Add(a);
                     CheckChannels(a.ChannelCount, channelNames.Length, d, i);
                     var decoders = new DecoderSlot[d.Channels.Count];
@@ -157,7 +161,7 @@ public sealed class DeviceSet : IDisposable
                 }
                 else
                 {
-                    ISensor s = Open(() => CreateSensor(map, d, hardware), d, i);
+                    ISensor s = Open(() => CreateSensor(map, d, hardware, providers), d, i);
                     opened.Add(s);
                     CheckChannels(s.ChannelCount, channelNames.Length, d, i);
                     var encoders = new EncoderSlot[d.Channels.Count];
@@ -424,7 +428,7 @@ public sealed class DeviceSet : IDisposable
         }
     }
 
-    private static ISensor CreateSensor(DeviceMap map, DeviceSpec d, IHardwareFactory hw)
+    private static ISensor CreateSensor(DeviceMap map, DeviceSpec d, IHardwareFactory hw, IReadOnlyList<IDeviceProvider> providers)
     {
         int chip = d.GpioChip ?? map.GpioChip;
         switch (d.Type)
@@ -445,12 +449,19 @@ public sealed class DeviceSet : IDisposable
                 return new SerialLineSensor(d.Name!, hw.OpenSerial(d.Port!, d.BaudRate ?? 115200), d.Fields!.Value,
                     d.MaxLineLength ?? 256, d.Separators ?? ", \t;", ownsStream: false);
             default:
-                return hw.CreateSensor(d) ?? throw new DeviceFaultException(d.Name!,
-                    $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
+                foreach (IDeviceProvider p in providers)
+                {
+                    if (p.CreateSensor(d) is { } provided)
+                    {
+                        return provided;
+                    }
+                }
+
+                return hw.CreateSensor(d) ?? throw NotProvided(d);
         }
     }
 
-    private static IActuator CreateActuator(DeviceMap map, DeviceSpec d, IHardwareFactory hw)
+    private static IActuator CreateActuator(DeviceMap map, DeviceSpec d, IHardwareFactory hw, IReadOnlyList<IDeviceProvider> providers)
     {
         int chip = d.GpioChip ?? map.GpioChip;
         switch (d.Type)
@@ -467,10 +478,22 @@ public sealed class DeviceSet : IDisposable
                     d.In1Pin!.Value, d.In2Pin!.Value, d.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake,
                     (float)(d.Deadband ?? 0.02), mf);
             default:
-                return hw.CreateActuator(d) ?? throw new DeviceFaultException(d.Name!,
-                    $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
+                foreach (IDeviceProvider p in providers)
+                {
+                    if (p.CreateActuator(d) is { } provided)
+                    {
+                        return provided;
+                    }
+                }
+
+                return hw.CreateActuator(d) ?? throw NotProvided(d);
         }
     }
+
+    private static DeviceFaultException NotProvided(DeviceSpec d) => new(d.Name!,
+        BridgeDeviceValidator.IsBridge(d.Type)
+            ? $"type '{d.Type}' needs the firmware bridge's device provider (Ifm.FirmwareBridge.Devices.BridgeDeviceProvider, which `ifm run` registers)"
+            : $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
 
     private sealed class SensorSlot(ISensor sensor, DeviceCounters counters, EncoderSlot[] encoders, int channels)
     {

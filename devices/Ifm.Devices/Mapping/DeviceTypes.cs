@@ -17,14 +17,27 @@ public static class DeviceTypes
     public const string PongSensor = "pong_sensor";
     public const string PongPaddle = "pong_paddle";
 
+    /// <summary>Sensor channels of a microcontroller behind the firmware bridge (created by its <see cref="IDeviceProvider"/>).</summary>
+    public const string BridgeSensor = "bridge_sensor";
+
+    /// <summary>Actuator channels of a microcontroller behind the firmware bridge (created by its <see cref="IDeviceProvider"/>).</summary>
+    public const string BridgeActuator = "bridge_actuator";
+
+    /// <summary>Sensor or actuator channels one firmware-bridge device may name (the protocol's limit per MCU).</summary>
+    public const int MaxBridgeChannels = 8;
+
     public static readonly string[] All =
-        [DigitalInput, DigitalOutput, Servo, HBridgeMotor, Hcsr04, Mpu6050, QuadratureEncoder, SerialLine, PongSensor, PongPaddle];
+        [DigitalInput, DigitalOutput, Servo, HBridgeMotor, Hcsr04, Mpu6050, QuadratureEncoder, SerialLine, PongSensor, PongPaddle,
+         BridgeSensor, BridgeActuator];
 
     public static bool IsKnown(string type) => Array.IndexOf(All, type) >= 0;
 
-    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle;
+    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle or BridgeActuator;
 
-    /// <summary>Channel names of <paramref name="device"/> (serial_line: field0..field{fields−1}).</summary>
+    /// <summary>
+    /// Channel names of <paramref name="device"/> (serial_line: field0..field{fields−1}; bridge_sensor and
+    /// bridge_actuator: ch0..ch{n−1}, one per entry of <c>mcuChannels</c>).
+    /// </summary>
     public static string[] ChannelsOf(DeviceSpec device) => device.Type switch
     {
         DigitalInput => Drivers.DigitalInput.Channels,
@@ -37,6 +50,8 @@ public static class DeviceTypes
         SerialLine => Enumerable.Range(0, Math.Clamp(device.Fields ?? 0, 0, 64)).Select(i => $"field{i}").ToArray(),
         PongSensor => Simulation.PongSensor.Channels,
         PongPaddle => Simulation.PongPaddle.Channels,
+        BridgeSensor or BridgeActuator =>
+            Enumerable.Range(0, Math.Clamp(device.McuChannels?.Count ?? 0, 0, MaxBridgeChannels)).Select(i => $"ch{i}").ToArray(),
         _ => [],
     };
 }

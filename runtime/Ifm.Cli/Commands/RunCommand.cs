@@ -6,6 +6,7 @@ using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
 using Ifm.Control.Service;
 using Ifm.Devices.Mapping;
+using Ifm.FirmwareBridge.Devices;
 using Ifm.Persistence;
 
 namespace Ifm.Cli.Commands;
@@ -84,6 +85,10 @@ internal static class RunCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             using var notifier = SystemdNotifier.FromEnvironment();
+
+            // MCU channels behind the firmware bridge (bridge_sensor / bridge_actuator in the map). Disposed last:
+            // RunHost has already put every actuator in its safe state and released the devices.
+            using var bridge = new BridgeDeviceProvider();
             var env = new RunEnvironment
             {
                 Log = log,
@@ -92,6 +97,7 @@ internal static class RunCommand
                 StatusInterval = TimeSpan.FromSeconds(r.GetValue(statusInterval) ?? (mode == OutputMode.Terminal ? 0.5 : 10)),
                 StallFile = Environment.GetEnvironmentVariable("IFM_TEST_STALL_FILE") is { Length: > 0 } stall ? stall : null,
                 SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
+                DeviceProviders = [bridge],
             };
             try
             {

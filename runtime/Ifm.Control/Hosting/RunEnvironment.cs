@@ -27,6 +27,12 @@ public sealed class RunEnvironment
     /// <summary>Schedule of the simulated Pavlov plant (default: 3 food, 10 paired, 3 bell trials).</summary>
     public PavlovSchedule? PavlovSchedule { get; init; }
 
+    /// <summary>
+    /// Creators of device types from other assemblies (the firmware bridge), asked before the hardware factory.
+    /// The caller owns them and disposes them after <see cref="RunHost.Run"/> returns (devices are safe by then).
+    /// </summary>
+    public IReadOnlyList<Ifm.Devices.IDeviceProvider> DeviceProviders { get; init; } = [];
+
     /// <summary>The hybrid timer's spin window.</summary>
     public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMicroseconds(200);
 

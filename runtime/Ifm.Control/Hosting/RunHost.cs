@@ -79,7 +79,7 @@ public static class RunHost
 
             if (config.Checkpoint is not null && learn) writer = new BackgroundCheckpointWriter(session, config.Checkpoint);
 
-            devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName);
+            devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, env.DeviceProviders);
             unbound = null; // owned by the device set now
 
             long? maxPeriods = config.DurationSeconds is { } dur ? (long)Math.Round(dur * rate)

@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace Ifm.Devices.Mapping;
+
+/// <summary>
+/// Checks the fields of <c>bridge_sensor</c> and <c>bridge_actuator</c> devices (firmware-bridge/PROTOCOL.md) and
+/// what devices on one port share: one link, so one baud rate, heartbeat timeout and sensor period, and each MCU
+/// actuator channel driven by one device only.
+/// </summary>
+internal static class BridgeDeviceValidator
+{
+    public const int DefaultBaudRate = 115200, DefaultHeartbeatTimeoutMs = 250, DefaultSensorPeriodUs = 10_000;
+
+    public static bool IsBridge(string? type) => type is DeviceTypes.BridgeSensor or DeviceTypes.BridgeActuator;
+
+    public static void ValidateDevice(DeviceSpec d, string at, List<string> errors)
+    {
+        bool actuator = d.Type == DeviceTypes.BridgeActuator;
+        if (string.IsNullOrWhiteSpace(d.Port))
+        {
+            errors.Add($"{at}.port: required for {d.Type}: the MCU's serial device (e.g. /dev/ttyACM0 or one end of a socat pty pair)");
+        }
+
+        string kind = actuator ? "actuator" : "sensor";
+        int max = DeviceTypes.MaxBridgeChannels;
+        if (d.McuChannels is null || d.McuChannels.Count == 0)
+        {
+            errors.Add($"{at}.mcuChannels: required for {d.Type}: the MCU {kind} channel index behind each map channel ch0, ch1, … (e.g. [0, 1])");
+        }
+        else if (d.McuChannels.Count > max)
+        {
+            errors.Add($"{at}.mcuChannels: at most {max} channels (the protocol's limit), got {d.McuChannels.Count}");
+        }
+        else
+        {
+            var seen = new HashSet<int>();
+            for (int k = 0; k < d.McuChannels.Count; k++)
+            {
+                int ch = d.McuChannels[k];
+                if (ch is < 0 || ch >= max)
+                {
+                    errors.Add($"{at}.mcuChannels[{k}]: MCU {kind} channel must be 0..{max - 1}, got {ch}");
+                }
+                else if (!seen.Add(ch) && actuator)
+                {
+                    errors.Add($"{at}.mcuChannels[{k}]: MCU actuator channel {ch} is listed twice");
+                }
+            }
+        }
+
+        if (d.BaudRate is { } baud && baud is < 300 or > 10_000_000)
+        {
+            errors.Add($"{at}.baudRate: must be 300..10000000, got {baud}");
+        }
+
+        if (d.HeartbeatTimeoutMs is { } hb && hb is < 100 or > 60_000)
+        {
+            errors.Add($"{at}.heartbeatTimeoutMs: must be 100..60000 (at least two 50 ms heartbeats), got {hb}");
+        }
+
+        if (d.SensorPeriodUs is { } sp && sp is < 1 or > 60_000_000)
+        {
+            errors.Add($"{at}.sensorPeriodUs: must be 1..60000000 µs between sensor frames, got {sp}");
+        }
+
+        if (actuator)
+        {
+            if (d.SafeState?.Mode is { } mode)
+            {
+                errors.Add($"{at}.safeState.mode: bridge_actuator takes safeState.value (the value of every channel), not a mode, got '{mode}'");
+            }
+
+            if (d.SafeState?.Value is { } v && !double.IsFinite(v))
+            {
+                errors.Add($"{at}.safeState.value: must be a finite number, got {v.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+    }
+
+    /// <summary>Cross-device checks for devices that share a port.</summary>
+    public static void ValidateLinks(IReadOnlyList<DeviceSpec?> devices, List<string> errors)
+    {
+        var firstOnPort = new Dictionary<string, int>(StringComparer.Ordinal);
+        var actuatorChannels = new Dictionary<(string Port, int Channel), string>();
+        for (int i = 0; i < devices.Count; i++)
+        {
+            DeviceSpec? d = devices[i];
+            if (d is null || !IsBridge(d.Type) || string.IsNullOrWhiteSpace(d.Port))
+            {
+                continue;
+            }
+
+            string at = $"devices[{i}]";
+            if (!firstOnPort.TryAdd(d.Port, i))
+            {
+                int f = firstOnPort[d.Port];
+                DeviceSpec first = devices[f]!;
+                Same(first.BaudRate ?? DefaultBaudRate, d.BaudRate ?? DefaultBaudRate, "baudRate");
+                Same(first.HeartbeatTimeoutMs ?? DefaultHeartbeatTimeoutMs, d.HeartbeatTimeoutMs ?? DefaultHeartbeatTimeoutMs, "heartbeatTimeoutMs");
+                Same(first.SensorPeriodUs ?? DefaultSensorPeriodUs, d.SensorPeriodUs ?? DefaultSensorPeriodUs, "sensorPeriodUs");
+
+                void Same(int a, int b, string field)
+                {
+                    if (a != b)
+                    {
+                        errors.Add($"{at}.{field}: devices on port {d.Port} share one link, and devices[{f}] uses {a}; got {b}");
+                    }
+                }
+            }
+
+            if (d.Type == DeviceTypes.BridgeActuator && d.McuChannels is { } channels)
+            {
+                for (int k = 0; k < channels.Count; k++)
+                {
+                    if (!actuatorChannels.TryAdd((d.Port, channels[k]), $"devices[{i}].mcuChannels[{k}]")
+                        && actuatorChannels[(d.Port, channels[k])] is { } other && !other.StartsWith(at + ".", StringComparison.Ordinal))
+                    {
+                        errors.Add($"{at}.mcuChannels[{k}]: MCU actuator channel {channels[k]} on {d.Port} is already driven by {other}");
+                    }
+                }
+            }
+        }
+    }
+}

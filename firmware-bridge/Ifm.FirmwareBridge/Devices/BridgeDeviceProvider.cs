@@ -1,0 +1,62 @@
+using Ifm.Devices;
+using Ifm.Devices.Mapping;
+using Ifm.FirmwareBridge.Link;
+
+namespace Ifm.FirmwareBridge.Devices;
+
+/// <summary>
+/// Makes the MCU's channels usable in a device map: creates <see cref="BridgeSensor"/> and
+/// <see cref="BridgeActuator"/> devices for the map types <c>bridge_sensor</c> and <c>bridge_actuator</c> through a
+/// <see cref="BridgeDeviceFactory"/> (devices naming the same <c>port</c> share one link). Pass it to
+/// <see cref="DeviceSet.Bind"/>; dispose it after the device set, which has put the actuators in their safe state.
+/// </summary>
+public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
+{
+    private readonly BridgeDeviceFactory _factory;
+
+    /// <param name="createClient">Makes an unstarted client for a port; defaults to <see cref="BridgeClient.ForSerialPort"/>.</param>
+    public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null)
+    {
+        _factory = new BridgeDeviceFactory(createClient);
+    }
+
+    /// <summary>The shared client of a port, once a device of the map uses it (counters, capabilities).</summary>
+    public BridgeClient? GetClient(string port) => _factory.GetClient(port);
+
+    public ISensor? CreateSensor(DeviceSpec device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.Type == DeviceTypes.BridgeSensor ? _factory.CreateSensor(Options(device)) : null;
+    }
+
+    public IActuator? CreateActuator(DeviceSpec device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Type != DeviceTypes.BridgeActuator)
+        {
+            return null;
+        }
+
+        BridgeDeviceOptions options = Options(device);
+        if (device.SafeState?.Value is { } safe)
+        {
+            options = options with { SafeValues = Enumerable.Repeat((float)safe, options.Channels.Count).ToArray() };
+        }
+
+        return _factory.CreateActuator(options);
+    }
+
+    /// <summary>Closes every link still open (devices release theirs when the device set disposes them).</summary>
+    public void Dispose() => _factory.Dispose();
+
+    private static BridgeDeviceOptions Options(DeviceSpec d)
+    {
+        var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
+        return defaults with
+        {
+            BaudRate = d.BaudRate ?? defaults.BaudRate,
+            HeartbeatTimeoutMs = d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
+            SensorPeriodUs = d.SensorPeriodUs ?? defaults.SensorPeriodUs,
+        };
+    }
+}
