@@ -76,7 +76,7 @@ internal static class FinalReport
 
     private static void Row(StringBuilder b, string name, LatencyHistogram h) =>
         b.AppendLine(CultureInfo.InvariantCulture,
-            $"  {name,-17} p50 {h.Percentile(0.5) / 1000.0,9:0.0} µs  p99 {h.Percentile(0.99) / 1000.0,9:0.0} µs  max {h.Max / 1000.0,9:0.0} µs  ({h.Count} samples)");
+            $"  {name,-17} p50 {h.Percentile(0.5) / 1000.0,9:0.0} µs  p99 {h.Percentile(0.99) / 1000.0,9:0.0} µs  max {h.Max / 1000.0,9:0.0} µs  mean {h.Mean / 1000.0,9:0.0} µs  ({h.Count} samples)");
 
     private static string Pct(long part, long whole) =>
         whole == 0 ? "0 %" : (100.0 * part / whole).ToString("0.###", CultureInfo.InvariantCulture) + " %";
