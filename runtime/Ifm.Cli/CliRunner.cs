@@ -44,7 +44,7 @@ internal static class CliRunner
 
     private static bool IsUserError(Exception e) => e is CliException or IfmFormatException or ModelValidationException
         or DataFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-        or OperationCanceledException;
+        or OperationCanceledException or Ifm.OpenCL.Interop.OpenClException;
 
     private static string HelpHint(ParseResult parse)
     {

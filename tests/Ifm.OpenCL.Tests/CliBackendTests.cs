@@ -49,6 +49,40 @@ public sealed class CliBackendTests : IDisposable
     }
 
     [Fact]
+    public void Run_drives_the_simulated_plant_on_the_opencl_backend()
+    {
+        var r = IfmProcess.Run(null, "run", Path.Combine(RepoRoot(), "runtime", "models", "pong.ifm"), "--sim", "pong", "--duration", "1",
+            "--backend", "opencl", "--status-interval", "60");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Matches(@"backend opencl, plasticity", r.Stdout);
+        Assert.Matches(@"pong: \d+ game ticks", r.Stdout);
+        Assert.Contains("actuators in safe state", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_refuses_opencl_and_auto_falls_back_without_a_driver()
+    {
+        string model = Path.Combine(RepoRoot(), "runtime", "models", "pong.ifm");
+        var failed = IfmProcess.Run(IfmProcess.WithoutDriver(), "run", model, "--sim", "pong", "--duration", "1", "--backend", "opencl");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("ifm: OpenCL backend not available: no OpenCL platform or device found (the ICD loader lists no driver: install one, e.g. pocl-opencl-icd)", failed.Stderr.Trim());
+
+        var fallback = IfmProcess.Run(IfmProcess.WithoutDriver(), "run", model, "--sim", "pong", "--duration", "1", "--backend", "auto", "--status-interval", "60");
+        Assert.True(fallback.ExitCode == 0, fallback.Stderr);
+        Assert.Contains("backend cpu (auto: OpenCL not usable: no OpenCL platform or device found", fallback.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string RepoRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "IFM.sln"))) return dir;
+        }
+
+        throw new InvalidOperationException("IFM.sln not found");
+    }
+
+    [Fact]
     public void Auto_falls_back_to_the_cpu_with_a_reason_without_a_driver()
     {
         var r = IfmProcess.Run(IfmProcess.WithoutDriver(), "bench", _model, "--backend", "auto", "--ticks", "10", "--repetitions", "1");

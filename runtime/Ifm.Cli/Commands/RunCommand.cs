@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Ifm.Control.Backends;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
 using Ifm.Control.Service;
 using Ifm.Devices.Mapping;
 using Ifm.FirmwareBridge.Devices;
+using Ifm.OpenCL.Selection;
 using Ifm.Persistence;
 
 namespace Ifm.Cli.Commands;
@@ -99,6 +101,7 @@ internal static class RunCommand
                 SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
                 DeviceProviders = [bridge],
             };
+            RegisterOpenCl(env.Backends);
             try
             {
                 return RunHost.Run(c, env).ExitCode;
@@ -121,5 +124,27 @@ internal static class RunCommand
         }
 
         return list;
+    }
+
+    /// <summary>The OpenCL backend for --backend opencl|auto: auto measures both backends on the model and keeps the faster.</summary>
+    private static void RegisterOpenCl(SessionFactories backends)
+    {
+        backends.Register("opencl", static (model, request) =>
+        {
+            try
+            {
+                return SessionFactory.Create(model, Backend.OpenCl, request.Device).Session;
+            }
+            catch (Ifm.OpenCL.Interop.OpenClException e)
+            {
+                throw new CliException("OpenCL backend not available: " + e.Message);
+            }
+        });
+        backends.RegisterAutoSelector(static (Ifm.Model.IfmModel model, BackendRequest request, out string note) =>
+        {
+            BackendChoice choice = SessionFactory.Create(model, Backend.Auto, request.Device);
+            note = choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
+            return choice.Session;
+        });
     }
 }

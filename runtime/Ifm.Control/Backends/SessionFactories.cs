@@ -9,10 +9,14 @@ public sealed record BackendRequest(string Backend, string? Device);
 /// <summary>Creates a session of <paramref name="model"/> on one backend.</summary>
 public delegate INetworkSession NetworkSessionFactory(IfmModel model, BackendRequest request);
 
+/// <summary>Chooses a backend for <paramref name="model"/> (e.g. by measuring both) and says which and why in <paramref name="note"/>.</summary>
+public delegate INetworkSession BackendSelector(IfmModel model, BackendRequest request, out string note);
+
 /// <summary>
 /// The backends `ifm run --backend` can choose from. "cpu" (<see cref="CpuSession"/>) is built in; an OpenCL
 /// backend plugs in by registering a factory under "opencl" (the seam: nothing else changes). "auto" takes
-/// "opencl" when one is registered and its factory succeeds, else "cpu".
+/// the registered <see cref="BackendSelector"/> when there is one (the OpenCL backend's measures both and keeps the
+/// faster), else "opencl" when one is registered and its factory succeeds, else "cpu".
 /// </summary>
 public sealed class SessionFactories
 {
@@ -23,7 +27,12 @@ public sealed class SessionFactories
 
     public static readonly string[] Names = ["cpu", "opencl", "auto"];
 
+    private BackendSelector? _autoSelector;
+
     public void Register(string name, NetworkSessionFactory factory) => _factories[name] = factory;
+
+    /// <summary>Registers what "auto" does.</summary>
+    public void RegisterAutoSelector(BackendSelector selector) => _autoSelector = selector;
 
     public bool IsAvailable(string name) => _factories.ContainsKey(name);
 
@@ -45,6 +54,11 @@ public sealed class SessionFactories
                 note = device is null ? "opencl" : $"opencl ({device})";
                 return cl(model, new BackendRequest("opencl", device));
             case "auto":
+                if (_autoSelector is not null)
+                {
+                    return _autoSelector(model, new BackendRequest("auto", device), out note);
+                }
+
                 if (_factories.TryGetValue("opencl", out var auto))
                 {
                     try
