@@ -124,14 +124,14 @@ public sealed class ClassWeightTests
     }
 
     [Fact]
-    public void Training_with_weights_and_a_shift_is_deterministic()
+    public void Training_with_weights_a_shift_a_span_and_held_rows_is_deterministic()
     {
         var rng = new Random(5);
         var data = Labelled([.. Enumerable.Range(0, 200).Select(_ => rng.Next(3))], 3, 4, 6);
         byte[] Train(int seed)
         {
             var net = new TrainableNetwork(NetworkFactory.Create(new NetworkSpec { Neurons = 14, Connectivity = 0.4, Seed = seed, InputNames = ["a", "b", "c", "d"], OutputNames = ["r", "l", "n"] }));
-            new Trainer(net, new TrainOptions { Loss = LossKind.CrossEntropy, Window = 10, Batch = 4, Epochs = 3, Seed = seed, PredictAhead = 1, ClassWeights = ClassWeights.Balanced, ValidationFraction = 0.2, Patience = 2 }).Train([data]);
+            new Trainer(net, new TrainOptions { Loss = LossKind.CrossEntropy, Window = 10, Batch = 4, Epochs = 3, Seed = seed, PredictAhead = 1, TargetSpan = 3, TicksPerRow = 2, ClassWeights = ClassWeights.Balanced, ValidationFraction = 0.2, Patience = 2 }).Train([data]);
             return IfmFile.ToBytes(net.ToModel());
         }
 

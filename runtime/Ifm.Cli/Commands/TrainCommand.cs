@@ -46,6 +46,21 @@ internal static class TrainCommand
         var span = new Option<int>("--target-span") { Description = "The target of a tick is the mean of the targets over this many ticks from predict-ahead on (one-hot actions: the share of each over the coming ticks).", DefaultValueFactory = _ => 1 }.Positive();
         var perRow = new Option<int>("--ticks-per-row") { Description = "Network ticks per data row (inputs held, loss on the last); run the model with ticksPerPeriod = this. --window and --warmup count network ticks.", DefaultValueFactory = _ => 1 }.Positive();
         var classWeights = new Option<string>("--class-weights") { Description = "Loss weight per target class: none, balanced (inverse class frequency), or comma-separated numbers per output.", DefaultValueFactory = _ => "none" };
+        ahead.Validators.Add(v =>
+        {
+            if (v.GetValueOrDefault<int>() < 0) v.AddError($"--predict-ahead must be ≥ 0 ticks, got {v.GetValueOrDefault<int>()}");
+        });
+        classWeights.Validators.Add(v =>
+        {
+            try
+            {
+                ClassWeights.Parse(v.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                v.AddError("--class-weights: " + e.Message);
+            }
+        });
         var select = new Option<string>("--select") { Description = "Which epoch to keep: loss (lowest validation loss) or pong (highest closed-loop Pong hit rate over 5 games of 4,000 ticks, game seeds 1000–1004, scored after every epoch).", DefaultValueFactory = _ => "loss" };
         select.AcceptOnlyFromAmong("loss", "pong");
         var dt = new Option<float>("--dt") { Description = "Time step in seconds of a new network.", DefaultValueFactory = _ => 0.001f }.Positive();
@@ -56,16 +71,7 @@ internal static class TrainCommand
         };
         cmd.SetAction(r =>
         {
-            ClassWeights weights;
-            try
-            {
-                weights = ClassWeights.Parse(r.GetValue(classWeights)!);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException("--class-weights: " + e.Message);
-            }
-
+            var weights = ClassWeights.Parse(r.GetValue(classWeights)!);
             var inputNames = Split(r.GetValue(inputs));
             var targetNames = Split(r.GetValue(targets));
             var sequences = r.GetValue(data)!.Select(f => TickSequence.Load(f, inputNames, targetNames)).ToList();
