@@ -32,7 +32,8 @@ internal static class BenchCommand
             string mode = m.IsPlastic ? (session.Plasticity.Enabled ? "plasticity on" : "plasticity off") : "static";
             int perRep = r.GetValue(ticks);
             if (perRep < 0) throw new CliException("--ticks must be positive");
-            if (perRep == 0) perRep = TickBenchmark.CalibrateTicks(session, 100);
+            int calibrated = TickBenchmark.CalibrateTicks(session, 100); // also the warm-up (JIT tiers, caches), with or without --ticks
+            if (perRep == 0) perRep = calibrated;
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
             string layoutName = (session.Layout == SynapseLayout.Dense ? "dense" : "sparse") + ", " + mode;
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, "cpu", layoutName, result);
