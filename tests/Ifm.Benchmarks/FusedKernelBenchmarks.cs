@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Ifm.Engine;
 using Ifm.Engine.Kernels;
 using Ifm.Model;
 
@@ -15,7 +16,7 @@ public class FusedKernelBenchmarks
     private static readonly FusedHebbianCsr.Parameters Rule = new(0.05f, true, float.NegativeInfinity, float.PositiveInfinity);
     private IfmModel _small = null!;
     private IfmModel _large = null!;
-    private float[] _w = null!, _a = null!, _h = null!;
+    private AlignedFloats _w = null!, _a = null!, _h = null!;
     private int _stride;
     private float[] _hLarge = null!;
     private float[] _y1Small = null!, _y2Small = null!, _y1Large = null!, _y2Large = null!;
@@ -28,15 +29,15 @@ public class FusedKernelBenchmarks
         _large = Networks.Plastic(Networks.Large);
         int n = _small.NeuronCount;
         _stride = DenseMatVec.Stride(n);
-        _w = new float[n * _stride];
-        _a = new float[n * _stride];
-        _h = new float[n * _stride];
+        _w = new AlignedFloats(n * _stride); // 64-byte aligned rows, as the session allocates them
+        _a = new AlignedFloats(n * _stride);
+        _h = new AlignedFloats(n * _stride);
         for (int i = 0; i < n; i++)
         {
             for (int k = _small.RowStart[i]; k < _small.RowStart[i + 1]; k++)
             {
-                _w[i * _stride + _small.Pre[k]] = _small.Weight[k];
-                _a[i * _stride + _small.Pre[k]] = _small.Alpha[k];
+                _w.Span[i * _stride + _small.Pre[k]] = _small.Weight[k];
+                _a.Span[i * _stride + _small.Pre[k]] = _small.Alpha[k];
             }
         }
 
@@ -49,10 +50,10 @@ public class FusedKernelBenchmarks
     }
 
     [Benchmark(Description = "FusedHebbianDense 300/20%, update")]
-    public float DenseUpdate() => FusedHebbianDense.Run(_w, _a, _h, _small.NeuronCount, _stride, _y1Small, _y2Small, _syn, true, Rule);
+    public float DenseUpdate() => FusedHebbianDense.Run(_w.Span, _a.Span, _h.Span, _small.NeuronCount, _stride, _y1Small, _y2Small, _syn, true, Rule);
 
     [Benchmark(Description = "FusedHebbianDense 300/20%, no update")]
-    public float DenseNoUpdate() => FusedHebbianDense.Run(_w, _a, _h, _small.NeuronCount, _stride, _y1Small, _y2Small, _syn, false, Rule);
+    public float DenseNoUpdate() => FusedHebbianDense.Run(_w.Span, _a.Span, _h.Span, _small.NeuronCount, _stride, _y1Small, _y2Small, _syn, false, Rule);
 
     [Benchmark(Description = "FusedHebbianCsr 10k/1M, update")]
     public float CsrUpdate() =>

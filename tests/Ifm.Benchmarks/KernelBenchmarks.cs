@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Ifm.Engine;
 using Ifm.Engine.Kernels;
 using Ifm.Model;
 
@@ -10,7 +11,7 @@ public class KernelBenchmarks
 {
     private IfmModel _small = null!;
     private IfmModel _large = null!;
-    private float[] _dense = null!;
+    private AlignedFloats _dense = null!;
     private int _stride;
     private float[] _xSmall = null!;
     private float[] _xLarge = null!;
@@ -23,13 +24,14 @@ public class KernelBenchmarks
         _large = Networks.Static(Networks.Large);
         int n = _small.NeuronCount;
         _stride = DenseMatVec.Stride(n);
-        _dense = new float[n * _stride];
+        _dense = new AlignedFloats(n * _stride); // 64-byte aligned rows, as the session allocates them
+        var dense = _dense.Span;
         var rowStart = _small.RowStart;
         var pre = _small.Pre;
         var w = _small.Weight;
         for (int i = 0; i < n; i++)
         {
-            for (int k = rowStart[i]; k < rowStart[i + 1]; k++) _dense[i * _stride + pre[k]] = w[k];
+            for (int k = rowStart[i]; k < rowStart[i + 1]; k++) dense[i * _stride + pre[k]] = w[k];
         }
 
         _xSmall = Activity(_stride, n);
@@ -38,7 +40,7 @@ public class KernelBenchmarks
     }
 
     [Benchmark(Description = "DenseMatVec 300/20%")]
-    public void DenseSmall() => DenseMatVec.Multiply(_dense, _small.NeuronCount, _stride, _xSmall, _y);
+    public void DenseSmall() => DenseMatVec.Multiply(_dense.Span, _small.NeuronCount, _stride, _xSmall, _y);
 
     [Benchmark(Description = "CsrMatVec 300/20%")]
     public void CsrSmall() => CsrMatVec.Multiply(_small.RowStart, _small.Pre, _small.Weight, _xSmall, _y);

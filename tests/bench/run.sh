@@ -37,8 +37,20 @@ echo "== models"
 "${ifm[@]}" new --neurons 300 --connectivity 0.2 --rule hebbian_trace --out "$out/plastic-300.ifm"
 "${ifm[@]}" new --neurons 10000 --connectivity 0.01 --rule hebbian_trace --out "$out/plastic-10k.ifm"
 
+# Short repetitions (about 5 ms of ticks each), many of them: on a busy machine a long repetition is always
+# preempted, a short one often is not, and the median picks those.
+ticks_for() {
+    case "$1" in
+        static-300 | plastic-300-off) echo 1200 ;;
+        plastic-300-on) echo 300 ;;
+        static-10k | plastic-10k-off) echo 10 ;;
+        plastic-10k-on) echo 4 ;;
+    esac
+}
+
 cs_bench() { # name model plasticity
-    "${ifm[@]}" bench "$out/$2" --plasticity "$3" --repetitions 11 --json | jq -c --arg name "$1" '{name: $name} + .' >>"$out/csharp.jsonl"
+    "${ifm[@]}" bench "$out/$2" --plasticity "$3" --ticks "$(ticks_for "$1")" --repetitions 41 --json |
+        jq -c --arg name "$1" '{name: $name} + .' >>"$out/csharp.jsonl"
 }
 
 echo "== membw"
@@ -49,7 +61,7 @@ echo "== membw"
 for r in $(seq 1 "$rounds"); do
     echo "== round $r of $rounds"
     for v in O3-native O2 O3-native-fastmath; do
-        "$out/tick-$v" --reps 11 --ms 40 | sed "s/^/build=$v round=$r /" >>"$out/c.txt"
+        "$out/tick-$v" --reps 41 --ms 5 | sed "s/^/build=$v round=$r /" >>"$out/c.txt"
     done
     cs_bench static-300 static-300.ifm off
     cs_bench static-10k static-10k.ifm off

@@ -35,7 +35,8 @@ internal static class BenchCommand
             string mode = m.IsPlastic ? (session.Plasticity.Enabled ? "plasticity on" : "plasticity off") : "static";
             int perRep = r.GetValue(ticks);
             if (perRep < 0) throw new CliException("--ticks must be positive");
-            if (perRep == 0) perRep = TickBenchmark.CalibrateTicks(session, 100);
+            int calibrated = TickBenchmark.CalibrateTicks(session, 100); // also the warm-up (JIT tiers, caches), with or without --ticks
+            if (perRep == 0) perRep = calibrated;
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
             string layoutName = (session is CpuSession cpu ? (cpu.Layout == SynapseLayout.Dense ? "dense" : "sparse") : "device csr") + ", " + mode;
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, choice.Description, layoutName, result);

@@ -260,35 +260,41 @@ public sealed class CpuSession : INetworkSession
         {
             _position = synapses.DensePosition.ToArray();
             long size = (long)model.NeuronCount * synapses.Stride;
-            W = new float[size];
-            A = new float[size];
-            H = new float[size];
+            _w = new AlignedFloats(size);
+            _a = new AlignedFloats(size);
+            _h = new AlignedFloats(size);
+            var w = W;
+            var a = A;
             for (int k = 0; k < _position.Length; k++)
             {
-                W[_position[k]] = model.Weight[k];
-                A[_position[k]] = model.Alpha[k];
+                w[_position[k]] = model.Weight[k];
+                a[_position[k]] = model.Alpha[k];
             }
         }
 
-        public float[] W { get; }
+        private readonly AlignedFloats _w, _a, _h;
 
-        public float[] A { get; }
+        public Span<float> W => _w.Span;
 
-        public float[] H { get; }
+        public Span<float> A => _a.Span;
+
+        public Span<float> H => _h.Span;
 
         public void CopyTraceTo(Span<float> perEdge)
         {
-            for (int k = 0; k < _position.Length; k++) perEdge[k] = H[_position[k]];
+            var h = H;
+            for (int k = 0; k < _position.Length; k++) perEdge[k] = h[_position[k]];
         }
 
         /// <summary>Trace entries of absent edges have no effect (α = 0) and restart at 0.</summary>
         public void LoadTraceFrom(ReadOnlySpan<float> perEdge)
         {
-            Array.Clear(H);
-            for (int k = 0; k < _position.Length; k++) H[_position[k]] = perEdge[k];
+            var h = H;
+            h.Clear();
+            for (int k = 0; k < _position.Length; k++) h[_position[k]] = perEdge[k];
         }
 
-        public void Reset() => Array.Clear(H);
+        public void Reset() => H.Clear();
     }
 
     /// <summary>A population's neuron range and the constants its kernel derives from the parameters once.</summary>

@@ -11,7 +11,7 @@ internal sealed class SynapseMatrix
 {
     private readonly IfmModel _model;
     private readonly float[] _weights;
-    private readonly float[]? _dense;
+    private readonly AlignedFloats? _dense;
     private readonly int[]? _densePosition;
 
     public SynapseMatrix(IfmModel model, SessionOptions options)
@@ -28,7 +28,7 @@ internal sealed class SynapseMatrix
         Stride = DenseMatVec.Stride(n);
         if (Layout == SynapseLayout.Dense)
         {
-            _dense = new float[(long)n * Stride];
+            _dense = new AlignedFloats((long)n * Stride);
             _densePosition = new int[_weights.Length];
             var rowStart = model.RowStart;
             var pre = model.Pre;
@@ -55,14 +55,14 @@ internal sealed class SynapseMatrix
     /// <summary>syn[i] = Σ_j w_ij·y[j].</summary>
     public void Multiply(ReadOnlySpan<float> y, Span<float> syn)
     {
-        if (_dense is not null) DenseMatVec.Multiply(_dense, _model.NeuronCount, Stride, y, syn);
+        if (_dense is not null) DenseMatVec.Multiply(_dense.Span, _model.NeuronCount, Stride, y, syn);
         else CsrMatVec.Multiply(_model.RowStart, _model.Pre, _weights, y, syn);
     }
 
     public void SetWeight(int edge, float value)
     {
         _weights[edge] = value;
-        if (_dense is not null) _dense[_densePosition![edge]] = value;
+        if (_dense is not null) _dense.Span[_densePosition![edge]] = value;
     }
 
     /// <summary>Copies the per-edge weights into the dense matrix (after bulk changes or a restore).</summary>
@@ -70,7 +70,8 @@ internal sealed class SynapseMatrix
     {
         if (_dense is null) return;
         var pos = _densePosition!;
-        for (int k = 0; k < _weights.Length; k++) _dense[pos[k]] = _weights[k];
+        var dense = _dense.Span;
+        for (int k = 0; k < _weights.Length; k++) dense[pos[k]] = _weights[k];
     }
 
     public void Reset()
