@@ -42,6 +42,14 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         long staleReads = stale.Success ? long.Parse(stale.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         Assert.True(staleReads < 90, $"{staleReads} of 180 reads were stale");
 
+        // The host's link counters: frames and sensor samples arrived, none corrupted.
+        Match link = LinkCounters().Match(all);
+        Assert.True(link.Success, all);
+        Assert.True(long.Parse(link.Groups["ok"].Value, CultureInfo.InvariantCulture) > 100, link.Value);
+        Assert.True(long.Parse(link.Groups["sent"].Value, CultureInfo.InvariantCulture) > 100, link.Value);
+        Assert.True(long.Parse(link.Groups["samples"].Value, CultureInfo.InvariantCulture) > 90, link.Value);
+        Assert.Equal("0", link.Groups["crc"].Value);
+
         // The MCU saw the host: frames flowed both ways, and it ends safe with the paddle stopped.
         Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT host-up", StringComparison.Ordinal), TimeSpan.Zero));
         Assert.True(Wait.Until(() => mcu.Status("host") == 0 && mcu.Status("safe") == 1, Long), string.Join('\n', mcu.Lines.TakeLast(5)));
@@ -167,4 +175,7 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
 
     [GeneratedRegex(@"device ball \(bridge_sensor\): \d+ reads every \d+ period\(s\), (\d+) stale")]
     private static partial Regex StaleReads();
+
+    [GeneratedRegex(@"bridge link \S+: ok=(?<ok>\d+) sent=(?<sent>\d+) samples=(?<samples>\d+) crc=(?<crc>\d+)")]
+    private static partial Regex LinkCounters();
 }
