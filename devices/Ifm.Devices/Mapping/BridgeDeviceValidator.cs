@@ -77,10 +77,13 @@ internal static class BridgeDeviceValidator
         }
     }
 
-    /// <summary>Cross-device checks for devices that share a port.</summary>
+    /// <summary>
+    /// Cross-device checks for devices that share a port. A link setting given on one device applies to the port;
+    /// two devices giving different values is an error.
+    /// </summary>
     public static void ValidateLinks(IReadOnlyList<DeviceSpec?> devices, List<string> errors)
     {
-        var firstOnPort = new Dictionary<string, int>(StringComparer.Ordinal);
+        var settings = new Dictionary<(string Port, string Field), (int Value, int Device)>();
         var actuatorChannels = new Dictionary<(string Port, int Channel), string>();
         for (int i = 0; i < devices.Count; i++)
         {
@@ -91,20 +94,20 @@ internal static class BridgeDeviceValidator
             }
 
             string at = $"devices[{i}]";
-            if (!firstOnPort.TryAdd(d.Port, i))
-            {
-                int f = firstOnPort[d.Port];
-                DeviceSpec first = devices[f]!;
-                Same(first.BaudRate ?? DefaultBaudRate, d.BaudRate ?? DefaultBaudRate, "baudRate");
-                Same(first.HeartbeatTimeoutMs ?? DefaultHeartbeatTimeoutMs, d.HeartbeatTimeoutMs ?? DefaultHeartbeatTimeoutMs, "heartbeatTimeoutMs");
-                Same(first.SensorPeriodUs ?? DefaultSensorPeriodUs, d.SensorPeriodUs ?? DefaultSensorPeriodUs, "sensorPeriodUs");
+            Same(d.BaudRate, "baudRate");
+            Same(d.HeartbeatTimeoutMs, "heartbeatTimeoutMs");
+            Same(d.SensorPeriodUs, "sensorPeriodUs");
 
-                void Same(int a, int b, string field)
+            void Same(int? value, string field)
+            {
+                if (value is not { } v)
                 {
-                    if (a != b)
-                    {
-                        errors.Add($"{at}.{field}: devices on port {d.Port} share one link, and devices[{f}] uses {a}; got {b}");
-                    }
+                    return;
+                }
+
+                if (!settings.TryAdd((d.Port, field), (v, i)) && settings[(d.Port, field)] is var first && first.Value != v)
+                {
+                    errors.Add($"{at}.{field}: devices on port {d.Port} share one link, and devices[{first.Device}] sets {first.Value}; got {v}");
                 }
             }
 
@@ -118,6 +121,24 @@ internal static class BridgeDeviceValidator
                         errors.Add($"{at}.mcuChannels[{k}]: MCU actuator channel {channels[k]} on {d.Port} is already driven by {other}");
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// After validation: gives every bridge device of a port the link settings any of them set (or the defaults),
+    /// so whichever device opens the link first opens it as the map says.
+    /// </summary>
+    public static void ShareLinkSettings(DeviceMap map)
+    {
+        foreach (var port in map.Devices.Where(d => IsBridge(d.Type)).GroupBy(d => d.Port!, StringComparer.Ordinal))
+        {
+            int baud = port.Select(d => d.BaudRate).FirstOrDefault(v => v is not null) ?? DefaultBaudRate;
+            int heartbeat = port.Select(d => d.HeartbeatTimeoutMs).FirstOrDefault(v => v is not null) ?? DefaultHeartbeatTimeoutMs;
+            int period = port.Select(d => d.SensorPeriodUs).FirstOrDefault(v => v is not null) ?? DefaultSensorPeriodUs;
+            foreach (DeviceSpec d in port)
+            {
+                (d.BaudRate, d.HeartbeatTimeoutMs, d.SensorPeriodUs) = (baud, heartbeat, period);
             }
         }
     }

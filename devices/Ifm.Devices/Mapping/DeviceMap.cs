@@ -67,6 +67,7 @@ public sealed partial class DeviceMap
             throw new DeviceMapException(sourceName, errors);
         }
 
+        BridgeDeviceValidator.ShareLinkSettings(map);
         return map;
     }
 

@@ -13,6 +13,7 @@ namespace Ifm.FirmwareBridge.Devices;
 public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
 {
     private readonly BridgeDeviceFactory _factory;
+    private readonly Dictionary<string, BridgeClient> _links = new(StringComparer.Ordinal);
 
     /// <param name="createClient">Makes an unstarted client for a port; defaults to <see cref="BridgeClient.ForSerialPort"/>.</param>
     public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null)
@@ -20,13 +21,19 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
         _factory = new BridgeDeviceFactory(createClient);
     }
 
-    /// <summary>The shared client of a port, once a device of the map uses it (counters, capabilities).</summary>
+    /// <summary>The shared client of a port while a device of the map uses it (counters, capabilities).</summary>
     public BridgeClient? GetClient(string port) => _factory.GetClient(port);
+
+    /// <summary>
+    /// Every link a device was created on, by port; the clients stay readable after the devices released them, so a
+    /// final report can show their <see cref="BridgeClient.Counters"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, BridgeClient> Links => _links;
 
     public ISensor? CreateSensor(DeviceSpec device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return device.Type == DeviceTypes.BridgeSensor ? _factory.CreateSensor(Options(device)) : null;
+        return device.Type == DeviceTypes.BridgeSensor ? Track(device.Port!, _factory.CreateSensor(Options(device))) : null;
     }
 
     public IActuator? CreateActuator(DeviceSpec device)
@@ -43,11 +50,24 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
             options = options with { SafeValues = Enumerable.Repeat((float)safe, options.Channels.Count).ToArray() };
         }
 
-        return _factory.CreateActuator(options);
+        return Track(device.Port!, _factory.CreateActuator(options));
     }
 
     /// <summary>Closes every link still open (devices release theirs when the device set disposes them).</summary>
     public void Dispose() => _factory.Dispose();
+
+    private T Track<T>(string port, T device)
+        where T : class
+    {
+        BridgeClient client = device switch
+        {
+            BridgeSensor s => s.Client,
+            BridgeActuator a => a.Client,
+            _ => throw new ArgumentException("not a bridge device", nameof(device)),
+        };
+        _links[port] = client;
+        return device;
+    }
 
     private static BridgeDeviceOptions Options(DeviceSpec d)
     {

@@ -104,7 +104,13 @@ internal static class RunCommand
             RegisterOpenCl(env.Backends);
             try
             {
-                return RunHost.Run(c, env).ExitCode;
+                int exit = RunHost.Run(c, env).ExitCode;
+                foreach (var (port, link) in bridge.Links)
+                {
+                    log.Info($"  bridge link {port}: {link.Counters}");
+                }
+
+                return exit;
             }
             catch (Exception e) when (e is RunConfigException or DeviceMapException or CheckpointException)
             {

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Ifm.Devices.Mapping;
+using Ifm.Devices.Simulation;
+using Ifm.FirmwareBridge.Devices;
+using Xunit.Abstractions;
+
+namespace Ifm.FirmwareBridge.Tests;
+
+/// <summary>
+/// MCU channels as devices of a device map, against the C virtual MCU's Pong plant over socat ptys: <c>ifm run</c>
+/// of the Pong model in closed loop, and the device set's safe state when the link goes away.
+/// </summary>
+[Collection(HardwareInTheLoop.Name)]
+public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutputHelper output)
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Ifm_run_drives_the_mcu_pong_plant_through_the_bridge()
+    {
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
+        string map = WriteMap(socat, Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
+        string model = Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm");
+
+        (int code, string stdout, string stderr) = RunIfm("run", model, "--devices", map, "--duration", "3");
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.True(code == 0, stderr + stdout);
+        string all = stdout + stderr;
+        Assert.Contains("run completed after 180 periods", all, StringComparison.Ordinal);
+        Assert.Contains("actuators in safe state", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", all, StringComparison.Ordinal);
+        Assert.Contains("device ball (bridge_sensor): 180 reads", all, StringComparison.Ordinal);
+        Assert.Contains("device paddle (bridge_actuator): 180 writes", all, StringComparison.Ordinal);
+
+        // Fresh samples arrived: stale reads are a minority (the MCU streams at 100 Hz, the loop runs at 60 Hz).
+        Match stale = StaleReads().Match(all);
+        long staleReads = stale.Success ? long.Parse(stale.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        Assert.True(staleReads < 90, $"{staleReads} of 180 reads were stale");
+
+        // The host's link counters: frames and sensor samples arrived, none corrupted.
+        Match link = LinkCounters().Match(all);
+        Assert.True(link.Success, all);
+        Assert.True(long.Parse(link.Groups["ok"].Value, CultureInfo.InvariantCulture) > 100, link.Value);
+        Assert.True(long.Parse(link.Groups["sent"].Value, CultureInfo.InvariantCulture) > 100, link.Value);
+        Assert.True(long.Parse(link.Groups["samples"].Value, CultureInfo.InvariantCulture) > 90, link.Value);
+        Assert.Equal("0", link.Groups["crc"].Value);
+
+        // The MCU saw the host: frames flowed both ways, and it ends safe with the paddle stopped.
+        Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT host-up", StringComparison.Ordinal), TimeSpan.Zero));
+        Assert.True(Wait.Until(() => mcu.Status("host") == 0 && mcu.Status("safe") == 1, Long), string.Join('\n', mcu.Lines.TakeLast(5)));
+        Assert.Equal(0, mcu.Status("act0"));
+        Assert.True(mcu.Status("rx_ok") > 100, $"MCU received {mcu.Status("rx_ok")} frames");
+        Assert.True(mcu.Status("sent") > 100, $"MCU sent {mcu.Status("sent")} frames");
+        Assert.Equal(0, mcu.Status("crc"));
+    }
+
+    [Fact]
+    public void Ifm_run_rejects_an_invalid_bridge_entry_naming_it()
+    {
+        string dir = Directory.CreateTempSubdirectory("ifm-bridge-map").FullName;
+        try
+        {
+            string json = File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))
+                .Replace("/tmp/ifm/host", Path.Combine(dir, "absent-tty"), StringComparison.Ordinal)
+                .Replace("\"type\": \"bridge_sensor\",", "\"type\": \"bridge_sensor\", \"baudRate\": 7,", StringComparison.Ordinal);
+            string map = Path.Combine(dir, "map.json");
+            File.WriteAllText(map, json);
+            (int code, _, string stderr) = RunIfm("run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", map, "--duration", "1");
+            Assert.Equal(1, code);
+            Assert.Contains("devices[0].baudRate: must be 300..10000000, got 7", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Device_set_drives_the_mcu_allocation_free_and_is_safe_after_the_link_is_lost()
+    {
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
+        string json = $$"""
+            { "version": 1, "loopRateHz": 100, "devices": [
+              { "name": "ball", "type": "bridge_sensor", "port": "{{socat.HostEnd}}", "mcuChannels": [4], "heartbeatTimeoutMs": 1000,
+                "channels": [ { "channel": "ch0", "neurons": ["paddle_y"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] },
+              { "name": "paddle", "type": "bridge_actuator", "port": "{{socat.HostEnd}}", "mcuChannels": [0], "heartbeatTimeoutMs": 1000,
+                "safeState": { "value": 0 },
+                "channels": [ { "channel": "ch0", "neurons": ["up"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] } ] }
+            """;
+        DeviceMap map = DeviceMap.Parse(json, "bridge-test.json");
+        using var provider = new BridgeDeviceProvider();
+        using var hardware = SimulatedHardware.ForPong(); // no simulated plant is bound: every device comes from the provider
+        using DeviceSet devices = DeviceSet.Bind(map, ["paddle_y"], ["up"], hardware, ownsHardware: false, providers: [provider]);
+        var paddle = Assert.IsType<BridgeActuator>(devices.Actuators.Single());
+        Assert.True(provider.GetClient(socat.HostEnd)!.WaitForLink(Long), "no HELLO from the virtual MCU");
+
+        float[] x = new float[1];
+        float[] up = [1f];
+        long period = 0;
+        void Period()
+        {
+            devices.ReadAndEncode(period, x);
+            devices.DecodeAndWrite(period, up);
+            period++;
+            Thread.Sleep(2);
+        }
+
+        // Paddle command +1: paddle_y climbs to the top (0.9) as the MCU reports it.
+        Assert.True(Wait.Until(() => { Period(); return x[0] > 0.85f; }, Long), $"paddle did not move up (paddle_y {x[0]})");
+        Assert.False(paddle.IsInSafeState);
+
+        // Steady state of the period path: nothing allocated on this thread.
+        for (int i = 0; i < 50; i++) Period();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            devices.ReadAndEncode(period, x);
+            devices.DecodeAndWrite(period, up);
+            period++;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // Pull the cable while the loop keeps running: the host puts the actuator channels in their safe state, and
+        // the MCU's own watchdog stops the paddle.
+        int seen = mcu.Lines.Length;
+        socat.Kill();
+        Assert.True(Wait.Until(() => { Period(); return paddle.IsInSafeState; }, Long), "actuator not safe after the link was lost");
+        Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT safe", StringComparison.Ordinal) || l.StartsWith("EVENT port-closed", StringComparison.Ordinal), Long, seen));
+        for (int i = 0; i < 20; i++) Period();
+        Assert.True(paddle.IsInSafeState, "a write while the link is down must keep the channels safe");
+
+        Assert.Equal(0, devices.EnterSafeState());
+        Assert.True(devices.Counters.All(c => c.Accesses > 0));
+    }
+
+    private static string WriteMap(SocatPair socat, string example)
+    {
+        // Relaxed link timeout: the test machine may be loaded (the example's 250 ms is for deployments).
+        string json = File.ReadAllText(example)
+            .Replace("/tmp/ifm/host", socat.HostEnd, StringComparison.Ordinal)
+            .Replace("\"heartbeatTimeoutMs\": 250", "\"heartbeatTimeoutMs\": 1000", StringComparison.Ordinal);
+        string path = Path.Combine(Path.GetDirectoryName(socat.HostEnd)!, "pong-bridge.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunIfm(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("exec");
+        psi.ArgumentList.Add(Cli);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in 120 s");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [GeneratedRegex(@"device ball \(bridge_sensor\): \d+ reads every \d+ period\(s\), (\d+) stale")]
+    private static partial Regex StaleReads();
+
+    [GeneratedRegex(@"bridge link \S+: ok=(?<ok>\d+) sent=(?<sent>\d+) samples=(?<samples>\d+) crc=(?<crc>\d+)")]
+    private static partial Regex LinkCounters();
+}
