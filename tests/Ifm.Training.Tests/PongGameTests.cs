@@ -101,9 +101,8 @@ public sealed class PongGameTests
 
     private static string Recording(string name)
     {
-        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "..", "shared", "data", "pong", name);
-        if (!File.Exists(path)) path = Path.Combine("/work/shared/data/pong", name);
-        Assert.True(File.Exists(path), $"the Pong recordings (shared/data/pong/{name}) are needed for this test");
+        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "tests", "data", "pong", name);
+        Assert.True(File.Exists(path), $"the Pong recordings (tests/data/pong/{name}) are needed for this test");
         return path;
     }
 

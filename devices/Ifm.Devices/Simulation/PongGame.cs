@@ -8,13 +8,14 @@ namespace Ifm.Devices.Simulation;
 /// <remarks>
 /// <para>Field 200 × 300 px, origin top-left, y down. Paddle 50 × 10 with its top edge at y = 260, starting at
 /// x = 75. Ball 15 × 15 moving ±4 px per tick on both axes.</para>
-/// <para>One <see cref="Tick"/>, in the recording program's order: (1) the paddle moves 7 px — left only while
-/// its left edge is &gt; 0, right only while its right edge is &lt; 200 (so x stays in −2..152, exactly the range
-/// in the recordings); (2) the ball moves; (3) it bounces (velocity sign flips, no position correction) off the
-/// left/right walls when its left edge ≤ 0 or right edge ≥ 200, off the top when its top ≤ 0; (4) when its bottom
-/// reaches ≥ 300 it is a miss and the ball restarts at x ∈ {30, 40, …, 160}, y ∈ {30, 40, …, 240} (seeded RNG)
-/// moving (+4, −4); (5) it bounces off the paddle (a hit) when the two rectangles overlap (strict overlap, as
-/// pygame's <c>colliderect</c>) while the ball moves down.</para>
+/// <para>One <see cref="Tick"/>, in the recording program's order (checked tick by tick against the recordings
+/// d0–d3): (1) the ball moves; (2) it bounces (velocity sign flips, no position correction) off the left/right walls
+/// when its left edge ≤ 0 or right edge ≥ 200, off the top when its top ≤ 0; (3) it bounces off the paddle (a hit)
+/// when the two rectangles overlap (strict overlap, as pygame's <c>colliderect</c>) while the ball moves down —
+/// against the paddle where it was before this tick's key; (4) when its bottom reaches ≥ 300 it is a miss and the
+/// ball restarts at x ∈ {30, 40, …, 160}, y ∈ {30, 40, …, 240} (seeded RNG) moving (+4, −4); (5) the paddle moves
+/// 7 px — left only while its left edge is &gt; 0, right only while its right edge is &lt; 200 (so x stays in
+/// −2..152, exactly the range in the recordings).</para>
 /// <para>The sensors read the state before the tick and the action applies to that tick, as in the recordings
 /// (one line = state, key; then the game advances).</para>
 /// </remarks>
@@ -73,15 +74,6 @@ public sealed class PongGame
     public int Tick(int action)
     {
         Ticks++;
-        if (action < 0 && PaddleX > 0)
-        {
-            PaddleX -= PaddleSpeed;
-        }
-        else if (action > 0 && PaddleX + PaddleWidth < FieldWidth)
-        {
-            PaddleX += PaddleSpeed;
-        }
-
         BallX += BallDx;
         BallY += BallDy;
         if (BallX <= 0 || BallX + BallSize >= FieldWidth)
@@ -95,6 +87,13 @@ public sealed class PongGame
         }
 
         int result = 0;
+        if (BallDy > 0 && Overlaps())
+        {
+            BallDy = -BallDy;
+            Hits++;
+            result = 1;
+        }
+
         if (BallY + BallSize >= FieldHeight)
         {
             Misses++;
@@ -105,11 +104,13 @@ public sealed class PongGame
             BallDy = -BallSpeed;
         }
 
-        if (BallDy > 0 && Overlaps())
+        if (action < 0 && PaddleX > 0)
         {
-            BallDy = -BallDy;
-            Hits++;
-            result = 1;
+            PaddleX -= PaddleSpeed;
+        }
+        else if (action > 0 && PaddleX + PaddleWidth < FieldWidth)
+        {
+            PaddleX += PaddleSpeed;
         }
 
         return result;
