@@ -2,7 +2,7 @@ using Ifm.Training.Pong;
 
 namespace Ifm.Training.Tests;
 
-/// <summary>The Pong game against hand-worked scenarios (shared/data/pong/README.md and the recordings' behaviour).</summary>
+/// <summary>The Pong game against hand-worked scenarios (tests/data/pong/README.md and the recordings' behaviour).</summary>
 public sealed class PongGameTests
 {
     [Fact]

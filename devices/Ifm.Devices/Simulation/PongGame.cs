@@ -3,7 +3,7 @@ using Ifm.Devices.Coding;
 namespace Ifm.Devices.Simulation;
 
 /// <summary>
-/// The one-paddle Pong game of the IFM Pong recordings (shared/data/pong/README.md), tick for tick.
+/// The one-paddle Pong game of the IFM Pong recordings (tests/data/pong/README.md), tick for tick.
 /// </summary>
 /// <remarks>
 /// <para>Field 200 × 300 px, origin top-left, y down. Paddle 50 × 10 with its top edge at y = 260, starting at

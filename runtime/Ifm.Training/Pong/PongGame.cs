@@ -21,7 +21,7 @@ public enum PongEvent
 }
 
 /// <summary>
-/// The one-paddle Pong game of the recordings (shared/data/pong/README.md), deterministic for a seed. One tick:
+/// The one-paddle Pong game of the recordings (tests/data/pong/README.md), deterministic for a seed. One tick:
 /// the ball moves by its velocity; it bounces off the left/right walls (x ≤ 0, x + 15 ≥ 200) and the top (y ≤ 0);
 /// moving down and overlapping the paddle (checked against the paddle before it moves) it bounces up: a hit; when its
 /// bottom reaches y ≥ 300 it is a miss and the ball restarts at a random x ∈ {30, 40, …, 160}, y ∈ {30, 40, …, 240},
