@@ -102,6 +102,29 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
     }
 
     [Fact]
+    public void Ifm_run_with_a_port_that_does_not_exist_fails_in_one_line_naming_the_device()
+    {
+        string dir = Directory.CreateTempSubdirectory("ifm-bridge-map").FullName;
+        try
+        {
+            string port = Path.Combine(dir, "absent-tty");
+            string map = Path.Combine(dir, "map.json");
+            File.WriteAllText(map, File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))
+                .Replace("/tmp/ifm/host", port, StringComparison.Ordinal));
+            (int code, string stdout, string stderr) = RunIfm("run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", map, "--duration", "1");
+            Assert.Equal(1, code);
+            Assert.DoesNotContain("run completed", stdout, StringComparison.Ordinal);
+            string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("ifm: device 'ball': devices[0] (bridge_sensor) could not be opened", line, StringComparison.Ordinal);
+            Assert.Contains($"port {port} does not exist", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Ifm_run_rejects_an_invalid_bridge_entry_naming_it()
     {
         string dir = Directory.CreateTempSubdirectory("ifm-bridge-map").FullName;
