@@ -60,6 +60,71 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
     }
 
     [Fact]
+    public async Task Ifm_run_keeps_running_safe_while_the_link_is_pulled_and_drives_again_after_it_is_back()
+    {
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
+        string map = WriteMap(socat, Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
+        string model = Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm");
+
+        Task<(int Code, string Stdout, string Stderr)> run = Task.Run(() => RunIfm("run", model, "--devices", map, "--duration", "10"));
+        Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT host-up", StringComparison.Ordinal), Long));
+        int seen = mcu.Lines.Length;
+        socat.Kill();
+        // The MCU's watchdog stops the paddle when the host's heartbeats stop ...
+        Assert.True(
+            Wait.Until(() => mcu.Lines.Skip(seen).Any(l => l.StartsWith("EVENT safe reason=heartbeat", StringComparison.Ordinal)) ||
+                             (mcu.Status("safe") == 1 && mcu.Status("host") == 0), Long),
+            string.Join("\n", mcu.Lines.Where(l => l.StartsWith("EVENT", StringComparison.Ordinal))));
+        seen = mcu.Lines.Length;
+        socat.Start();
+
+        // ... and the loop's next writes drive it again once the host has reconnected.
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long, seen));
+
+        (int code, string stdout, string stderr) = await run.WaitAsync(TimeSpan.FromSeconds(180));
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        string all = stdout + stderr;
+
+        // A lost link is not a loop fault: the run completes, the reads without fresh samples are counted as stale,
+        // the host held the actuator at its safe value meanwhile, and everything ends safe.
+        Assert.True(code == 0, all);
+        Assert.Contains("run completed after 600 periods", all, StringComparison.Ordinal);
+        Assert.Contains("actuators in safe state", all, StringComparison.Ordinal);
+        Assert.Matches(StaleReads(), all);
+        Match link = Regex.Match(all, @"losses=(\d+) reconnects=(\d+)");
+        Assert.True(link.Success, all);
+        Assert.True(int.Parse(link.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, link.Value);
+        Assert.True(int.Parse(link.Groups[2].Value, CultureInfo.InvariantCulture) >= 1, link.Value);
+        Assert.True(Wait.Until(() => mcu.Status("safe") == 1, Long));
+        Assert.Equal(0, mcu.Status("act0"));
+    }
+
+    [Fact]
+    public void Ifm_run_with_a_port_that_does_not_exist_fails_in_one_line_naming_the_device()
+    {
+        string dir = Directory.CreateTempSubdirectory("ifm-bridge-map").FullName;
+        try
+        {
+            string port = Path.Combine(dir, "absent-tty");
+            string map = Path.Combine(dir, "map.json");
+            File.WriteAllText(map, File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))
+                .Replace("/tmp/ifm/host", port, StringComparison.Ordinal));
+            (int code, string stdout, string stderr) = RunIfm("run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", map, "--duration", "1");
+            Assert.Equal(1, code);
+            Assert.DoesNotContain("run completed", stdout, StringComparison.Ordinal);
+            string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("ifm: device 'ball': devices[0] (bridge_sensor) could not be opened", line, StringComparison.Ordinal);
+            Assert.Contains($"port {port} does not exist", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Ifm_run_rejects_an_invalid_bridge_entry_naming_it()
     {
         string dir = Directory.CreateTempSubdirectory("ifm-bridge-map").FullName;

@@ -71,6 +71,13 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
 
     private static BridgeDeviceOptions Options(DeviceSpec d)
     {
+        // Once bound, a link survives the device going away and coming back; a port that is not there at start is
+        // almost always a wrong path, so it fails the bind with a clear message instead of a silent safe loop.
+        if (!File.Exists(d.Port))
+        {
+            throw new IOException($"port {d.Port} does not exist: connect the board, or start socat and ifm-virtual-mcu first");
+        }
+
         var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
         return defaults with
         {
