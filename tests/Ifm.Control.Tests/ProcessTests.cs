@@ -172,8 +172,12 @@ public sealed partial class ProcessTests
             Assert.Contains("--devices: required", noMap.Err, StringComparison.Ordinal);
         }
 
-        using var opencl = new Child(["run", Paths.Model("pong.ifm"), "--sim", "pong", "--backend", "opencl", "--duration", "1"]);
+        // An OpenCL loader that finds no driver (an empty vendors directory): --backend opencl fails in one line.
+        string noIcd = Directory.CreateTempSubdirectory("ifm-no-icd-").FullName;
+        using var opencl = new Child(["run", Paths.Model("pong.ifm"), "--sim", "pong", "--backend", "opencl", "--duration", "1"],
+            new Dictionary<string, string> { ["OCL_ICD_VENDORS"] = noIcd });
         Assert.Equal(1, opencl.WaitForExit());
-        Assert.Contains("backend 'opencl' is not available", opencl.Err, StringComparison.Ordinal);
+        Assert.Contains("OpenCL backend not available", opencl.Err, StringComparison.Ordinal);
+        Directory.Delete(noIcd);
     }
 }

@@ -12,7 +12,7 @@ public class SampleTests
     {
         var p = NativeBuild.X64;
         var r = Proc.Ok(p.SampleC, [Repo.Model(model), ticks.ToString()], NativeBuild.Env(p));
-        Reference.AssertClose(Reference.Run(Repo.Model(model), ticks), Reference.Parse(r.StdOut));
+        Reference.AssertClose(Reference.Run(Repo.Model(model), ticks), Reference.Parse(r.StdOut), tolerance: 0f);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class SampleTests
         using var tmp = new TempDir("cpp");
         var r = Proc.Ok(p.SampleCpp!, [Repo.Model(model), ticks.ToString(), "--checkpoint", tmp["state.ckpt"]], NativeBuild.Env(p));
         Assert.True(File.Exists(tmp["state.ckpt"]));
-        Reference.AssertClose(Reference.Run(Repo.Model(model), ticks), Reference.Parse(r.StdOut));
+        Reference.AssertClose(Reference.Run(Repo.Model(model), ticks), Reference.Parse(r.StdOut), tolerance: 0f);
     }
 
     [Fact]
