@@ -14,6 +14,11 @@ out="${OUT:-$(mktemp -d -t ifm-plasticity.XXXXXX)}"
 mkdir -p "$out"
 cd "$repo"
 
+# JIT runs: without tiered PGO, so what is timed is the steady optimised code (as in the NativeAOT binary that ships).
+# With it, the median of short repetitions of the small ticks was bimodal here (3.7 vs 6-7.5 µs for the static
+# 300-neuron tick, same minimum). Override with DOTNET_TieredPGO=1 to time the default JIT configuration.
+export DOTNET_TieredPGO="${DOTNET_TieredPGO:-0}"
+
 if [[ -z "${IFM:-}" ]]; then
     dotnet build runtime/Ifm.Cli -c Release -v q -nologo >/dev/null
     IFM="dotnet $repo/runtime/Ifm.Cli/bin/Release/net10.0/ifm.dll"

@@ -17,6 +17,11 @@ out="${OUT:-$(mktemp -d -t ifm-bench.XXXXXX)}"
 mkdir -p "$out"
 cd "$repo"
 
+# JIT runs: without tiered PGO, so what is timed is the steady optimised code (as in the NativeAOT binary that ships).
+# With it, the median of short repetitions of the small ticks was bimodal here (3.7 vs 6-7.5 µs for the static
+# 300-neuron tick, same minimum). Override with DOTNET_TieredPGO=1 to time the default JIT configuration.
+export DOTNET_TieredPGO="${DOTNET_TieredPGO:-0}"
+
 echo "== building the C baseline into $out"
 gcc -O2 -Wall -Wextra -o "$out/tick-O2" "$here/tick.c" -lm
 gcc -O3 -march=native -Wall -Wextra -o "$out/tick-O3-native" "$here/tick.c" -lm
