@@ -221,16 +221,13 @@ public class EngineTests
         inputs.AsSpan().Fill(0.5f);
         s.SetInputs(inputs);
         s.Step(100); // warm-up: JIT tiering, static constructors
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 10_000; t++)
+        SteadyStateAllocation.AssertZero(t =>
         {
             inputs[t % inputs.Length] = t & 1;
             s.SetInputs(inputs);
             s.Step();
             s.ReadOutputs(outputs);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
     }
 
     [Fact]

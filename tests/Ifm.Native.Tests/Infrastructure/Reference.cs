@@ -50,7 +50,7 @@ internal static class Reference
     /// NativeAOT build (AVX2/AVX-512 vs SSE), which changes float summation order: equal within float rounding.
     /// </summary>
     /// <remarks>
-    /// The test host runs with AVX off (native.runsettings), so the JIT engine takes the same Vector128 paths as the
+    /// The test host runs with AVX-512 off (native.runsettings), so the JIT engine takes the same Vector256 paths as the
     /// NativeAOT libifm.so and the x64 samples' outputs (printed with %.9g, which round-trips) agree bit for bit.
     /// </remarks>
     public static void AssertClose(float[][] expected, float[][] actual, float tolerance = 1e-5f)
