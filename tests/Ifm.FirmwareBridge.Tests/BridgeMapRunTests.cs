@@ -15,7 +15,6 @@ namespace Ifm.FirmwareBridge.Tests;
 [Collection(HardwareInTheLoop.Name)]
 public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutputHelper output)
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -216,27 +215,7 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         return path;
     }
 
-    private static (int Code, string Stdout, string Stderr) RunIfm(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(Cli);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in 120 s");
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) RunIfm(params string[] args) => IfmCli.Run(TimeSpan.FromSeconds(120), args);
 
     [GeneratedRegex(@"device ball \(bridge_sensor\): \d+ reads every \d+ period\(s\), (\d+) stale")]
     private static partial Regex StaleReads();

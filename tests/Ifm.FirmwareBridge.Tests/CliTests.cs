@@ -1,12 +1,9 @@
-using System.Diagnostics;
-
 namespace Ifm.FirmwareBridge.Tests;
 
 /// <summary><c>ifm bridge probe|monitor</c> as a user runs them, against the virtual MCU on a socat pty.</summary>
 [Collection(HardwareInTheLoop.Name)]
 public sealed class CliTests(VirtualMcuBuild build)
 {
-    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
 
     [Fact]
     public void Probe_shows_hello_and_round_trip()
@@ -48,25 +45,5 @@ public sealed class CliTests(VirtualMcuBuild build)
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(Cli);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in 60 s");
-        }
-
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Stdout, string Stderr) Run(params string[] args) => IfmCli.Run(TimeSpan.FromSeconds(60), args);
 }

@@ -258,3 +258,31 @@ internal sealed class DuplexStream(Stream read, Stream write) : Stream
         base.Dispose(disposing);
     }
 }
+
+/// <summary>Runs the managed <c>ifm</c> (ifm.dll next to the tests) to completion with captured output.</summary>
+internal static class IfmCli
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
+
+    public static (int Code, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("exec");
+        psi.ArgumentList.Add(Dll);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:0} s");
+        }
+
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -96,15 +96,7 @@ internal sealed class OpenClPlasticity : IPlasticityControl
         }
     }
 
-    public int FindGroup(string name)
-    {
-        for (int g = 0; g < _learners.Length; g++)
-        {
-            if (_model.EdgeGroups[g].Name == name) return g;
-        }
-
-        return -1;
-    }
+    public int FindGroup(string name) => _model.FindEdgeGroup(name);
 
     public bool IsGroupEnabled(int group) => Learner(group)?.Enabled ?? false;
 

@@ -138,6 +138,17 @@ public sealed class IfmModel
     /// <summary>The population called <paramref name="name"/>, or null.</summary>
     public Population? FindPopulation(string name) => Populations.FirstOrDefault(p => p.Name == name);
 
+    /// <summary>Index of the edge group called <paramref name="name"/>, or −1.</summary>
+    public int FindEdgeGroup(string name)
+    {
+        for (int g = 0; g < EdgeGroups.Count; g++)
+        {
+            if (EdgeGroups[g].Name == name) return g;
+        }
+
+        return -1;
+    }
+
     /// <summary>The population that contains neuron <paramref name="neuron"/>.</summary>
     public Population PopulationOf(int neuron)
     {

@@ -62,15 +62,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
     /// <summary>True when a tick would change anything (saves the call when learning is off).</summary>
     public bool Active => HasRules && _enabled && GuardMessage is null && _scale > 0;
 
-    public int FindGroup(string name)
-    {
-        for (int g = 0; g < _learners.Length; g++)
-        {
-            if (_model.EdgeGroups[g].Name == name) return g;
-        }
-
-        return -1;
-    }
+    public int FindGroup(string name) => _model.FindEdgeGroup(name);
 
     public bool IsGroupEnabled(int group) => Learner(group)?.Enabled ?? false;
 
