@@ -7,11 +7,10 @@ namespace Ifm.OpenCL.Tests;
 /// <summary>
 /// 1,000 ticks of a random network per plasticity rule: outputs every tick, final weights and traces of the OpenCL
 /// backend equal the CPU engine's within 1e-5 relative (spikes identical for STDP). Rate networks run at half the
-/// reference gain (see <see cref="NeuronKindParityTests"/> for why); the neuromodulated rule's H integrates without decay
-/// and would raise the gain back into the chaotic regime with a large α, so its tests use α = 0.02. H is also an undamped
-/// integrator of M·E: the ~1e-9 rounding differences of E (tanh, summation order) accumulate in it for 1,000 ticks
-/// without decaying (most when M is an input that also drives the network: up to 5e-5 after 1,000 ticks), so these tests
-/// compare within 1e-4 (3e-4 for the input-channel modulator).
+/// reference gain (see <see cref="NeuronKindParityTests"/> for why). The neuromodulated rule's H integrates M·E without
+/// decay and feeds back through w + α·H, so at that gain the last-bit differences of E (tanh, summation order) grow
+/// (1e-5 after a few hundred ticks with a neuron as modulator); its tests run at a quarter of the reference gain with
+/// α = 0.01, where the largest difference after 1,000 ticks is about 3e-6 (in H).
 /// </summary>
 public sealed class PlasticityParityTests
 {
@@ -37,20 +36,20 @@ public sealed class PlasticityParityTests
     [Fact]
     public void Neuromodulated_rule_with_an_application_modulator_matches_the_cpu_engine()
     {
-        var m = Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.External), -2f, 2f), scale: 0.4f, alpha: 0.02f);
-        Parity.Run(m, 1000, beforeTick: (s, t) => s.Plasticity.SetModulator(((t / 5 * 7919) % 201 - 100) / 100f), tolerance: 1e-4);
+        var m = Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.External), -2f, 2f), scale: 0.25f, alpha: 0.01f);
+        Parity.Run(m, 1000, beforeTick: (s, t) => s.Plasticity.SetModulator(((t / 5 * 7919) % 201 - 100) / 100f));
     }
 
     [Fact]
     public void Neuromodulated_rule_with_an_input_channel_modulator_matches_the_cpu_engine()
     {
-        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Input, "in3")), scale: 0.4f, alpha: 0.02f, seed: 5), 1000, tolerance: 3e-4);
+        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Input, "in3")), scale: 0.25f, alpha: 0.01f, seed: 5), 1000);
     }
 
     [Fact]
     public void Neuromodulated_rule_with_a_neuron_modulator_matches_the_cpu_engine()
     {
-        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Neuron, "out0")), scale: 0.4f, alpha: 0.02f), 1000, tolerance: 1e-4);
+        Parity.Run(Rate(new NeuromodulatedRule(0.02f, new ModulatorSource(ModulatorKind.Neuron, "out0")), scale: 0.25f, alpha: 0.01f), 1000);
     }
 
     [Fact]
