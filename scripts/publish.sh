@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes the NativeAOT binaries: `ifm` (and `libifm.so` once native/Ifm.Native exists) per runtime identifier
-# into artifacts/publish/<rid>/.  Usage: bash scripts/publish.sh [linux-x64] [linux-arm64]
+# into artifacts/publish/<rid>/ (or $IFM_PUBLISH_DIR/<rid>/).  Usage: bash scripts/publish.sh [linux-x64] [linux-arm64]
 # linux-arm64 is cross-linked with clang + lld (see scripts/install-deps.sh); gcc cannot cross-link.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,7 +11,7 @@ for rid in "${rids[@]}"; do
     linux-x64|linux-arm64) ;;
     *) echo "publish: unsupported runtime identifier '$rid' (linux-x64 or linux-arm64)" >&2; exit 2 ;;
   esac
-  out="$root/artifacts/publish/$rid"
+  out="${IFM_PUBLISH_DIR:-$root/artifacts/publish}/$rid"
   mkdir -p "$out"
   echo "== publish ifm ($rid) -> ${out#$root/}"
   dotnet publish "$root/runtime/Ifm.Cli/Ifm.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q

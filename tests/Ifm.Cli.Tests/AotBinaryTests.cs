@@ -9,7 +9,7 @@ namespace Ifm.Cli.Tests;
 public sealed class AotBinaryTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ifm-aot-").FullName;
-    private readonly string _ifm = PublishedBinaries.Ifm("linux-x64");
+    private readonly string _ifm = PublishedArtifacts.Ifm("linux-x64");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -67,7 +67,7 @@ public sealed class AotBinaryTests : IDisposable
     {
         foreach (string name in new[] { "pong.ifm", "pavlov.ifm" })
         {
-            ProcessResult r = ProcessRunner.Run(_ifm, ["inspect", PublishedBinaries.Model(name)]);
+            ProcessResult r = ProcessRunner.Run(_ifm, ["inspect", RepoFiles.Model(name)]);
             Assert.True(r.ExitCode == 0, r.Stderr);
             Assert.Contains("neurons", r.Stdout, StringComparison.Ordinal);
             Assert.Matches(@"id\s+[0-9a-f]{16}", r.Stdout);

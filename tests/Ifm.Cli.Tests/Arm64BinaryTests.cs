@@ -12,7 +12,7 @@ public sealed class Arm64BinaryTests : IDisposable
 {
     private const string Qemu = "qemu-aarch64-static";
     private readonly string _dir = Directory.CreateTempSubdirectory("ifm-arm64-").FullName;
-    private readonly string _ifm = PublishedBinaries.Ifm("linux-arm64");
+    private readonly string _ifm = PublishedArtifacts.Ifm("linux-arm64");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -33,7 +33,7 @@ public sealed class Arm64BinaryTests : IDisposable
     {
         ProcessResult arm = RunArm64(_ifm, "demo");
         Assert.True(arm.ExitCode == 0, arm.Stderr);
-        ProcessResult x64 = ProcessRunner.Run(PublishedBinaries.Ifm("linux-x64"), ["demo"]);
+        ProcessResult x64 = ProcessRunner.Run(PublishedArtifacts.Ifm("linux-x64"), ["demo"]);
         Assert.True(x64.ExitCode == 0, x64.Stderr);
 
         IReadOnlyList<string[]> a = DemoTable.Parse(arm.Stdout).Rows, b = DemoTable.Parse(x64.Stdout).Rows;

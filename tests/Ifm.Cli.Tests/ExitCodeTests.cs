@@ -1,3 +1,4 @@
+using Ifm.Tests.Shared;
 namespace Ifm.Cli.Tests;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace Ifm.Cli.Tests;
 public sealed class ExitCodeTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ifm-exit-").FullName;
-    private readonly string _ifm = PublishedBinaries.Ifm("linux-x64");
+    private readonly string _ifm = PublishedArtifacts.Ifm("linux-x64");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

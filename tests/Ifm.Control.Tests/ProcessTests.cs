@@ -24,7 +24,7 @@ public sealed partial class ProcessTests
 
         public Child(IEnumerable<string> args, IDictionary<string, string>? env = null)
         {
-            var psi = new ProcessStartInfo(IfmBinary.Path, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(PublishedArtifacts.Ifm("linux-x64"), args) { RedirectStandardOutput = true, RedirectStandardError = true };
             if (env is not null) foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
             Process = Process.Start(psi)!;
             Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _out.AppendLine(e.Data); };

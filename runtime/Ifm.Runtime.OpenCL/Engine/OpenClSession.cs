@@ -166,12 +166,7 @@ public sealed class OpenClSession : INetworkSession
     public SessionState Snapshot()
     {
         ThrowIfDisposed();
-        var s = new SessionState(_model.Id, Tick);
-        s.Floats["state"] = _state.ToArray();
-        s.Floats["output"] = _out.ToArray();
-        s.Floats["input"] = _net.External.ToArray();
-        s.Floats["weight"] = _net.W.ToArray();
-        s.Ints["refractory"] = _refractory.ToArray();
+        var s = SessionState.WithCore(_model, Tick, new(_state.ToArray(), _out.ToArray(), _net.External.ToArray(), _net.W.ToArray(), _refractory.ToArray()));
         _plasticity.Save(s);
         return s;
     }
@@ -180,13 +175,7 @@ public sealed class OpenClSession : INetworkSession
     {
         ArgumentNullException.ThrowIfNull(state);
         ThrowIfDisposed();
-        if (state.ModelId != _model.Id) throw new ArgumentException($"the state belongs to model {state.ModelId[..12]}…, not to this session's model {_model.Id[..12]}…");
-        int n = _model.NeuronCount;
-        var st = state.Float("state", n);
-        var output = state.Float("output", n);
-        var input = state.Float("input", n);
-        var weight = state.Float("weight", _model.EdgeCount);
-        var refractory = state.Int("refractory", n);
+        var (st, output, input, weight, refractory) = state.ReadCore(_model);
         _state.Write(st);
         _out.Write(output);
         _net.External.Write(input);

@@ -18,6 +18,20 @@ inline void record_fault(__global int* fault, int group, int edge, long tick)
     }
 }
 
+// Writes a rule's new weight of edge k and returns |change|; a non-finite result is recorded as the guard's fault and
+// not written (0 is returned).
+inline float store_weight(__global float* w, int k, float old, float nw, __global int* fault, int group, long tick)
+{
+    if (!isfinite(nw))
+    {
+        record_fault(fault, group, k, tick);
+        return 0.0f;
+    }
+
+    w[k] = nw;
+    return fabs(nw - old);
+}
+
 // One barrier only: work-item 0 adds the group's WG values in order (a tree of barriers costs far more on CPU drivers,
 // which run the work-items between two barriers as one loop).
 inline void sum_change(float d, __local float* scratch, __global float* last, __global float* total)
@@ -125,12 +139,7 @@ void stdp_edges(const int count, __global const int* edges, __global const int* 
             const float z = zPost[q] * decayMinus;
             const float old = w[k];
             const float nw = clamp(old + aPlus * postSpike * x - aMinus * preSpike * z, wmin, wmax);
-            if (!isfinite(nw)) record_fault(fault, group, k, tick);
-            else
-            {
-                d = fabs(nw - old);
-                w[k] = nw;
-            }
+            d = store_weight(w, k, old, nw, fault, group, tick);
         }
     }
     sum_change(d, scratch, last, total);
@@ -162,12 +171,7 @@ void oja(const int count, __global const int* edges, __global const int* pre, __
         const int k = edges[j];
         const float old = w[k], yPost = yNow[post[k]];
         const float nw = clamp(old + eta * yPost * (yPrev[pre[k]] - yPost * old), wmin, wmax);
-        if (!isfinite(nw)) record_fault(fault, group, k, tick);
-        else
-        {
-            d = fabs(nw - old);
-            w[k] = nw;
-        }
+        d = store_weight(w, k, old, nw, fault, group, tick);
     }
     sum_change(d, scratch, last, total);
 }
@@ -190,12 +194,7 @@ void pes(const int count, __global const int* edges, __global const int* pre, __
         {
             const float old = w[k];
             const float nw = clamp(old - kappa * e * yPrev[pre[k]], wmin, wmax);
-            if (!isfinite(nw)) record_fault(fault, group, k, tick);
-            else
-            {
-                d = fabs(nw - old);
-                w[k] = nw;
-            }
+            d = store_weight(w, k, old, nw, fault, group, tick);
         }
     }
     sum_change(d, scratch, last, total);

@@ -151,12 +151,8 @@ public sealed class CpuSession : INetworkSession
     public SessionState Snapshot()
     {
         FlushTrace();
-        var s = new SessionState(_model.Id, Tick);
-        s.Floats["state"] = (float[])_state.Clone();
-        s.Floats["output"] = NeuronOutputs.ToArray();
-        s.Floats["input"] = (float[])_external.Clone();
-        s.Floats["weight"] = _synapses.Weights.ToArray();
-        s.Ints["refractory"] = (int[])_refractory.Clone();
+        var s = SessionState.WithCore(_model, Tick, new((float[])_state.Clone(), NeuronOutputs.ToArray(), (float[])_external.Clone(),
+            _synapses.Weights.ToArray(), (int[])_refractory.Clone()));
         _plasticity.Save(s);
         return s;
     }
@@ -164,13 +160,7 @@ public sealed class CpuSession : INetworkSession
     public void Restore(SessionState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.ModelId != _model.Id) throw new ArgumentException($"the state belongs to model {state.ModelId[..12]}…, not to this session's model {_model.Id[..12]}…");
-        int n = _model.NeuronCount;
-        var st = state.Float("state", n);
-        var output = state.Float("output", n);
-        var input = state.Float("input", n);
-        var weight = state.Float("weight", _model.EdgeCount);
-        var refractory = state.Int("refractory", n);
+        var (st, output, input, weight, refractory) = state.ReadCore(_model);
         st.CopyTo(_state, 0);
         output.CopyTo(_out, 0);
         input.CopyTo(_external, 0);

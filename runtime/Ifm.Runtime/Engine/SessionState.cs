@@ -21,6 +21,31 @@ public sealed class SessionState
 
     public Dictionary<string, int[]> Ints { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A state holding the arrays every backend keeps (neuron states, outputs, external inputs, weights in CSR edge
+    /// order, refractory counters); the plasticity engine adds its own. The arrays are taken, not copied.
+    /// </summary>
+    internal static SessionState WithCore(Model.IfmModel model, long tick, in CoreArrays core)
+    {
+        var s = new SessionState(model.Id, tick);
+        s.Floats["state"] = core.State;
+        s.Floats["output"] = core.Output;
+        s.Floats["input"] = core.Input;
+        s.Floats["weight"] = core.Weight;
+        s.Ints["refractory"] = core.Refractory;
+        return s;
+    }
+
+    /// <summary>The arrays of <see cref="WithCore"/>, checked against <paramref name="model"/> (identity and lengths).</summary>
+    internal CoreArrays ReadCore(Model.IfmModel model)
+    {
+        if (ModelId != model.Id) throw new ArgumentException($"the state belongs to model {ModelId[..12]}…, not to this session's model {model.Id[..12]}…");
+        int n = model.NeuronCount;
+        return new CoreArrays(Float("state", n), Float("output", n), Float("input", n), Float("weight", model.EdgeCount), Int("refractory", n));
+    }
+
+    internal readonly record struct CoreArrays(float[] State, float[] Output, float[] Input, float[] Weight, int[] Refractory);
+
     internal float[] Float(string name, int length)
     {
         if (!Floats.TryGetValue(name, out var a)) throw new ArgumentException($"session state has no array '{name}'");
