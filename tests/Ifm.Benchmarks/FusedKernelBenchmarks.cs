@@ -7,7 +7,8 @@ namespace Ifm.Benchmarks;
 
 /// <summary>
 /// The fused Hebbian-trace kernels alone (synaptic sum with effective weights w + α·H, with and without the trace
-/// update): <see cref="FusedHebbianDense"/> on the small dense network, <see cref="FusedHebbianCsr"/> on the large one.
+/// update): <see cref="FusedHebbianDense"/> on the small network, <see cref="FusedHebbianCsr"/> (padded rows, as a session
+/// lays them out) on both.
 /// Compare with <see cref="KernelBenchmarks"/> (the static synaptic sum of the same networks).
 /// </summary>
 [MemoryDiagnoser]
@@ -18,7 +19,7 @@ public class FusedKernelBenchmarks
     private IfmModel _large = null!;
     private AlignedFloats _w = null!, _a = null!, _h = null!;
     private int _stride;
-    private float[] _hLarge = null!;
+    private Slots _csrSmall = null!, _csrLarge = null!;
     private float[] _y1Small = null!, _y2Small = null!, _y1Large = null!, _y2Large = null!;
     private float[] _syn = null!;
 
@@ -41,11 +42,12 @@ public class FusedKernelBenchmarks
             }
         }
 
-        _hLarge = new float[_large.EdgeCount];
+        _csrSmall = new Slots(_small);
+        _csrLarge = new Slots(_large);
         _y1Small = Activity(_stride, n, 3);
         _y2Small = Activity(_stride, n, 4);
-        _y1Large = Activity(_large.NeuronCount, _large.NeuronCount, 3);
-        _y2Large = Activity(_large.NeuronCount, _large.NeuronCount, 4);
+        _y1Large = Activity(_large.NeuronCount + 1, _large.NeuronCount, 3);
+        _y2Large = Activity(_large.NeuronCount + 1, _large.NeuronCount, 4);
         _syn = new float[_large.NeuronCount];
     }
 
@@ -55,13 +57,35 @@ public class FusedKernelBenchmarks
     [Benchmark(Description = "FusedHebbianDense 300/20%, no update")]
     public float DenseNoUpdate() => FusedHebbianDense.Run(_w.Span, _a.Span, _h.Span, _small.NeuronCount, _stride, _y1Small, _y2Small, _syn, false, Rule);
 
+    [Benchmark(Description = "FusedHebbianCsr 300/20%, update")]
+    public float CsrSmallUpdate() => _csrSmall.Run(_y1Small, _y2Small, _syn, true);
+
     [Benchmark(Description = "FusedHebbianCsr 10k/1M, update")]
-    public float CsrUpdate() =>
-        FusedHebbianCsr.Run(_large.RowStart, _large.Pre, _large.Weight, _large.Alpha, _hLarge, _y1Large, _y2Large, _syn, true, Rule);
+    public float CsrUpdate() => _csrLarge.Run(_y1Large, _y2Large, _syn, true);
 
     [Benchmark(Description = "FusedHebbianCsr 10k/1M, no update")]
-    public float CsrNoUpdate() =>
-        FusedHebbianCsr.Run(_large.RowStart, _large.Pre, _large.Weight, _large.Alpha, _hLarge, _y1Large, _y2Large, _syn, false, Rule);
+    public float CsrNoUpdate() => _csrLarge.Run(_y1Large, _y2Large, _syn, false);
+
+    /// <summary>A network's padded rows with w, α and H in their slots, as a plastic session holds them.</summary>
+    private sealed class Slots
+    {
+        private readonly PaddedCsr _csr;
+        private readonly float[] _w, _a, _h, _pairs;
+
+        public Slots(IfmModel model)
+        {
+            _csr = new PaddedCsr(model);
+            _w = new float[_csr.Length];
+            _a = new float[_csr.Length];
+            _h = new float[_csr.Length];
+            _csr.Scatter(model.Weight, _w);
+            _csr.Scatter(model.Alpha, _a);
+            _pairs = new float[2 * DenseMatVec.Stride(model.NeuronCount + 1)];
+        }
+
+        public float Run(float[] y1, float[] y2, float[] syn, bool update) =>
+            FusedHebbianCsr.Run(_csr.RowStart, _csr.Pre, _w, _a, _h, y1, y2, _pairs, syn, update, Rule);
+    }
 
     private static float[] Activity(int length, int neurons, int seed)
     {

@@ -13,6 +13,8 @@ public class KernelBenchmarks
     private IfmModel _large = null!;
     private AlignedFloats _dense = null!;
     private int _stride;
+    private PaddedCsr _smallCsr = null!, _largeCsr = null!;
+    private float[] _wSmall = null!, _wLarge = null!;
     private float[] _xSmall = null!;
     private float[] _xLarge = null!;
     private float[] _y = null!;
@@ -34,19 +36,33 @@ public class KernelBenchmarks
             for (int k = rowStart[i]; k < rowStart[i + 1]; k++) dense[i * _stride + pre[k]] = w[k];
         }
 
+        (_smallCsr, _wSmall) = Padded(_small);
+        (_largeCsr, _wLarge) = Padded(_large);
         _xSmall = Activity(_stride, n);
-        _xLarge = Activity(_large.NeuronCount, _large.NeuronCount);
+        _xLarge = Activity(_large.NeuronCount + 1, _large.NeuronCount);
         _y = new float[_large.NeuronCount];
     }
 
     [Benchmark(Description = "DenseMatVec 300/20%")]
     public void DenseSmall() => DenseMatVec.Multiply(_dense.Span, _small.NeuronCount, _stride, _xSmall, _y);
 
-    [Benchmark(Description = "CsrMatVec 300/20%")]
-    public void CsrSmall() => CsrMatVec.Multiply(_small.RowStart, _small.Pre, _small.Weight, _xSmall, _y);
+    [Benchmark(Description = "CsrMatVec 300/20%, padded rows")]
+    public void CsrSmall() => CsrMatVec.Multiply(_smallCsr.RowStart, _smallCsr.Pre, _wSmall, _xSmall, _y);
 
-    [Benchmark(Description = "CsrMatVec 10k/1M")]
-    public void CsrLarge() => CsrMatVec.Multiply(_large.RowStart, _large.Pre, _large.Weight, _xLarge, _y);
+    [Benchmark(Description = "CsrMatVec 10k/1M, padded rows")]
+    public void CsrLarge() => CsrMatVec.Multiply(_largeCsr.RowStart, _largeCsr.Pre, _wLarge, _xLarge, _y);
+
+    [Benchmark(Description = "CsrMatVec 10k/1M, model rows")]
+    public void CsrLargeUnpadded() => CsrMatVec.Multiply(_large.RowStart, _large.Pre, _large.Weight, _xLarge, _y);
+
+    /// <summary>The rows as a sparse session lays them out.</summary>
+    internal static (PaddedCsr Csr, float[] Slots) Padded(IfmModel model)
+    {
+        var csr = new PaddedCsr(model);
+        var slots = new float[csr.Length];
+        csr.Scatter(model.Weight, slots);
+        return (csr, slots);
+    }
 
     /// <summary>Outputs in (−1, 1) as tanh makes them; zero padding beyond the neurons.</summary>
     private static float[] Activity(int length, int neurons)

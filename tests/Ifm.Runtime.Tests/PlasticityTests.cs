@@ -347,16 +347,29 @@ public class PlasticityTests
 
 public class FusedHebbianTests
 {
+    /// <summary>The three ways a fused session runs: sparse layout; dense layout with the sparse fused kernel (the
+    /// static kernel is dense when learning is frozen); dense layout with the dense fused kernel.</summary>
+    public enum FusedKind { Sparse, DenseLayoutSparseKernel, DenseKernel }
+
+    internal static SessionOptions Options(FusedKind kind) => kind switch
+    {
+        FusedKind.Sparse => new SessionOptions { Layout = SynapseLayout.Sparse },
+        FusedKind.DenseLayoutSparseKernel => new SessionOptions { Layout = SynapseLayout.Dense, FusedDenseAbove = 1 },
+        _ => new SessionOptions { Layout = SynapseLayout.Dense, FusedDenseAbove = 0 },
+    };
+
     [Theory]
-    [InlineData(true, -10f, 10f, SynapseLayout.Sparse)]
-    [InlineData(false, -0.2f, 0.3f, SynapseLayout.Sparse)]
-    [InlineData(true, -10f, 10f, SynapseLayout.Dense)]
-    [InlineData(false, -0.2f, 0.3f, SynapseLayout.Dense)]
-    public void Fused_trace_path_equals_the_generic_learner(bool clip, float wMin, float wMax, SynapseLayout layout)
+    [InlineData(true, -10f, 10f, FusedKind.Sparse)]
+    [InlineData(false, -0.2f, 0.3f, FusedKind.Sparse)]
+    [InlineData(true, -10f, 10f, FusedKind.DenseLayoutSparseKernel)]
+    [InlineData(true, -10f, 10f, FusedKind.DenseKernel)]
+    [InlineData(false, -0.2f, 0.3f, FusedKind.DenseKernel)]
+    public void Fused_trace_path_equals_the_generic_learner(bool clip, float wMin, float wMax, FusedKind kind)
     {
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 150, Connectivity = 0.15, Seed = 8 });
         var m = PlasticityTests.WithRuleOnEveryEdge(net, new HebbianTraceRule(0.3f, clip, wMin, wMax), 0.8f);
-        using var fused = new CpuSession(m, new SessionOptions { Layout = layout });
+        using var fused = new CpuSession(m, Options(kind));
+        Assert.Equal(kind == FusedKind.DenseKernel ? FusedKernel.Dense : FusedKernel.Sparse, fused.FusedKernel);
         using var generic = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Sparse, FusedPlasticity = false });
         var rng = new Random(2);
         var x = new float[m.InputCount];
@@ -386,16 +399,18 @@ public class FusedHebbianTests
     }
 
     [Theory]
-    [InlineData(SynapseLayout.Sparse, false)]
-    [InlineData(SynapseLayout.Dense, false)]
-    [InlineData(SynapseLayout.Sparse, true)]
-    [InlineData(SynapseLayout.Dense, true)]
-    public void Frozen_fused_learning_keeps_the_learned_weights_and_resumes_like_the_generic_learner(SynapseLayout layout, bool bounded)
+    [InlineData(FusedKind.Sparse, false)]
+    [InlineData(FusedKind.DenseLayoutSparseKernel, false)]
+    [InlineData(FusedKind.DenseKernel, false)]
+    [InlineData(FusedKind.Sparse, true)]
+    [InlineData(FusedKind.DenseLayoutSparseKernel, true)]
+    [InlineData(FusedKind.DenseKernel, true)]
+    public void Frozen_fused_learning_keeps_the_learned_weights_and_resumes_like_the_generic_learner(FusedKind kind, bool bounded)
     {
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 130, Connectivity = 0.2, Seed = 11 });
         var rule = bounded ? new HebbianTraceRule(0.3f, true, -0.3f, 0.35f) : new HebbianTraceRule(0.3f);
         var m = PlasticityTests.WithRuleOnEveryEdge(net, rule, 0.7f);
-        using var fused = new CpuSession(m, new SessionOptions { Layout = layout });
+        using var fused = new CpuSession(m, Options(kind));
         using var generic = new CpuSession(m, new SessionOptions { Layout = SynapseLayout.Sparse, FusedPlasticity = false });
         var rng = new Random(4);
         var x = new float[m.InputCount];
@@ -421,18 +436,20 @@ public class FusedHebbianTests
     }
 
     [Theory]
-    [InlineData(SynapseLayout.Sparse)]
-    [InlineData(SynapseLayout.Dense)]
-    public void Fused_snapshot_restore_and_checkpoint_continue_identically(SynapseLayout layout)
+    [InlineData(FusedKind.Sparse)]
+    [InlineData(FusedKind.DenseLayoutSparseKernel)]
+    [InlineData(FusedKind.DenseKernel)]
+    public void Fused_snapshot_restore_and_checkpoint_continue_identically(FusedKind kind)
     {
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 120, Connectivity = 0.2, Seed = 5 });
         var m = PlasticityTests.WithRuleOnEveryEdge(net, new HebbianTraceRule(0.2f), 0.5f);
-        using var a = new CpuSession(m, new SessionOptions { Layout = layout });
+        var layout = Options(kind);
+        using var a = new CpuSession(m, layout);
         a.SetInputs(Enumerable.Repeat(0.6f, m.InputCount).ToArray());
         a.Step(40);
         var snap = a.Snapshot();
         a.Step(20);
-        using var b = new CpuSession(m, new SessionOptions { Layout = layout });
+        using var b = new CpuSession(m, layout);
         b.Restore(snap);
         b.Step(20);
         Assert.Equal(a.NeuronOutputs.ToArray(), b.NeuronOutputs.ToArray());

@@ -25,7 +25,9 @@ public sealed class CpuSession : INetworkSession
     private bool _tracePending;           // fused path: the trace update of the last tick is still to be applied
     private float _pendingScale;          // the learning-rate scale in force when that tick ran
     private bool _weightsCurrent;         // fused path: the synapse matrix holds clamp(w + α·H) of the current H
-    private readonly DenseTrace? _denseTrace; // fused path on the dense layout: W, α and H as N×stride matrices
+    private readonly FusedSlots? _fusedSlots;   // fused path: W, α and H in the layout of its kernel
+    private readonly PaddedCsr? _fusedCsr;      // fused path, sparse kernel: the padded rows (null: the dense kernel)
+    private readonly float[]? _pairs;           // fused path, sparse kernel: interleaved y(t−1), y(t−2)
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
     {
@@ -35,7 +37,7 @@ public sealed class CpuSession : INetworkSession
             options = options with { Layout = SynapseLayout.Sparse };
         _synapses = new SynapseMatrix(model, options);
         int n = model.NeuronCount;
-        int padded = Math.Max(n, _synapses.Stride);
+        int padded = _synapses.InputLength;
         _state = new float[n];
         _external = new float[n];
         _syn = new float[n];
@@ -45,7 +47,20 @@ public sealed class CpuSession : INetworkSession
         _next = new float[padded];
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
         _plasticity = new PlasticityEngine(model, _synapses, options.FusedPlasticity) { BeforeWeightsRead = FlushTrace };
-        if (_plasticity.FusedTrace is not null && _synapses.Layout == SynapseLayout.Dense) _denseTrace = new DenseTrace(model, _synapses);
+        if (_plasticity.FusedTrace is not null)
+        {
+            if (_synapses.Layout == SynapseLayout.Dense && model.Density > options.FusedDenseAbove)
+            {
+                _fusedSlots = new FusedSlots(model, _synapses.DensePosition, (long)n * _synapses.Stride);
+            }
+            else
+            {
+                _fusedCsr = _synapses.Csr ?? new PaddedCsr(model);
+                _fusedSlots = new FusedSlots(model, _fusedCsr.Position, _fusedCsr.Length);
+                _pairs = new float[2 * padded];
+            }
+        }
+
         _weightsCurrent = _plasticity.FusedTrace is null;
     }
 
@@ -57,6 +72,9 @@ public sealed class CpuSession : INetworkSession
 
     /// <summary>Which weight layout the synaptic sum uses (chosen from density unless forced by <see cref="SessionOptions"/>).</summary>
     public SynapseLayout Layout => _synapses.Layout;
+
+    /// <summary>Which kernel runs the fused Hebbian-trace pass, if any.</summary>
+    public FusedKernel FusedKernel => _fusedSlots is null ? FusedKernel.None : _fusedCsr is null ? FusedKernel.Dense : FusedKernel.Sparse;
 
     /// <summary>Every neuron's output after the last tick.</summary>
     public ReadOnlySpan<float> NeuronOutputs => _out.AsSpan(0, _model.NeuronCount);
@@ -144,7 +162,7 @@ public sealed class CpuSession : INetworkSession
         _plasticity.Reset();
         _tracePending = false;
         _weightsCurrent = _plasticity.FusedTrace is null;
-        _denseTrace?.Reset();
+        _fusedSlots?.Reset();
         Tick = 0;
     }
 
@@ -168,9 +186,9 @@ public sealed class CpuSession : INetworkSession
         _plasticity.Load(state);
         _tracePending = false;
         _weightsCurrent = _plasticity.FusedTrace is null;
-        if (_denseTrace is not null) _denseTrace.LoadTraceFrom(_plasticity.FusedTrace!.H);
+        _fusedSlots?.LoadTraceFrom(_plasticity.FusedTrace!.H);
         weight.CopyTo(_synapses.Weights);
-        _synapses.SyncDense();
+        _synapses.SyncLayout();
         Tick = state.Tick;
     }
 
@@ -184,9 +202,10 @@ public sealed class CpuSession : INetworkSession
         var rule = fused.Rule;
         var p = new FusedHebbianCsr.Parameters(rule.Eta * (update ? _pendingScale : 0f), rule.Clip, rule.WMin, rule.WMax);
         var syn = computeSyn ? _syn : _scratch;
-        float delta = _denseTrace is { } d
-            ? FusedHebbianDense.Run(d.W, d.A, d.H, _model.NeuronCount, _synapses.Stride, _out, _next, syn, update, p)
-            : FusedHebbianCsr.Run(_model.RowStart, _model.Pre, _model.Weight, _model.Alpha, fused.H, _out, _next, syn, update, p);
+        var f = _fusedSlots!;
+        float delta = _fusedCsr is { } csr
+            ? FusedHebbianCsr.Run(csr.RowStart, csr.Pre, f.W, f.A, f.H, _out, _next, _pairs!, syn, update, p)
+            : FusedHebbianDense.Run(f.W, f.A, f.H, _model.NeuronCount, _synapses.Stride, _out, _next, syn, update, p);
         if (update)
         {
             _plasticity.RecordFused(delta, Tick);
@@ -200,7 +219,7 @@ public sealed class CpuSession : INetworkSession
     {
         if (_plasticity.FusedTrace is not { } fused) return;
         if (_tracePending) RunFused(fused, update: true, computeSyn: false);
-        _denseTrace?.CopyTraceTo(fused.H);
+        _fusedSlots!.CopyTraceTo(fused.H);
         fused.MaterializeWeights();
         _weightsCurrent = true;
     }
@@ -241,18 +260,23 @@ public sealed class CpuSession : INetworkSession
     private static void ThrowChannel(int channel, int count) =>
         throw new ArgumentOutOfRangeException(nameof(channel), $"input channel {channel} does not exist (the model has {count})");
 
-    /// <summary>Base weights, α and the Hebbian trace as dense matrices for <see cref="FusedHebbianDense"/>.</summary>
-    private sealed class DenseTrace
+    /// <summary>
+    /// Base weights, α and the Hebbian trace in the slots of the fused kernel's layout: the N×stride matrices of
+    /// <see cref="FusedHebbianDense"/> or the padded rows of <see cref="FusedHebbianCsr"/>. Slots that hold no edge
+    /// have w = α = 0 and keep H = 0 (the dense kernel relies on bounds containing 0 for them; the padded rows read
+    /// an input that is always 0).
+    /// </summary>
+    private sealed class FusedSlots
     {
         private readonly int[] _position;
+        private readonly AlignedFloats _w, _a, _h;
 
-        public DenseTrace(IfmModel model, SynapseMatrix synapses)
+        public FusedSlots(IfmModel model, ReadOnlySpan<int> position, long slots)
         {
-            _position = synapses.DensePosition.ToArray();
-            long size = (long)model.NeuronCount * synapses.Stride;
-            _w = new AlignedFloats(size);
-            _a = new AlignedFloats(size);
-            _h = new AlignedFloats(size);
+            _position = position.ToArray();
+            _w = new AlignedFloats(slots);
+            _a = new AlignedFloats(slots);
+            _h = new AlignedFloats(slots);
             var w = W;
             var a = A;
             for (int k = 0; k < _position.Length; k++)
@@ -261,8 +285,6 @@ public sealed class CpuSession : INetworkSession
                 a[_position[k]] = model.Alpha[k];
             }
         }
-
-        private readonly AlignedFloats _w, _a, _h;
 
         public Span<float> W => _w.Span;
 
@@ -276,7 +298,6 @@ public sealed class CpuSession : INetworkSession
             for (int k = 0; k < _position.Length; k++) perEdge[k] = h[_position[k]];
         }
 
-        /// <summary>Trace entries of absent edges have no effect (α = 0) and restart at 0.</summary>
         public void LoadTraceFrom(ReadOnlySpan<float> perEdge)
         {
             var h = H;

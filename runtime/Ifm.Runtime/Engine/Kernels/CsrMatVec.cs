@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Ifm.Engine.Kernels;
 
 /// <summary>
-/// y[i] = Σ_k w[k]·x[col[k]] over the CSR row i, for sparse networks. On AVX2 machines eight columns are gathered
-/// per instruction; elsewhere (arm64 has no gather) four independent scalar accumulators hide the load latency.
+/// y[i] = Σ_k w[k]·x[col[k]] over the CSR row i, for sparse networks. Where Vector256 is accelerated (x64) eight
+/// columns are loaded into a vector per step; elsewhere (arm64) four independent scalar accumulators hide the load
+/// latency. Any CSR works; the session's rows are padded to whole vectors (<see cref="PaddedCsr"/>), so the tails
+/// run only for other callers.
 /// </summary>
 internal static class CsrMatVec
 {
@@ -15,7 +16,7 @@ internal static class CsrMatVec
     {
         int rows = rowStart.Length - 1;
         if (rows < 0 || y.Length < rows || col.Length != w.Length || rowStart[rows] > w.Length) ThrowBadShape();
-        if (Avx2.IsSupported) MultiplyGather(rowStart, col, w, x, y);
+        if (Vector256.IsHardwareAccelerated) MultiplyVector256(rowStart, col, w, x, y);
         else MultiplyScalar(rowStart, col, w, x, y);
     }
 
@@ -42,7 +43,12 @@ internal static class CsrMatVec
         }
     }
 
-    private static unsafe void MultiplyGather(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> col, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>
+    /// Eight columns loaded one by one into a Vector256. On the Zen 5 development machine this beats the gather
+    /// instruction (vpgatherdd) by a quarter to a third (300/20 %: 5.0 vs 7.5 µs; 10k/1M: 315 vs 428 µs): the loads
+    /// issue on four ports while a gather is microcoded.
+    /// </summary>
+    private static unsafe void MultiplyVector256(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> col, ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
     {
         ref int cr = ref MemoryMarshal.GetReference(col);
         ref float wr = ref MemoryMarshal.GetReference(w);
@@ -56,16 +62,13 @@ internal static class CsrMatVec
                 var acc1 = Vector256<float>.Zero;
                 for (; k + 16 <= end; k += 16)
                 {
-                    var g0 = Avx2.GatherVector256(xp, Vector256.LoadUnsafe(ref cr, (nuint)k), 4);
-                    var g1 = Avx2.GatherVector256(xp, Vector256.LoadUnsafe(ref cr, (nuint)(k + 8)), 4);
-                    acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)k), g0, acc0);
-                    acc1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)(k + 8)), g1, acc1);
+                    acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)k), Load8(xp, ref Unsafe.Add(ref cr, k)), acc0);
+                    acc1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)(k + 8)), Load8(xp, ref Unsafe.Add(ref cr, k + 8)), acc1);
                 }
 
                 if (k + 8 <= end)
                 {
-                    var g0 = Avx2.GatherVector256(xp, Vector256.LoadUnsafe(ref cr, (nuint)k), 4);
-                    acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)k), g0, acc0);
+                    acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref wr, (nuint)k), Load8(xp, ref Unsafe.Add(ref cr, k)), acc0);
                     k += 8;
                 }
 
@@ -75,6 +78,12 @@ internal static class CsrMatVec
             }
         }
     }
+
+    /// <summary>x[c[0]], …, x[c[7]] as one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector256<float> Load8(float* x, ref int c) =>
+        Vector256.Create(x[c], x[Unsafe.Add(ref c, 1)], x[Unsafe.Add(ref c, 2)], x[Unsafe.Add(ref c, 3)],
+            x[Unsafe.Add(ref c, 4)], x[Unsafe.Add(ref c, 5)], x[Unsafe.Add(ref c, 6)], x[Unsafe.Add(ref c, 7)]);
 
     private static void ThrowBadShape() => throw new ArgumentException("CSR matrix, input or output buffer has the wrong size");
 }

@@ -1,0 +1,79 @@
+using Ifm.Model;
+
+namespace Ifm.Engine;
+
+/// <summary>
+/// The model's compressed sparse rows with every row padded to a whole number of <see cref="RowMultiple"/> edges, so the
+/// CSR kernels run whole vectors with no scalar tail (at 300 neurons and 20 % connectivity a row holds about 60 edges,
+/// and the tails were a sixth of the edges). A pad slot reads the <see cref="ZeroInput"/> column — one past the
+/// last neuron, whose output the session keeps at 0 — and has weight 0 and α 0, so it adds nothing to a sum, whatever
+/// the weight bounds, and its trace stays 0. Per-edge arrays (CSR edge order) map into the padded order through
+/// <see cref="Position"/>.
+/// </summary>
+internal sealed class PaddedCsr
+{
+    /// <summary>Edges per row are a multiple of this: one Vector256 of floats, or two Vector128.</summary>
+    public const int RowMultiple = 8;
+
+    private readonly int[] _rowStart;
+    private readonly int[] _pre;
+    private readonly int[] _position;
+
+    public PaddedCsr(IfmModel model)
+    {
+        int n = model.NeuronCount;
+        var rowStart = model.RowStart;
+        var pre = model.Pre;
+        _rowStart = new int[n + 1];
+        long slots = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int edges = rowStart[i + 1] - rowStart[i];
+            slots += (edges + RowMultiple - 1) / RowMultiple * RowMultiple;
+            if (slots > Array.MaxLength) throw new ArgumentException($"{model.EdgeCount} edges do not fit in one padded buffer");
+            _rowStart[i + 1] = (int)slots;
+        }
+
+        ZeroInput = n;
+        _pre = new int[slots];
+        _pre.AsSpan().Fill(ZeroInput);
+        _position = new int[pre.Length];
+        for (int i = 0; i < n; i++)
+        {
+            int slot = _rowStart[i];
+            for (int k = rowStart[i]; k < rowStart[i + 1]; k++, slot++)
+            {
+                _pre[slot] = pre[k];
+                _position[k] = slot;
+            }
+        }
+    }
+
+    /// <summary>The column every pad slot reads: inputs to the kernels must be at least <see cref="ZeroInput"/> + 1 long, that entry 0.</summary>
+    public int ZeroInput { get; }
+
+    /// <summary>Number of slots (edges and padding).</summary>
+    public int Length => _pre.Length;
+
+    public ReadOnlySpan<int> RowStart => _rowStart;
+
+    /// <summary>Presynaptic neuron of each slot (<see cref="ZeroInput"/> for a pad slot).</summary>
+    public ReadOnlySpan<int> Pre => _pre;
+
+    /// <summary>Slot of each edge (CSR edge order).</summary>
+    public ReadOnlySpan<int> Position => _position;
+
+    /// <summary>Writes per-edge values into their slots (pad slots keep what they hold, which callers leave at 0).</summary>
+    public void Scatter(ReadOnlySpan<float> perEdge, Span<float> slots)
+    {
+        var pos = _position;
+        for (int k = 0; k < pos.Length; k++) slots[pos[k]] = perEdge[k];
+    }
+
+    /// <summary>Reads the slots back into CSR edge order.</summary>
+    public void Gather(ReadOnlySpan<float> slots, Span<float> perEdge)
+    {
+        var pos = _position;
+        for (int k = 0; k < pos.Length; k++) perEdge[k] = slots[pos[k]];
+    }
+}
