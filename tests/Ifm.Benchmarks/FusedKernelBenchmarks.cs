@@ -84,7 +84,7 @@ public class FusedKernelBenchmarks
         }
 
         public float Run(float[] y1, float[] y2, float[] syn, bool update) =>
-            FusedHebbianCsr.Run(_csr.RowStart, _csr.Pre, _w, _a, _h, y1, y2, _pairs, syn, update, Rule);
+            _csr.RunFusedHebbian(_w, _a, _h, y1, y2, _pairs, syn, update, Rule);
     }
 
     private static float[] Activity(int length, int neurons, int seed)

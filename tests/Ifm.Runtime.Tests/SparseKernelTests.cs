@@ -16,6 +16,8 @@ public class SparseKernelTests
     {
         var m = Network(97, 0.13, 3);
         var csr = new PaddedCsr(m);
+        Assert.True(csr.Narrow);
+        Assert.False(new PaddedCsr(m, narrowIndices: false).Narrow);
         Assert.Equal(m.NeuronCount, csr.ZeroInput);
         var seen = new bool[csr.Length];
         for (int i = 0; i < m.NeuronCount; i++)
@@ -49,10 +51,12 @@ public class SparseKernelTests
     }
 
     [Theory]
-    [InlineData(300, 0.2)]
-    [InlineData(1000, 0.013)]
-    [InlineData(37, 0.5)]
-    public void Csr_sum_on_model_rows_and_padded_rows_matches_a_double_precision_reference(int neurons, double p)
+    [InlineData(300, 0.2, true)]
+    [InlineData(300, 0.2, false)]
+    [InlineData(1000, 0.013, true)]
+    [InlineData(1000, 0.013, false)]
+    [InlineData(37, 0.5, true)]
+    public void Csr_sum_on_model_rows_and_padded_rows_matches_a_double_precision_reference(int neurons, double p, bool narrow)
     {
         var m = Network(neurons, p, 7);
         var x = Activity(neurons + 1, neurons, 1);
@@ -64,11 +68,12 @@ public class SparseKernelTests
 
         var plain = new float[neurons];
         CsrMatVec.Multiply(m.RowStart, m.Pre, m.Weight, x, plain);
-        var csr = new PaddedCsr(m);
+        var csr = new PaddedCsr(m, narrow);
+        Assert.Equal(narrow, csr.Narrow);
         var w = new float[csr.Length];
         csr.Scatter(m.Weight, w);
         var padded = new float[neurons];
-        CsrMatVec.Multiply(csr.RowStart, csr.Pre, w, x, padded);
+        csr.Multiply(w, x, padded);
         for (int i = 0; i < neurons; i++)
         {
             Assert.Equal(reference[i], plain[i], 1e-5);
@@ -77,10 +82,12 @@ public class SparseKernelTests
     }
 
     [Theory]
-    [InlineData(true, true, false)]
-    [InlineData(true, false, true)]
-    [InlineData(false, false, false)]
-    public void Fused_trace_kernel_on_padded_rows_equals_a_scalar_reference(bool update, bool clip, bool clamp)
+    [InlineData(true, true, false, true)]
+    [InlineData(true, true, false, false)]
+    [InlineData(true, false, true, true)]
+    [InlineData(false, false, false, true)]
+    [InlineData(false, false, true, false)]
+    public void Fused_trace_kernel_on_padded_rows_equals_a_scalar_reference(bool update, bool clip, bool clamp, bool narrow)
     {
         const int n = 211;
         var m = Network(n, 0.09, 12);
@@ -119,7 +126,7 @@ public class SparseKernelTests
             }
         }
 
-        var csr = new PaddedCsr(m);
+        var csr = new PaddedCsr(m, narrow);
         float[] Slots(ReadOnlySpan<float> perEdge)
         {
             var s = new float[csr.Length];
@@ -130,7 +137,7 @@ public class SparseKernelTests
         var hSlots = Slots(h);
         var syn = new float[n];
         var pairs = new float[2 * y1.Length];
-        float delta = FusedHebbianCsr.Run(csr.RowStart, csr.Pre, Slots(m.Weight), Slots(alpha), hSlots, y1, y2, pairs, syn, update, p);
+        float delta = csr.RunFusedHebbian(Slots(m.Weight), Slots(alpha), hSlots, y1, y2, pairs, syn, update, p);
         var hOut = new float[m.EdgeCount];
         csr.Gather(hSlots, hOut);
         for (int k = 0; k < hOut.Length; k++) Assert.Equal(hRef[k], hOut[k], 2e-6f);
@@ -142,6 +149,32 @@ public class SparseKernelTests
         for (int i = 0; i < n; i++) Assert.Equal(synRef[i], syn[i], 1e-4);
         Assert.Equal(deltaRef, delta, Math.Max(1e-6, deltaRef * 1e-5));
         if (update) Assert.True(deltaRef > 0);
+    }
+
+    [Theory]
+    [InlineData(65_535, true)]
+    [InlineData(65_536, false)]
+    public void Indices_are_16_bit_exactly_while_the_zero_input_fits(int neurons, bool narrow)
+    {
+        // A ring plus edges from and to the last neurons: the largest indices must survive the narrowing.
+        var b = new ModelBuilder();
+        b.AddPopulation("in", NeuronKind.Leaky, NeuronRole.Input, 1);
+        b.AddPopulation("hidden", NeuronKind.Leaky, NeuronRole.Hidden, neurons - 2);
+        b.AddPopulation("out", NeuronKind.Leaky, NeuronRole.Output, 1);
+        for (int i = 0; i < neurons; i += 97) b.AddEdge(i, (i + 1) % neurons, 0.5f);
+        b.AddEdge(neurons - 1, 0, 0.25f);
+        b.AddEdge(neurons - 2, neurons - 1, -0.75f);
+        b.AddEdge(0, neurons - 1, 2f);
+        var m = b.Build();
+        var csr = new PaddedCsr(m);
+        Assert.Equal(narrow, csr.Narrow);
+        var x = Activity(neurons + 1, neurons, 9);
+        var w = new float[csr.Length];
+        csr.Scatter(m.Weight, w);
+        var y = new float[neurons];
+        csr.Multiply(w, x, y);
+        Assert.Equal(0.25f * x[neurons - 1], y[0], 1e-6f);
+        Assert.Equal(-0.75f * x[neurons - 2] + 2f * x[0], y[neurons - 1], 1e-6f);
     }
 
     /// <summary>Outputs in (−1, 1); zeros beyond the neurons (the pad slots' input).</summary>

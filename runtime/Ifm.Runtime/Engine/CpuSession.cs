@@ -204,7 +204,7 @@ public sealed class CpuSession : INetworkSession
         var syn = computeSyn ? _syn : _scratch;
         var f = _fusedSlots!;
         float delta = _fusedCsr is { } csr
-            ? FusedHebbianCsr.Run(csr.RowStart, csr.Pre, f.W, f.A, f.H, _out, _next, _pairs!, syn, update, p)
+            ? csr.RunFusedHebbian(f.W, f.A, f.H, _out, _next, _pairs!, syn, update, p)
             : FusedHebbianDense.Run(f.W, f.A, f.H, _model.NeuronCount, _synapses.Stride, _out, _next, syn, update, p);
         if (update)
         {

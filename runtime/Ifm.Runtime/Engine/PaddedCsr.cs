@@ -1,3 +1,4 @@
+using Ifm.Engine.Kernels;
 using Ifm.Model;
 
 namespace Ifm.Engine;
@@ -8,7 +9,8 @@ namespace Ifm.Engine;
 /// and the tails were a sixth of the edges). A pad slot reads the <see cref="ZeroInput"/> column — one past the
 /// last neuron, whose output the session keeps at 0 — and has weight 0 and α 0, so it adds nothing to a sum, whatever
 /// the weight bounds, and its trace stays 0. Per-edge arrays (CSR edge order) map into the padded order through
-/// <see cref="Position"/>.
+/// <see cref="Position"/>. Column indices are 16-bit while every index (the zero input included) fits, else 32-bit;
+/// <see cref="Multiply"/> and <see cref="RunFusedHebbian"/> call the kernel of the width in use.
 /// </summary>
 internal sealed class PaddedCsr
 {
@@ -17,9 +19,11 @@ internal sealed class PaddedCsr
 
     private readonly int[] _rowStart;
     private readonly int[] _pre;
+    private readonly ushort[]? _pre16;
     private readonly int[] _position;
 
-    public PaddedCsr(IfmModel model)
+    /// <param name="narrowIndices">16-bit indices when they fit (the default); false keeps 32-bit ones.</param>
+    public PaddedCsr(IfmModel model, bool narrowIndices = true)
     {
         int n = model.NeuronCount;
         var rowStart = model.RowStart;
@@ -47,7 +51,16 @@ internal sealed class PaddedCsr
                 _position[k] = slot;
             }
         }
+
+        if (narrowIndices && ZeroInput <= ushort.MaxValue)
+        {
+            _pre16 = new ushort[_pre.Length];
+            for (int s = 0; s < _pre.Length; s++) _pre16[s] = (ushort)_pre[s];
+        }
     }
+
+    /// <summary>True when the kernels read 16-bit column indices.</summary>
+    public bool Narrow => _pre16 is not null;
 
     /// <summary>The column every pad slot reads: inputs to the kernels must be at least <see cref="ZeroInput"/> + 1 long, that entry 0.</summary>
     public int ZeroInput { get; }
@@ -57,11 +70,25 @@ internal sealed class PaddedCsr
 
     public ReadOnlySpan<int> RowStart => _rowStart;
 
-    /// <summary>Presynaptic neuron of each slot (<see cref="ZeroInput"/> for a pad slot).</summary>
+    /// <summary>Presynaptic neuron of each slot (<see cref="ZeroInput"/> for a pad slot), 32-bit whatever the kernels read.</summary>
     public ReadOnlySpan<int> Pre => _pre;
 
     /// <summary>Slot of each edge (CSR edge order).</summary>
     public ReadOnlySpan<int> Position => _position;
+
+    /// <summary>syn = W·x over the padded rows, W given per slot.</summary>
+    public void Multiply(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> syn)
+    {
+        if (_pre16 is not null) CsrMatVec.Multiply<ushort>(_rowStart, _pre16, w, x, syn);
+        else CsrMatVec.Multiply<int>(_rowStart, _pre, w, x, syn);
+    }
+
+    /// <summary>The fused Hebbian-trace pass over the padded rows (see <see cref="FusedHebbianCsr"/>); w, α and H per slot.</summary>
+    public float RunFusedHebbian(ReadOnlySpan<float> w, ReadOnlySpan<float> alpha, Span<float> h, ReadOnlySpan<float> yPrev,
+        ReadOnlySpan<float> yPrev2, Span<float> pairs, Span<float> syn, bool update, FusedHebbianCsr.Parameters p) =>
+        _pre16 is not null
+            ? FusedHebbianCsr.Run<ushort>(_rowStart, _pre16, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p)
+            : FusedHebbianCsr.Run<int>(_rowStart, _pre, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p);
 
     /// <summary>Writes per-edge values into their slots (pad slots keep what they hold, which callers leave at 0).</summary>
     public void Scatter(ReadOnlySpan<float> perEdge, Span<float> slots)

@@ -72,7 +72,7 @@ internal sealed class SynapseMatrix
     public void Multiply(ReadOnlySpan<float> y, Span<float> syn)
     {
         if (_dense is not null) DenseMatVec.Multiply(_dense.Span, _model.NeuronCount, Stride, y, syn);
-        else CsrMatVec.Multiply(_csr!.RowStart, _csr.Pre, _slots!.Span, y, syn);
+        else _csr!.Multiply(_slots!.Span, y, syn);
     }
 
     public void SetWeight(int edge, float value)

@@ -28,25 +28,27 @@ internal static class FusedHebbianCsr
 
     /// <param name="pairs">Scratch of at least 2 × <paramref name="yPrev"/>.Length floats: the x64 path interleaves
     /// y(t−1) and y(t−2) there, so one 8-byte load per edge fetches both.</param>
-    public static float Run(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> pre, ReadOnlySpan<float> w, ReadOnlySpan<float> alpha,
+    public static float Run<TIndex>(ReadOnlySpan<int> rowStart, ReadOnlySpan<TIndex> pre, ReadOnlySpan<float> w, ReadOnlySpan<float> alpha,
         Span<float> h, ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> pairs, Span<float> syn, bool update, Parameters p)
+        where TIndex : unmanaged
     {
         int rows = rowStart.Length - 1;
         if (rows < 0 || syn.Length < rows || pre.Length != w.Length || alpha.Length != w.Length || h.Length != w.Length
             || rowStart[rows] != w.Length || yPrev.Length < rows || yPrev2.Length != yPrev.Length || pairs.Length < 2 * yPrev.Length) ThrowBadShape();
-        var e = new Edges(rowStart, ref MemoryMarshal.GetReference(pre), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(alpha),
+        ColumnIndex.Check<TIndex>();
+        var e = new Edges<TIndex>(rowStart, ref MemoryMarshal.GetReference(pre), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(alpha),
             ref MemoryMarshal.GetReference(h), yPrev, yPrev2, pairs, syn);
         bool clamp = !(float.IsNegativeInfinity(p.WMin) && float.IsPositiveInfinity(p.WMax));
-        if (!update) return clamp ? Width<SwitchOff, SwitchOff, SwitchOn>(e, p) : Width<SwitchOff, SwitchOff, SwitchOff>(e, p);
-        if (p.Clip) return clamp ? Width<SwitchOn, SwitchOn, SwitchOn>(e, p) : Width<SwitchOn, SwitchOn, SwitchOff>(e, p);
-        return clamp ? Width<SwitchOn, SwitchOff, SwitchOn>(e, p) : Width<SwitchOn, SwitchOff, SwitchOff>(e, p);
+        if (!update) return clamp ? Width<TIndex, SwitchOff, SwitchOff, SwitchOn>(e, p) : Width<TIndex, SwitchOff, SwitchOff, SwitchOff>(e, p);
+        if (p.Clip) return clamp ? Width<TIndex, SwitchOn, SwitchOn, SwitchOn>(e, p) : Width<TIndex, SwitchOn, SwitchOn, SwitchOff>(e, p);
+        return clamp ? Width<TIndex, SwitchOn, SwitchOff, SwitchOn>(e, p) : Width<TIndex, SwitchOn, SwitchOff, SwitchOff>(e, p);
     }
 
-    private static float Width<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    private static float Width<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, Parameters p)
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        if (Avx2.IsSupported) return RunAvx2<TUpdate, TClip, TClamp>(e, p);
-        return RunPortable<TUpdate, TClip, TClamp>(e, p);
+        if (Avx2.IsSupported) return RunAvx2<TIndex, TUpdate, TClip, TClamp>(e, p);
+        return RunPortable<TIndex, TUpdate, TClip, TClamp>(e, p);
     }
 
     /// <summary>
@@ -54,8 +56,8 @@ internal static class FusedHebbianCsr
     /// gather instruction is the slower of the two by a quarter to a third), and y(t−1), y(t−2) are interleaved
     /// first so that one 8-byte load brings both: at 10k/1M this pass went from 874 to 578 µs, at 300/20 % (padded rows) from 12.8 to 7.3 µs.
     /// </summary>
-    private static unsafe float RunAvx2<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    private static unsafe float RunAvx2<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, Parameters p)
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         var k8 = new Constants256(p);
         Vector256<float> d0 = default, d1 = default;
@@ -87,8 +89,8 @@ internal static class FusedHebbianCsr
                         (y1, y21) = (CsrMatVec.Load8(yp, ref Unsafe.Add(ref e.Pre, k + 8)), default);
                     }
 
-                    acc0 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)k, c8, y20, y0, acc0, ref d0, k8);
-                    acc1 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)(k + 8), c8, y21, y1, acc1, ref d1, k8);
+                    acc0 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c8, y20, y0, acc0, ref d0, k8);
+                    acc1 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)(k + 8), c8, y21, y1, acc1, ref d1, k8);
                 }
 
                 if (k + 8 <= end)
@@ -96,12 +98,12 @@ internal static class FusedHebbianCsr
                     var (y, y2) = TUpdate.On
                         ? LoadPairs(pairs, ref Unsafe.Add(ref e.Pre, k))
                         : (CsrMatVec.Load8(yp, ref Unsafe.Add(ref e.Pre, k)), default);
-                    acc0 = Cell256<TUpdate, TClip, TClamp>(e, (nuint)k, c8, y2, y, acc0, ref d0, k8);
+                    acc0 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c8, y2, y, acc0, ref d0, k8);
                     k += 8;
                 }
 
                 float s = Vector256.Sum(acc0 + acc1);
-                for (; k < end; k++) s += CellScalar<TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
+                for (; k < end; k++) s += CellScalar<TIndex, TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
                 e.Syn[i] = s;
             }
         }
@@ -135,18 +137,20 @@ internal static class FusedHebbianCsr
 
     /// <summary>Eight edges' (y(t−1), y(t−2)) pairs, split into the two vectors in edge order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe (Vector256<float> Y, Vector256<float> Y2) LoadPairs(double* pairs, ref int pre)
+    private static unsafe (Vector256<float> Y, Vector256<float> Y2) LoadPairs<TIndex>(double* pairs, ref TIndex pre) where TIndex : unmanaged
     {
-        var lo = Vector256.Create(pairs[pre], pairs[Unsafe.Add(ref pre, 1)], pairs[Unsafe.Add(ref pre, 2)], pairs[Unsafe.Add(ref pre, 3)]).AsSingle();
-        var hi = Vector256.Create(pairs[Unsafe.Add(ref pre, 4)], pairs[Unsafe.Add(ref pre, 5)], pairs[Unsafe.Add(ref pre, 6)], pairs[Unsafe.Add(ref pre, 7)]).AsSingle();
+        var lo = Vector256.Create(pairs[ColumnIndex.At(ref pre, 0)], pairs[ColumnIndex.At(ref pre, 1)], pairs[ColumnIndex.At(ref pre, 2)],
+            pairs[ColumnIndex.At(ref pre, 3)]).AsSingle();
+        var hi = Vector256.Create(pairs[ColumnIndex.At(ref pre, 4)], pairs[ColumnIndex.At(ref pre, 5)], pairs[ColumnIndex.At(ref pre, 6)],
+            pairs[ColumnIndex.At(ref pre, 7)]).AsSingle();
         var y = Avx.Shuffle(lo, hi, 0b10_00_10_00);   // edges 0 1 4 5 | 2 3 6 7
         var y2 = Avx.Shuffle(lo, hi, 0b11_01_11_01);
         return (Avx2.Permute4x64(y.AsDouble(), 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(y2.AsDouble(), 0b11_01_10_00).AsSingle());
     }
 
     /// <summary>Vector128 arithmetic with the presynaptic outputs loaded one by one (no gather instruction needed).</summary>
-    private static unsafe float RunPortable<TUpdate, TClip, TClamp>(in Edges e, Parameters p)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    private static unsafe float RunPortable<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, Parameters p)
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         var k4 = new Constants128(p);
         Vector128<float> d0 = default, d1 = default;
@@ -164,17 +168,17 @@ internal static class FusedHebbianCsr
                 Vector128<float> acc0 = default, acc1 = default;
                 for (; k + 8 <= end; k += 8)
                 {
-                    ref int j = ref Unsafe.Add(ref e.Pre, k);
-                    int j0 = j, j1 = Unsafe.Add(ref j, 1), j2 = Unsafe.Add(ref j, 2), j3 = Unsafe.Add(ref j, 3);
-                    int j4 = Unsafe.Add(ref j, 4), j5 = Unsafe.Add(ref j, 5), j6 = Unsafe.Add(ref j, 6), j7 = Unsafe.Add(ref j, 7);
+                    ref TIndex j = ref Unsafe.Add(ref e.Pre, k);
+                    int j0 = ColumnIndex.At(ref j, 0), j1 = ColumnIndex.At(ref j, 1), j2 = ColumnIndex.At(ref j, 2), j3 = ColumnIndex.At(ref j, 3);
+                    int j4 = ColumnIndex.At(ref j, 4), j5 = ColumnIndex.At(ref j, 5), j6 = ColumnIndex.At(ref j, 6), j7 = ColumnIndex.At(ref j, 7);
                     var y20 = TUpdate.On ? Vector128.Create(ypp[j0], ypp[j1], ypp[j2], ypp[j3]) : default;
                     var y21 = TUpdate.On ? Vector128.Create(ypp[j4], ypp[j5], ypp[j6], ypp[j7]) : default;
-                    acc0 = Cell128<TUpdate, TClip, TClamp>(e, (nuint)k, c4, y20, Vector128.Create(yp[j0], yp[j1], yp[j2], yp[j3]), acc0, ref d0, k4);
-                    acc1 = Cell128<TUpdate, TClip, TClamp>(e, (nuint)(k + 4), c4, y21, Vector128.Create(yp[j4], yp[j5], yp[j6], yp[j7]), acc1, ref d1, k4);
+                    acc0 = Cell128<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c4, y20, Vector128.Create(yp[j0], yp[j1], yp[j2], yp[j3]), acc0, ref d0, k4);
+                    acc1 = Cell128<TIndex, TUpdate, TClip, TClamp>(e, (nuint)(k + 4), c4, y21, Vector128.Create(yp[j4], yp[j5], yp[j6], yp[j7]), acc1, ref d1, k4);
                 }
 
                 float s = Vector128.Sum(acc0 + acc1);
-                for (; k < end; k++) s += CellScalar<TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
+                for (; k < end; k++) s += CellScalar<TIndex, TUpdate, TClip, TClamp>(e, k, c, yp, ypp, ref delta, p);
                 e.Syn[i] = s;
             }
         }
@@ -183,9 +187,9 @@ internal static class FusedHebbianCsr
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Cell256<TUpdate, TClip, TClamp>(in Edges e, nuint k, Vector256<float> c, Vector256<float> y2,
+    private static Vector256<float> Cell256<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, nuint k, Vector256<float> c, Vector256<float> y2,
         Vector256<float> y, Vector256<float> acc, ref Vector256<float> delta, in Constants256 q)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         var a = Vector256.LoadUnsafe(ref e.Alpha, k);
         var hk = Vector256.LoadUnsafe(ref e.H, k);
@@ -204,9 +208,9 @@ internal static class FusedHebbianCsr
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Cell128<TUpdate, TClip, TClamp>(in Edges e, nuint k, Vector128<float> c, Vector128<float> y2,
+    private static Vector128<float> Cell128<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, nuint k, Vector128<float> c, Vector128<float> y2,
         Vector128<float> y, Vector128<float> acc, ref Vector128<float> delta, in Constants128 q)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         var a = Vector128.LoadUnsafe(ref e.Alpha, k);
         var hk = Vector128.LoadUnsafe(ref e.H, k);
@@ -226,10 +230,10 @@ internal static class FusedHebbianCsr
 
     /// <summary>One edge of a row's tail: returns its contribution to the row's sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe float CellScalar<TUpdate, TClip, TClamp>(in Edges e, int k, float c, float* yp, float* ypp, ref float delta, Parameters p)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
+    private static unsafe float CellScalar<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, int k, float c, float* yp, float* ypp, ref float delta, Parameters p)
+        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        int j = Unsafe.Add(ref e.Pre, k);
+        int j = ColumnIndex.At(ref e.Pre, k);
         float a = Unsafe.Add(ref e.Alpha, k);
         ref float h = ref Unsafe.Add(ref e.H, k);
         float hk = h;
@@ -249,11 +253,11 @@ internal static class FusedHebbianCsr
     private static void ThrowBadShape() => throw new ArgumentException("fused Hebbian CSR buffers have inconsistent sizes");
 
     /// <summary>The kernel's buffers (sizes checked once in <see cref="Run"/>).</summary>
-    private readonly ref struct Edges(ReadOnlySpan<int> rowStart, ref int pre, ref float w, ref float alpha, ref float h,
+    private readonly ref struct Edges<TIndex>(ReadOnlySpan<int> rowStart, ref TIndex pre, ref float w, ref float alpha, ref float h,
         ReadOnlySpan<float> yPrev, ReadOnlySpan<float> yPrev2, Span<float> pairs, Span<float> syn)
     {
         public readonly ReadOnlySpan<int> RowStart = rowStart;
-        public readonly ref int Pre = ref pre;
+        public readonly ref TIndex Pre = ref pre;
         public readonly ref float W = ref w;
         public readonly ref float Alpha = ref alpha;
         public readonly ref float H = ref h;
