@@ -8,13 +8,15 @@ namespace Ifm.Benchmarks;
 /// Tick-cost ratios that survive a busy machine: the static session and the plastic sessions (fused kernel with
 /// learning on, learning frozen, generic learner) run in short alternating bursts inside one process, so a change of
 /// load hits all of them alike; each round gives one ratio to the static tick, and the median over rounds is printed.
-/// Run with <c>-- --interleaved [rounds]</c>.
+/// Run with <c>-- --interleaved [rounds] [--two]</c>. Four sessions of the 10k/1M network (≈100 MB) evict each
+/// other from the L3 between bursts, so every burst starts from DRAM; <c>--two</c> runs only the static tick and the
+/// fused plastic tick, whose working sets (≈7 and ≈19 MB) can share a 32 MB L3.
 /// </summary>
 public static class InterleavedTicks
 {
     private const double BurstMicroseconds = 3000;
 
-    public static void Run(int rounds)
+    public static void Run(int rounds, bool twoSessions = false)
     {
         foreach (var size in new[] { Networks.Small, Networks.Large })
         {
@@ -27,6 +29,12 @@ public static class InterleavedTicks
                 ("plastic, fused, learning off", Start(plastic, new SessionOptions(), learning: false)),
                 ("plastic, generic learner", Start(plastic, new SessionOptions { FusedPlasticity = false })),
             };
+            if (twoSessions)
+            {
+                foreach (var extra in sessions[2..]) extra.Session.Dispose();
+                sessions = sessions[..2];
+            }
+
             var ticks = sessions.Select(s => TicksPerBurst(s.Session)).ToArray();
             var perTick = sessions.Select(_ => new List<double>()).ToArray();
             var ratio = sessions.Select(_ => new List<double>()).ToArray();

@@ -65,7 +65,8 @@ def report(c, c_meta, cs, cs_meta, bw, clock):
     dram, cache = float(bw["read-dram"][bw_key]), float(bw["read-cache"][bw_key])
     for label, cs_name in (("static", "static-10k"), ("plastic", "plastic-10k-on")):
         n, e = cs_meta[cs_name]["neurons"], cs_meta[cs_name]["synapses"]
-        nbytes = (8 * e + 4 * (n + 1) + 32 * n) if label == "static" else (20 * e + 4 * (n + 1) + 36 * n)
+        slots = e + 3.5 * n  # rows padded to a multiple of 8 edges: 3.5 pad slots per row on average
+        nbytes = (6 * slots + 4 * (n + 1) + 32 * n) if label == "static" else (18 * slots + 4 * (n + 1) + 44 * n)
         gbs = nbytes / (tcs(cs_name) * 1e-6) / 1e9
         print(f"  {label:<8} {nbytes / 1e6:6.2f} MB/tick  C# {gbs:6.1f} GB/s = {gbs / dram * 100:5.1f} % of DRAM read ({dram:.1f} GB/s), "
               f"{gbs / cache * 100:5.1f} % of 8 MiB cache read ({cache:.1f} GB/s)")
@@ -75,8 +76,9 @@ def main(folder):
     c, c_meta, cs, cs_meta, bw = load(Path(folder))
     for clock in ("wall", "cpu"):
         report(c, c_meta, cs, cs_meta, bw, clock)
-    print("\n(bytes: 4 B weight + 4 B index per synapse [plastic: + 4 B α, 4 B H read, 4 B H written], row starts and "
-          "per-neuron arrays, counted as tick.c counts them; C and C# networks have the same shape, not the same draws: "
+    print("\n(bytes of the C# layout: rows padded to a multiple of 8 slots, 4 B weight + 2 B index per slot [plastic: + 4 B α, "
+          "4 B H read, 4 B H written, 8 B of interleaved outputs per neuron], row starts and per-neuron arrays as tick.c "
+          "counts them; tick.c itself uses 4 B indices and no padding; C and C# networks have the same shape, not the same draws: "
           f"C {c_meta['static-csr-10k']['synapses']} synapses, C# {cs_meta['static-10k']['synapses']})")
 
 

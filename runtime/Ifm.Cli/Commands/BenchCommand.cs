@@ -38,7 +38,7 @@ internal static class BenchCommand
             int calibrated = TickBenchmark.CalibrateTicks(session, 100); // also the warm-up (JIT tiers, caches), with or without --ticks
             if (perRep == 0) perRep = calibrated;
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
-            string layoutName = (session is CpuSession cpu ? (cpu.Layout == SynapseLayout.Dense ? "dense" : "sparse") : "device csr") + ", " + mode;
+            string layoutName = (session is CpuSession cpu ? cpu.KernelDescription : "device csr") + "; " + mode;
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, choice.Description, layoutName, result);
             else WriteTable(Console.Out, path, m, choice.Description, layoutName, result);
             return 0;
@@ -49,7 +49,8 @@ internal static class BenchCommand
     internal static void WriteTable(TextWriter o, string path, Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
     {
         var c = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(c, $"model              {path}: {m.NeuronCount:N0} neurons, {m.EdgeCount:N0} synapses, {backend} backend, {layout} layout"));
+        o.WriteLine(string.Create(c, $"model              {path}: {m.NeuronCount:N0} neurons, {m.EdgeCount:N0} synapses, {backend} backend"));
+        o.WriteLine(string.Create(c, $"layout             {layout}"));
         o.WriteLine(string.Create(c, $"time per tick      {r.MedianMicrosecondsPerTick,12:N3} µs   (median of {r.Repetitions} × {r.TicksPerRepetition:N0} ticks; min {r.MinMicrosecondsPerTick:N3}, max {r.MaxMicrosecondsPerTick:N3})"));
         if (double.IsFinite(r.MedianCpuMicrosecondsPerTick))
             o.WriteLine(string.Create(c, $"CPU time per tick  {r.MedianCpuMicrosecondsPerTick,12:N3} µs   (median; the wall clock above also counts waiting for a core)"));

@@ -73,6 +73,22 @@ public sealed class CpuSession : INetworkSession
     /// <summary>Which weight layout the synaptic sum uses (chosen from density unless forced by <see cref="SessionOptions"/>).</summary>
     public SynapseLayout Layout => _synapses.Layout;
 
+    /// <summary>The weight layout and kernels in one line, for reports: "dense", "sparse (16-bit indices)", each with
+    /// "; fused Hebbian trace, sparse kernel" when the fused pass runs.</summary>
+    public string KernelDescription
+    {
+        get
+        {
+            string layout = _synapses.Csr is { } csr ? $"sparse ({(csr.Narrow ? 16 : 32)}-bit indices)" : "dense";
+            return FusedKernel switch
+            {
+                FusedKernel.Dense => layout + "; fused Hebbian trace, dense kernel",
+                FusedKernel.Sparse => layout + $"; fused Hebbian trace, sparse kernel ({(_fusedCsr!.Narrow ? 16 : 32)}-bit indices)",
+                _ => layout,
+            };
+        }
+    }
+
     /// <summary>Which kernel runs the fused Hebbian-trace pass, if any.</summary>
     public FusedKernel FusedKernel => _fusedSlots is null ? FusedKernel.None : _fusedCsr is null ? FusedKernel.Dense : FusedKernel.Sparse;
 
