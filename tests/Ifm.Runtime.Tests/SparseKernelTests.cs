@@ -30,14 +30,14 @@ public class SparseKernelTests
             {
                 int slot = csr.Position[k];
                 Assert.Equal(csr.RowStart[i] + (k - m.RowStart[i]), slot);
-                Assert.Equal(m.Pre[k], csr.Pre[slot]);
+                Assert.Equal(m.Pre[k], csr.PreOf(slot));
                 seen[slot] = true;
             }
         }
 
         for (int s = 0; s < csr.Length; s++)
         {
-            if (!seen[s]) Assert.Equal(csr.ZeroInput, csr.Pre[s]);
+            if (!seen[s]) Assert.Equal(csr.ZeroInput, csr.PreOf(s));
         }
 
         var values = new float[m.EdgeCount];
@@ -143,7 +143,7 @@ public class SparseKernelTests
         for (int k = 0; k < hOut.Length; k++) Assert.Equal(hRef[k], hOut[k], 2e-6f);
         for (int s = 0; s < csr.Length; s++)
         {
-            if (csr.Pre[s] == csr.ZeroInput) Assert.Equal(0f, hSlots[s]); // pad slots never learn
+            if (csr.PreOf(s) == csr.ZeroInput) Assert.Equal(0f, hSlots[s]); // pad slots never learn
         }
 
         for (int i = 0; i < n; i++) Assert.Equal(synRef[i], syn[i], 1e-4);

@@ -51,12 +51,12 @@ public sealed class CpuSession : INetworkSession
         {
             if (_synapses.Layout == SynapseLayout.Dense && model.Density > options.FusedDenseAbove)
             {
-                _fusedSlots = new FusedSlots(model, _synapses.DensePosition, (long)n * _synapses.Stride);
+                _fusedSlots = new FusedSlots(model, _synapses.DensePositionArray!, (long)n * _synapses.Stride);
             }
             else
             {
                 _fusedCsr = _synapses.Csr ?? new PaddedCsr(model);
-                _fusedSlots = new FusedSlots(model, _fusedCsr.Position, _fusedCsr.Length);
+                _fusedSlots = new FusedSlots(model, _fusedCsr.PositionArray, _fusedCsr.Length);
                 _pairs = new float[2 * padded];
             }
         }
@@ -287,9 +287,9 @@ public sealed class CpuSession : INetworkSession
         private readonly int[] _position;
         private readonly AlignedFloats _w, _a, _h;
 
-        public FusedSlots(IfmModel model, ReadOnlySpan<int> position, long slots)
+        public FusedSlots(IfmModel model, int[] position, long slots)
         {
-            _position = position.ToArray();
+            _position = position;
             _w = new AlignedFloats(slots);
             _a = new AlignedFloats(slots);
             _h = new AlignedFloats(slots);

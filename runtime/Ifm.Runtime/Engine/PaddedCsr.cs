@@ -18,7 +18,7 @@ internal sealed class PaddedCsr
     public const int RowMultiple = 8;
 
     private readonly int[] _rowStart;
-    private readonly int[] _pre;
+    private readonly int[]? _pre;       // 32-bit indices (null when the 16-bit ones are used)
     private readonly ushort[]? _pre16;
     private readonly int[] _position;
 
@@ -39,23 +39,28 @@ internal sealed class PaddedCsr
         }
 
         ZeroInput = n;
-        _pre = new int[slots];
-        _pre.AsSpan().Fill(ZeroInput);
+        var wide = new int[slots];
+        wide.AsSpan().Fill(ZeroInput);
         _position = new int[pre.Length];
         for (int i = 0; i < n; i++)
         {
             int slot = _rowStart[i];
             for (int k = rowStart[i]; k < rowStart[i + 1]; k++, slot++)
             {
-                _pre[slot] = pre[k];
+                wide[slot] = pre[k];
                 _position[k] = slot;
             }
         }
 
+        Length = wide.Length;
         if (narrowIndices && ZeroInput <= ushort.MaxValue)
         {
-            _pre16 = new ushort[_pre.Length];
-            for (int s = 0; s < _pre.Length; s++) _pre16[s] = (ushort)_pre[s];
+            _pre16 = new ushort[wide.Length];
+            for (int s = 0; s < wide.Length; s++) _pre16[s] = (ushort)wide[s];
+        }
+        else
+        {
+            _pre = wide;
         }
     }
 
@@ -66,21 +71,24 @@ internal sealed class PaddedCsr
     public int ZeroInput { get; }
 
     /// <summary>Number of slots (edges and padding).</summary>
-    public int Length => _pre.Length;
+    public int Length { get; }
 
     public ReadOnlySpan<int> RowStart => _rowStart;
 
-    /// <summary>Presynaptic neuron of each slot (<see cref="ZeroInput"/> for a pad slot), 32-bit whatever the kernels read.</summary>
-    public ReadOnlySpan<int> Pre => _pre;
+    /// <summary>Presynaptic neuron of a slot (<see cref="ZeroInput"/> for a pad slot).</summary>
+    public int PreOf(int slot) => _pre16 is not null ? _pre16[slot] : _pre![slot];
 
     /// <summary>Slot of each edge (CSR edge order).</summary>
     public ReadOnlySpan<int> Position => _position;
+
+    /// <summary>The same, as the array itself (shared by the session's buffers that use this layout, not copied).</summary>
+    internal int[] PositionArray => _position;
 
     /// <summary>syn = W·x over the padded rows, W given per slot.</summary>
     public void Multiply(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> syn)
     {
         if (_pre16 is not null) CsrMatVec.Multiply<ushort>(_rowStart, _pre16, w, x, syn);
-        else CsrMatVec.Multiply<int>(_rowStart, _pre, w, x, syn);
+        else CsrMatVec.Multiply<int>(_rowStart, _pre!, w, x, syn);
     }
 
     /// <summary>The fused Hebbian-trace pass over the padded rows (see <see cref="FusedHebbianCsr"/>); w, α and H per slot.</summary>
@@ -88,7 +96,7 @@ internal sealed class PaddedCsr
         ReadOnlySpan<float> yPrev2, Span<float> pairs, Span<float> syn, bool update, FusedHebbianCsr.Parameters p) =>
         _pre16 is not null
             ? FusedHebbianCsr.Run<ushort>(_rowStart, _pre16, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p)
-            : FusedHebbianCsr.Run<int>(_rowStart, _pre, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p);
+            : FusedHebbianCsr.Run<int>(_rowStart, _pre!, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p);
 
     /// <summary>Writes per-edge values into their slots (pad slots keep what they hold, which callers leave at 0).</summary>
     public void Scatter(ReadOnlySpan<float> perEdge, Span<float> slots)

@@ -55,6 +55,9 @@ internal sealed class SynapseMatrix
     /// <summary>Dense layout: the index of each edge (CSR order) in an N×<see cref="Stride"/> matrix.</summary>
     public ReadOnlySpan<int> DensePosition => _densePosition;
 
+    /// <summary>The same, as the array itself (shared, not copied, by the fused pass's dense matrices).</summary>
+    internal int[]? DensePositionArray => _densePosition;
+
     /// <summary>Sparse layout: the padded rows the kernel runs over.</summary>
     public PaddedCsr? Csr => _csr;
 
