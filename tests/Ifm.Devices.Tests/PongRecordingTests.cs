@@ -38,6 +38,23 @@ public sealed class PongRecordingTests
         Assert.True(hits > 10 * misses, $"{file}: {hits} hits, {misses} misses");
     }
 
+    [Fact]
+    public void Restart_positions_come_from_the_given_random_source_x_first()
+    {
+        // The training library's evaluations pass new Random(seed); their published hit rates depend on this order.
+        var game = new PongGame(new Random(7));
+        var expected = new Random(7);
+        for (int miss = 0; miss < 3; miss++)
+        {
+            game.SetBall(10, 278, PongGame.BallSpeed, PongGame.BallSpeed);
+            game.SetPaddle(150);
+            Assert.Equal(0, game.Tick(0));   // bottom at 297
+            Assert.Equal(-1, game.Tick(0));  // bottom at 301: a miss
+            Assert.Equal((10 * (3 + expected.Next(14)), 10 * (3 + expected.Next(22))), (game.BallX, game.BallY));
+            Assert.Equal((PongGame.BallSpeed, -PongGame.BallSpeed), (game.BallDx, game.BallDy));
+        }
+    }
+
     private static string Recording(string name)
     {
         for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))

@@ -18,6 +18,8 @@ namespace Ifm.Devices.Simulation;
 /// −2..152, exactly the range in the recordings).</para>
 /// <para>The sensors read the state before the tick and the action applies to that tick, as in the recordings
 /// (one line = state, key; then the game advances).</para>
+/// <para>This is the one implementation of the game: <c>ifm run --sim pong</c> drives it as a plant, and the training
+/// library's closed-loop evaluation (<c>ifm eval pong</c>, <c>ifm train --select pong</c>) plays against it.</para>
 /// </remarks>
 public sealed class PongGame
 {
@@ -32,6 +34,7 @@ public sealed class PongGame
     public const int BallSpeed = 4;
 
     private SplitMix64 _rng;
+    private readonly Random? _respawn;
 
     /// <summary>New game with the ball at (<paramref name="ballX"/>, <paramref name="ballY"/>) moving up-right.</summary>
     public PongGame(ulong seed = 1, int ballX = 100, int ballY = 150)
@@ -43,6 +46,16 @@ public sealed class PongGame
         BallDx = BallSpeed;
         BallDy = -BallSpeed;
         PaddleX = PaddleStartX;
+    }
+
+    /// <summary>
+    /// New game whose restart positions come from <paramref name="respawn"/> (x first, then y, on each miss): the
+    /// training library's evaluations draw them from <c>new Random(seed)</c>, and their published figures with them.
+    /// </summary>
+    public PongGame(Random respawn)
+        : this(0)
+    {
+        _respawn = respawn ?? throw new ArgumentNullException(nameof(respawn));
     }
 
     public ulong Seed { get; }
@@ -98,8 +111,8 @@ public sealed class PongGame
         {
             Misses++;
             result = -1;
-            BallX = 10 * (3 + _rng.NextInt(14)); // 30..160
-            BallY = 10 * (3 + _rng.NextInt(22)); // 30..240
+            BallX = 10 * (3 + Draw(14)); // 30..160
+            BallY = 10 * (3 + Draw(22)); // 30..240
             BallDx = BallSpeed;
             BallDy = -BallSpeed;
         }
@@ -115,6 +128,8 @@ public sealed class PongGame
 
         return result;
     }
+
+    private int Draw(int bound) => _respawn?.Next(bound) ?? _rng.NextInt(bound);
 
     private bool Overlaps() =>
         BallX < PaddleX + PaddleWidth && BallX + BallSize > PaddleX &&

@@ -1,3 +1,5 @@
+using Plant = Ifm.Devices.Simulation.PongGame;
+
 namespace Ifm.Training.Pong;
 
 /// <summary>A key press of the Pong player; the order is the output channel order of the c*.txt recordings.</summary>
@@ -21,89 +23,76 @@ public enum PongEvent
 }
 
 /// <summary>
-/// The one-paddle Pong game of the recordings (tests/data/pong/README.md), deterministic for a seed. One tick:
-/// the ball moves by its velocity; it bounces off the left/right walls (x ≤ 0, x + 15 ≥ 200) and the top (y ≤ 0);
-/// moving down and overlapping the paddle (checked against the paddle before it moves) it bounces up: a hit; when its
-/// bottom reaches y ≥ 300 it is a miss and the ball restarts at a random x ∈ {30, 40, …, 160}, y ∈ {30, 40, …, 240},
-/// moving up-right. Then the paddle moves 7 px by the tick's action, unless that would take it further out of the
-/// field (it moves left only while x &gt; 0, right only while x + 50 &lt; 200). The order of these steps and the
-/// boundary conditions are the ones the recordings d0–d3 show.
+/// The one-paddle Pong game of the recordings (tests/data/pong/README.md) as the training library plays it: the plant of
+/// <c>ifm run --sim pong</c> (<see cref="Ifm.Devices.Simulation.PongGame"/>, where the rules live) with the key as a
+/// <see cref="PongAction"/>, the outcome as a <see cref="PongEvent"/>, the c*.txt input encoding, and restart positions
+/// drawn from <c>new Random(seed)</c>, deterministic for a seed.
 /// </summary>
 public sealed class PongGame
 {
-    public const int Width = 200;
-    public const int Height = 300;
-    public const int BallSize = 15;
-    public const int BallSpeed = 4;
-    public const int PaddleWidth = 50;
-    public const int PaddleHeight = 10;
-    public const int PaddleTop = 260;
-    public const int PaddleSpeed = 7;
-    public const int PaddleStart = 75;
+    public const int Width = Plant.FieldWidth;
+    public const int Height = Plant.FieldHeight;
+    public const int BallSize = Plant.BallSize;
+    public const int BallSpeed = Plant.BallSpeed;
+    public const int PaddleWidth = Plant.PaddleWidth;
+    public const int PaddleHeight = Plant.PaddleHeight;
+    public const int PaddleTop = Plant.PaddleY;
+    public const int PaddleSpeed = Plant.PaddleSpeed;
+    public const int PaddleStart = Plant.PaddleStartX;
 
-    private readonly Random _rng;
+    private readonly Plant _game;
 
     /// <summary>Starts as the recordings do: ball at (100, 150) moving up-right, paddle at x = 75.</summary>
-    public PongGame(int seed)
+    public PongGame(int seed) => _game = new Plant(new Random(seed));
+
+    public int BallX
     {
-        _rng = new Random(seed);
-        BallX = 100;
-        BallY = 150;
-        BallVx = BallSpeed;
-        BallVy = -BallSpeed;
-        PaddleX = PaddleStart;
+        get => _game.BallX;
+        set => _game.SetBall(value, _game.BallY, _game.BallDx, _game.BallDy);
     }
 
-    public int BallX { get; set; }
+    public int BallY
+    {
+        get => _game.BallY;
+        set => _game.SetBall(_game.BallX, value, _game.BallDx, _game.BallDy);
+    }
 
-    public int BallY { get; set; }
+    /// <summary>Horizontal velocity, ±<see cref="BallSpeed"/>.</summary>
+    public int BallVx
+    {
+        get => _game.BallDx;
+        set => _game.SetBall(_game.BallX, _game.BallY, value, _game.BallDy);
+    }
 
-    public int BallVx { get; set; }
+    /// <summary>Vertical velocity, ±<see cref="BallSpeed"/> (positive: down).</summary>
+    public int BallVy
+    {
+        get => _game.BallDy;
+        set => _game.SetBall(_game.BallX, _game.BallY, _game.BallDx, value);
+    }
 
-    public int BallVy { get; set; }
+    public int PaddleX
+    {
+        get => _game.PaddleX;
+        set => _game.SetPaddle(value);
+    }
 
-    public int PaddleX { get; set; }
+    public long Ticks => _game.Ticks;
 
-    public long Ticks { get; private set; }
+    public int Hits => (int)_game.Hits;
 
-    public int Hits { get; private set; }
-
-    public int Misses { get; private set; }
+    public int Misses => (int)_game.Misses;
 
     /// <summary>hits / (hits + misses); NaN before the first hit or miss.</summary>
     public double HitRate => Hits + Misses == 0 ? double.NaN : (double)Hits / (Hits + Misses);
 
-    public PongEvent Step(PongAction action)
-    {
-        var result = PongEvent.None;
-        BallX += BallVx;
-        BallY += BallVy;
-        if (BallX <= 0) BallVx = BallSpeed;
-        else if (BallX + BallSize >= Width) BallVx = -BallSpeed;
-        if (BallY <= 0) BallVy = BallSpeed;
-
-        if (BallVy > 0 && BallX + BallSize > PaddleX && BallX < PaddleX + PaddleWidth && BallY + BallSize > PaddleTop && BallY < PaddleTop + PaddleHeight)
+    public PongEvent Step(PongAction action) =>
+        _game.Tick(action switch { PongAction.Right => 1, PongAction.Left => -1, _ => 0 }) switch
         {
-            BallVy = -BallSpeed;
-            Hits++;
-            result = PongEvent.Hit;
-        }
-
-        if (BallY + BallSize >= Height)
-        {
-            Misses++;
-            result = PongEvent.Miss;
-            BallX = 30 + 10 * _rng.Next(14);
-            BallY = 30 + 10 * _rng.Next(22);
-            BallVx = BallSpeed;
-            BallVy = -BallSpeed;
-        }
-
-        if (action == PongAction.Right && PaddleX + PaddleWidth < Width) PaddleX += PaddleSpeed;
-        else if (action == PongAction.Left && PaddleX > 0) PaddleX -= PaddleSpeed;
-        Ticks++;
-        return result;
-    }
+            1 => PongEvent.Hit,
+            -1 => PongEvent.Miss,
+            _ => PongEvent.None,
+        };
 
     /// <summary>
     /// The c*.txt input encoding of the current state: 8-bit two's complement (most significant bit first) of
