@@ -269,9 +269,10 @@ public class PlasticityTests
         var b = new ModelBuilder();
         var net = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 200, Connectivity = 0.2 });
         var m = WithRuleOnEveryEdge(net, new HebbianTraceRule(0.1f), 0.5f);
-        foreach (var layout in new[] { SynapseLayout.Dense, SynapseLayout.Sparse })
+        foreach (var kind in Enum.GetValues<FusedHebbianTests.FusedKind>())
         {
-            using var s = new CpuSession(m, new SessionOptions { Layout = layout });
+            using var s = new CpuSession(m, FusedHebbianTests.Options(kind));
+            Assert.NotEqual(FusedKernel.None, s.FusedKernel);
             var x = new float[m.InputCount];
             x.AsSpan().Fill(0.7f);
             s.SetInputs(x);
