@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Ifm.FirmwareBridge.Tests;
 
@@ -259,12 +260,19 @@ internal sealed class DuplexStream(Stream read, Stream write) : Stream
     }
 }
 
-/// <summary>Runs the managed <c>ifm</c> (ifm.dll next to the tests) to completion with captured output.</summary>
+/// <summary>Runs the managed <c>ifm</c> (ifm.dll next to the tests) with captured output.</summary>
 internal static class IfmCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "ifm.dll");
 
+    /// <summary>Runs to completion.</summary>
     public static (int Code, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(args);
+        return p.Finish(timeout);
+    }
+
+    public static Running Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("exec");
@@ -274,15 +282,40 @@ internal static class IfmCli
             psi.ArgumentList.Add(a);
         }
 
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
+        return new Running(System.Diagnostics.Process.Start(psi)!, args);
+    }
+
+    /// <summary>A started <c>ifm</c>: stop it as Ctrl-C does (SIGINT), or wait for it.</summary>
+    internal sealed class Running(System.Diagnostics.Process process, string[] args) : IDisposable
+    {
+        private readonly Task<string> _stdout = process.StandardOutput.ReadToEndAsync();
+        private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
+
+        public void Interrupt()
         {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:0} s");
+            if (Kill(process.Id, SigInt) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        public (int Code, string Stdout, string Stderr) Finish(TimeSpan timeout)
+        {
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"ifm {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:0} s");
+            }
+
+            return (process.ExitCode, _stdout.Result, _stderr.Result);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+
+        private const int SigInt = 2;
+
+        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        private static extern int Kill(int pid, int signal);
     }
 }
