@@ -149,6 +149,14 @@ public class SparseKernelTests
         for (int i = 0; i < n; i++) Assert.Equal(synRef[i], syn[i], 1e-4);
         Assert.Equal(deltaRef, delta, Math.Max(1e-6, deltaRef * 1e-5));
         if (update) Assert.True(deltaRef > 0);
+
+        // The kernel takes any CSR: on the model's own rows the row tails run edge by edge.
+        var hPlain = (float[])h.Clone();
+        var synPlain = new float[n];
+        float deltaPlain = FusedHebbianCsr.Run(m.RowStart, m.Pre, m.Weight, alpha, hPlain, y1, y2, pairs, synPlain, update, p);
+        for (int k = 0; k < hPlain.Length; k++) Assert.Equal(hRef[k], hPlain[k], 2e-6f);
+        for (int i = 0; i < n; i++) Assert.Equal(synRef[i], synPlain[i], 1e-4);
+        Assert.Equal(deltaRef, deltaPlain, Math.Max(1e-6, deltaRef * 1e-5));
     }
 
     [Theory]

@@ -51,12 +51,12 @@ public sealed class CpuSession : INetworkSession
         {
             if (_synapses.Layout == SynapseLayout.Dense && model.Density > options.FusedDenseAbove)
             {
-                _fusedSlots = new FusedSlots(model, _synapses.DensePositionArray!, (long)n * _synapses.Stride);
+                _fusedSlots = new FusedSlots(model, _synapses.Position, (long)n * _synapses.Stride);
             }
             else
             {
                 _fusedCsr = _synapses.Csr ?? new PaddedCsr(model);
-                _fusedSlots = new FusedSlots(model, _fusedCsr.PositionArray, _fusedCsr.Length);
+                _fusedSlots = new FusedSlots(model, _fusedCsr.Position, _fusedCsr.Length);
                 _pairs = new float[2 * padded];
             }
         }
@@ -293,13 +293,8 @@ public sealed class CpuSession : INetworkSession
             _w = new AlignedFloats(slots);
             _a = new AlignedFloats(slots);
             _h = new AlignedFloats(slots);
-            var w = W;
-            var a = A;
-            for (int k = 0; k < _position.Length; k++)
-            {
-                w[_position[k]] = model.Weight[k];
-                a[_position[k]] = model.Alpha[k];
-            }
+            EdgeSlots.Scatter(position, model.Weight, W);
+            EdgeSlots.Scatter(position, model.Alpha, A);
         }
 
         public Span<float> W => _w.Span;
@@ -308,17 +303,12 @@ public sealed class CpuSession : INetworkSession
 
         public Span<float> H => _h.Span;
 
-        public void CopyTraceTo(Span<float> perEdge)
-        {
-            var h = H;
-            for (int k = 0; k < _position.Length; k++) perEdge[k] = h[_position[k]];
-        }
+        public void CopyTraceTo(Span<float> perEdge) => EdgeSlots.Gather(_position, H, perEdge);
 
         public void LoadTraceFrom(ReadOnlySpan<float> perEdge)
         {
-            var h = H;
-            h.Clear();
-            for (int k = 0; k < _position.Length; k++) h[_position[k]] = perEdge[k];
+            H.Clear();
+            EdgeSlots.Scatter(_position, perEdge, H);
         }
 
         public void Reset() => H.Clear();

@@ -78,11 +78,8 @@ internal sealed class PaddedCsr
     /// <summary>Presynaptic neuron of a slot (<see cref="ZeroInput"/> for a pad slot).</summary>
     public int PreOf(int slot) => _pre16 is not null ? _pre16[slot] : _pre![slot];
 
-    /// <summary>Slot of each edge (CSR edge order).</summary>
-    public ReadOnlySpan<int> Position => _position;
-
-    /// <summary>The same, as the array itself (shared by the session's buffers that use this layout, not copied).</summary>
-    internal int[] PositionArray => _position;
+    /// <summary>Slot of each edge (CSR edge order); shared, not copied, by the session's buffers in this layout.</summary>
+    internal int[] Position => _position;
 
     /// <summary>syn = W·x over the padded rows, W given per slot.</summary>
     public void Multiply(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> syn)
@@ -99,16 +96,8 @@ internal sealed class PaddedCsr
             : FusedHebbianCsr.Run<int>(_rowStart, _pre!, w, alpha, h, yPrev, yPrev2, pairs, syn, update, p);
 
     /// <summary>Writes per-edge values into their slots (pad slots keep what they hold, which callers leave at 0).</summary>
-    public void Scatter(ReadOnlySpan<float> perEdge, Span<float> slots)
-    {
-        var pos = _position;
-        for (int k = 0; k < pos.Length; k++) slots[pos[k]] = perEdge[k];
-    }
+    public void Scatter(ReadOnlySpan<float> perEdge, Span<float> slots) => EdgeSlots.Scatter(_position, perEdge, slots);
 
     /// <summary>Reads the slots back into CSR edge order.</summary>
-    public void Gather(ReadOnlySpan<float> slots, Span<float> perEdge)
-    {
-        var pos = _position;
-        for (int k = 0; k < pos.Length; k++) perEdge[k] = slots[pos[k]];
-    }
+    public void Gather(ReadOnlySpan<float> slots, Span<float> perEdge) => EdgeSlots.Gather(_position, slots, perEdge);
 }

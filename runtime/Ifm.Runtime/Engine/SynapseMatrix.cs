@@ -12,10 +12,9 @@ internal sealed class SynapseMatrix
 {
     private readonly IfmModel _model;
     private readonly float[] _weights;
-    private readonly AlignedFloats? _dense;
-    private readonly int[]? _densePosition;
-    private readonly PaddedCsr? _csr;
-    private readonly AlignedFloats? _slots;
+    private readonly AlignedFloats _mirror;   // what the kernel reads: the N×stride matrix or the padded row slots
+    private readonly int[] _position;         // slot of each edge in _mirror
+    private readonly PaddedCsr? _csr;         // sparse layout only
 
     public SynapseMatrix(IfmModel model, SessionOptions options)
     {
@@ -31,20 +30,20 @@ internal sealed class SynapseMatrix
         Stride = DenseMatVec.Stride(n);
         if (Layout == SynapseLayout.Dense)
         {
-            _dense = new AlignedFloats((long)n * Stride);
-            _densePosition = new int[_weights.Length];
+            _mirror = new AlignedFloats((long)n * Stride);
+            _position = new int[_weights.Length];
             var rowStart = model.RowStart;
             var pre = model.Pre;
             for (int i = 0; i < n; i++)
             {
-                for (int k = rowStart[i]; k < rowStart[i + 1]; k++) _densePosition[k] = i * Stride + pre[k];
+                for (int k = rowStart[i]; k < rowStart[i + 1]; k++) _position[k] = i * Stride + pre[k];
             }
-
         }
         else
         {
             _csr = new PaddedCsr(model);
-            _slots = new AlignedFloats(_csr.Length);
+            _mirror = new AlignedFloats(_csr.Length);
+            _position = _csr.Position;
         }
 
         SyncLayout();
@@ -52,11 +51,9 @@ internal sealed class SynapseMatrix
 
     public SynapseLayout Layout { get; }
 
-    /// <summary>Dense layout: the index of each edge (CSR order) in an N×<see cref="Stride"/> matrix.</summary>
-    public ReadOnlySpan<int> DensePosition => _densePosition;
-
-    /// <summary>The same, as the array itself (shared, not copied, by the fused pass's dense matrices).</summary>
-    internal int[]? DensePositionArray => _densePosition;
+    /// <summary>The slot of each edge (CSR order) in the layout: its index in the N×<see cref="Stride"/> matrix, or
+    /// its padded-row slot. Shared, not copied, by the fused pass's buffers in the same layout.</summary>
+    internal int[] Position => _position;
 
     /// <summary>Sparse layout: the padded rows the kernel runs over.</summary>
     public PaddedCsr? Csr => _csr;
@@ -74,30 +71,18 @@ internal sealed class SynapseMatrix
     /// <summary>syn[i] = Σ_j w_ij·y[j].</summary>
     public void Multiply(ReadOnlySpan<float> y, Span<float> syn)
     {
-        if (_dense is not null) DenseMatVec.Multiply(_dense.Span, _model.NeuronCount, Stride, y, syn);
-        else _csr!.Multiply(_slots!.Span, y, syn);
+        if (_csr is null) DenseMatVec.Multiply(_mirror.Span, _model.NeuronCount, Stride, y, syn);
+        else _csr.Multiply(_mirror.Span, y, syn);
     }
 
     public void SetWeight(int edge, float value)
     {
         _weights[edge] = value;
-        if (_dense is not null) _dense.Span[_densePosition![edge]] = value;
-        else _slots!.Span[_csr!.Position[edge]] = value;
+        _mirror.Span[_position[edge]] = value;
     }
 
     /// <summary>Copies the per-edge weights into the layout the kernel reads (after bulk changes or a restore).</summary>
-    public void SyncLayout()
-    {
-        if (_csr is not null)
-        {
-            _csr.Scatter(_weights, _slots!.Span);
-            return;
-        }
-
-        var pos = _densePosition!;
-        var dense = _dense!.Span;
-        for (int k = 0; k < _weights.Length; k++) dense[pos[k]] = _weights[k];
-    }
+    public void SyncLayout() => EdgeSlots.Scatter(_position, _weights, _mirror.Span);
 
     public void Reset()
     {

@@ -59,7 +59,7 @@ internal static class FusedHebbianCsr
     private static unsafe float RunAvx2<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, Parameters p)
         where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        var k8 = new Constants256(p);
+        var k8 = new HebbianTraceCell.Constants256(p);
         Vector256<float> d0 = default, d1 = default;
         float delta = 0;
         var rowStart = e.RowStart;
@@ -89,8 +89,8 @@ internal static class FusedHebbianCsr
                         (y1, y21) = (CsrMatVec.Load8(yp, ref Unsafe.Add(ref e.Pre, k + 8)), default);
                     }
 
-                    acc0 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c8, y20, y0, acc0, ref d0, k8);
-                    acc1 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)(k + 8), c8, y21, y1, acc1, ref d1, k8);
+                    acc0 = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref e.W, ref e.Alpha, ref e.H, (nuint)k, c8, y20, y0, acc0, ref d0, k8);
+                    acc1 = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref e.W, ref e.Alpha, ref e.H, (nuint)(k + 8), c8, y21, y1, acc1, ref d1, k8);
                 }
 
                 if (k + 8 <= end)
@@ -98,7 +98,7 @@ internal static class FusedHebbianCsr
                     var (y, y2) = TUpdate.On
                         ? LoadPairs(pairs, ref Unsafe.Add(ref e.Pre, k))
                         : (CsrMatVec.Load8(yp, ref Unsafe.Add(ref e.Pre, k)), default);
-                    acc0 = Cell256<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c8, y2, y, acc0, ref d0, k8);
+                    acc0 = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref e.W, ref e.Alpha, ref e.H, (nuint)k, c8, y2, y, acc0, ref d0, k8);
                     k += 8;
                 }
 
@@ -152,7 +152,7 @@ internal static class FusedHebbianCsr
     private static unsafe float RunPortable<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, Parameters p)
         where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
-        var k4 = new Constants128(p);
+        var k4 = new HebbianTraceCell.Constants128(p);
         Vector128<float> d0 = default, d1 = default;
         float delta = 0;
         var rowStart = e.RowStart;
@@ -173,8 +173,8 @@ internal static class FusedHebbianCsr
                     int j4 = ColumnIndex.At(ref j, 4), j5 = ColumnIndex.At(ref j, 5), j6 = ColumnIndex.At(ref j, 6), j7 = ColumnIndex.At(ref j, 7);
                     var y20 = TUpdate.On ? Vector128.Create(ypp[j0], ypp[j1], ypp[j2], ypp[j3]) : default;
                     var y21 = TUpdate.On ? Vector128.Create(ypp[j4], ypp[j5], ypp[j6], ypp[j7]) : default;
-                    acc0 = Cell128<TIndex, TUpdate, TClip, TClamp>(e, (nuint)k, c4, y20, Vector128.Create(yp[j0], yp[j1], yp[j2], yp[j3]), acc0, ref d0, k4);
-                    acc1 = Cell128<TIndex, TUpdate, TClip, TClamp>(e, (nuint)(k + 4), c4, y21, Vector128.Create(yp[j4], yp[j5], yp[j6], yp[j7]), acc1, ref d1, k4);
+                    acc0 = HebbianTraceCell.Cell128<TUpdate, TClip, TClamp>(ref e.W, ref e.Alpha, ref e.H, (nuint)k, c4, y20, Vector128.Create(yp[j0], yp[j1], yp[j2], yp[j3]), acc0, ref d0, k4);
+                    acc1 = HebbianTraceCell.Cell128<TUpdate, TClip, TClamp>(ref e.W, ref e.Alpha, ref e.H, (nuint)(k + 4), c4, y21, Vector128.Create(yp[j4], yp[j5], yp[j6], yp[j7]), acc1, ref d1, k4);
                 }
 
                 float s = Vector128.Sum(acc0 + acc1);
@@ -184,48 +184,6 @@ internal static class FusedHebbianCsr
         }
 
         return delta + Vector128.Sum(d0 + d1);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Cell256<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, nuint k, Vector256<float> c, Vector256<float> y2,
-        Vector256<float> y, Vector256<float> acc, ref Vector256<float> delta, in Constants256 q)
-        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
-    {
-        var a = Vector256.LoadUnsafe(ref e.Alpha, k);
-        var hk = Vector256.LoadUnsafe(ref e.H, k);
-        if (TUpdate.On)
-        {
-            var hn = Vector256.MultiplyAddEstimate(q.Decay, hk, c * y2);
-            if (TClip.On) hn = Vector256.MinNative(q.One, Vector256.MaxNative(q.MinusOne, hn));
-            delta += Vector256.Abs(a * (hn - hk));
-            hn.StoreUnsafe(ref e.H, k);
-            hk = hn;
-        }
-
-        var weff = Vector256.MultiplyAddEstimate(a, hk, Vector256.LoadUnsafe(ref e.W, k));
-        if (TClamp.On) weff = Vector256.MinNative(q.Hi, Vector256.MaxNative(q.Lo, weff));
-        return Vector256.MultiplyAddEstimate(weff, y, acc);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Cell128<TIndex, TUpdate, TClip, TClamp>(in Edges<TIndex> e, nuint k, Vector128<float> c, Vector128<float> y2,
-        Vector128<float> y, Vector128<float> acc, ref Vector128<float> delta, in Constants128 q)
-        where TIndex : unmanaged where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
-    {
-        var a = Vector128.LoadUnsafe(ref e.Alpha, k);
-        var hk = Vector128.LoadUnsafe(ref e.H, k);
-        if (TUpdate.On)
-        {
-            var hn = Vector128.MultiplyAddEstimate(q.Decay, hk, c * y2);
-            if (TClip.On) hn = Vector128.MinNative(q.One, Vector128.MaxNative(q.MinusOne, hn));
-            delta += Vector128.Abs(a * (hn - hk));
-            hn.StoreUnsafe(ref e.H, k);
-            hk = hn;
-        }
-
-        var weff = Vector128.MultiplyAddEstimate(a, hk, Vector128.LoadUnsafe(ref e.W, k));
-        if (TClamp.On) weff = Vector128.MinNative(q.Hi, Vector128.MaxNative(q.Lo, weff));
-        return Vector128.MultiplyAddEstimate(weff, y, acc);
     }
 
     /// <summary>One edge of a row's tail: returns its contribution to the row's sum.</summary>
@@ -265,23 +223,5 @@ internal static class FusedHebbianCsr
         public readonly ReadOnlySpan<float> YPrev2 = yPrev2;
         public readonly Span<float> Pairs = pairs;
         public readonly Span<float> Syn = syn;
-    }
-
-    private readonly struct Constants256(Parameters p)
-    {
-        public readonly Vector256<float> Decay = Vector256.Create(1f - p.Eta);
-        public readonly Vector256<float> Lo = Vector256.Create(p.WMin);
-        public readonly Vector256<float> Hi = Vector256.Create(p.WMax);
-        public readonly Vector256<float> One = Vector256<float>.One;
-        public readonly Vector256<float> MinusOne = -Vector256<float>.One;
-    }
-
-    private readonly struct Constants128(Parameters p)
-    {
-        public readonly Vector128<float> Decay = Vector128.Create(1f - p.Eta);
-        public readonly Vector128<float> Lo = Vector128.Create(p.WMin);
-        public readonly Vector128<float> Hi = Vector128.Create(p.WMax);
-        public readonly Vector128<float> One = Vector128<float>.One;
-        public readonly Vector128<float> MinusOne = -Vector128<float>.One;
     }
 }

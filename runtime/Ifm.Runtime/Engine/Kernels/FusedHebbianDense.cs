@@ -47,7 +47,7 @@ internal static class FusedHebbianDense
     {
         ref float yp = ref m.YPrev;
         ref float ypp = ref m.YPrev2;
-        var k = new Constants512(p);
+        var k = new HebbianTraceCell.Constants512(p);
         Vector512<float> d0 = default, d1 = default;
         nuint stride = m.Stride;
         int i = 0;
@@ -61,8 +61,8 @@ internal static class FusedHebbianDense
             {
                 var y = Vector512.LoadUnsafe(ref yp, j);
                 var y2 = TUpdate.On ? Vector512.LoadUnsafe(ref ypp, j) : default;
-                acc0 = Cell512<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
-                acc1 = Cell512<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
+                acc0 = HebbianTraceCell.Cell512<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = HebbianTraceCell.Cell512<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o1 + j, c1, y2, y, acc1, ref d1, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector512.Sum(acc0);
@@ -77,7 +77,7 @@ internal static class FusedHebbianDense
             for (nuint j = 0; j < stride; j += (nuint)Vector512<float>.Count)
             {
                 var y2 = TUpdate.On ? Vector512.LoadUnsafe(ref ypp, j) : default;
-                acc = Cell512<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector512.LoadUnsafe(ref yp, j), acc, ref d0, k);
+                acc = HebbianTraceCell.Cell512<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o + j, c, y2, Vector512.LoadUnsafe(ref yp, j), acc, ref d0, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector512.Sum(acc);
@@ -86,34 +86,12 @@ internal static class FusedHebbianDense
         return Vector512.Sum(d0 + d1);
     }
 
-    /// <summary>One vector of one row: the trace update (when on), the effective weight and its product with y(t−1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Cell512<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector512<float> c, Vector512<float> y2,
-        Vector512<float> y, Vector512<float> acc, ref Vector512<float> delta, in Constants512 k)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
-    {
-        var av = Vector512.LoadUnsafe(ref m.A, at);
-        var hv = Vector512.LoadUnsafe(ref m.H, at);
-        if (TUpdate.On)
-        {
-            var hn = Vector512.MultiplyAddEstimate(k.Decay, hv, c * y2);
-            if (TClip.On) hn = Vector512.MinNative(k.One, Vector512.MaxNative(k.MinusOne, hn));
-            delta += Vector512.Abs(av * (hn - hv));
-            hn.StoreUnsafe(ref m.H, at);
-            hv = hn;
-        }
-
-        var weff = Vector512.MultiplyAddEstimate(av, hv, Vector512.LoadUnsafe(ref m.W, at));
-        if (TClamp.On) weff = Vector512.MinNative(k.Hi, Vector512.MaxNative(k.Lo, weff));
-        return Vector512.MultiplyAddEstimate(weff, y, acc);
-    }
-
     private static float Run256<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
         where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         ref float yp = ref m.YPrev;
         ref float ypp = ref m.YPrev2;
-        var k = new Constants256(p);
+        var k = new HebbianTraceCell.Constants256(p);
         Vector256<float> d0 = default, d1 = default;
         nuint stride = m.Stride;
         int i = 0;
@@ -127,8 +105,8 @@ internal static class FusedHebbianDense
             {
                 var y = Vector256.LoadUnsafe(ref yp, j);
                 var y2 = TUpdate.On ? Vector256.LoadUnsafe(ref ypp, j) : default;
-                acc0 = Cell256<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
-                acc1 = Cell256<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
+                acc0 = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o1 + j, c1, y2, y, acc1, ref d1, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector256.Sum(acc0);
@@ -143,7 +121,7 @@ internal static class FusedHebbianDense
             for (nuint j = 0; j < stride; j += (nuint)Vector256<float>.Count)
             {
                 var y2 = TUpdate.On ? Vector256.LoadUnsafe(ref ypp, j) : default;
-                acc = Cell256<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector256.LoadUnsafe(ref yp, j), acc, ref d0, k);
+                acc = HebbianTraceCell.Cell256<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o + j, c, y2, Vector256.LoadUnsafe(ref yp, j), acc, ref d0, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector256.Sum(acc);
@@ -152,34 +130,13 @@ internal static class FusedHebbianDense
         return Vector256.Sum(d0 + d1);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Cell256<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector256<float> c, Vector256<float> y2,
-        Vector256<float> y, Vector256<float> acc, ref Vector256<float> delta, in Constants256 k)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
-    {
-        var av = Vector256.LoadUnsafe(ref m.A, at);
-        var hv = Vector256.LoadUnsafe(ref m.H, at);
-        if (TUpdate.On)
-        {
-            var hn = Vector256.MultiplyAddEstimate(k.Decay, hv, c * y2);
-            if (TClip.On) hn = Vector256.MinNative(k.One, Vector256.MaxNative(k.MinusOne, hn));
-            delta += Vector256.Abs(av * (hn - hv));
-            hn.StoreUnsafe(ref m.H, at);
-            hv = hn;
-        }
-
-        var weff = Vector256.MultiplyAddEstimate(av, hv, Vector256.LoadUnsafe(ref m.W, at));
-        if (TClamp.On) weff = Vector256.MinNative(k.Hi, Vector256.MaxNative(k.Lo, weff));
-        return Vector256.MultiplyAddEstimate(weff, y, acc);
-    }
-
     /// <summary>The NEON path (Raspberry Pi, Jetson).</summary>
     private static float Run128<TUpdate, TClip, TClamp>(in Matrices m, FusedHebbianCsr.Parameters p)
         where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
     {
         ref float yp = ref m.YPrev;
         ref float ypp = ref m.YPrev2;
-        var k = new Constants128(p);
+        var k = new HebbianTraceCell.Constants128(p);
         Vector128<float> d0 = default, d1 = default;
         nuint stride = m.Stride;
         int i = 0;
@@ -193,8 +150,8 @@ internal static class FusedHebbianDense
             {
                 var y = Vector128.LoadUnsafe(ref yp, j);
                 var y2 = TUpdate.On ? Vector128.LoadUnsafe(ref ypp, j) : default;
-                acc0 = Cell128<TUpdate, TClip, TClamp>(m, o0 + j, c0, y2, y, acc0, ref d0, k);
-                acc1 = Cell128<TUpdate, TClip, TClamp>(m, o1 + j, c1, y2, y, acc1, ref d1, k);
+                acc0 = HebbianTraceCell.Cell128<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o0 + j, c0, y2, y, acc0, ref d0, k);
+                acc1 = HebbianTraceCell.Cell128<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o1 + j, c1, y2, y, acc1, ref d1, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector128.Sum(acc0);
@@ -209,34 +166,13 @@ internal static class FusedHebbianDense
             for (nuint j = 0; j < stride; j += (nuint)Vector128<float>.Count)
             {
                 var y2 = TUpdate.On ? Vector128.LoadUnsafe(ref ypp, j) : default;
-                acc = Cell128<TUpdate, TClip, TClamp>(m, o + j, c, y2, Vector128.LoadUnsafe(ref yp, j), acc, ref d0, k);
+                acc = HebbianTraceCell.Cell128<TUpdate, TClip, TClamp>(ref m.W, ref m.A, ref m.H, o + j, c, y2, Vector128.LoadUnsafe(ref yp, j), acc, ref d0, k);
             }
 
             Unsafe.Add(ref m.Syn, i) = Vector128.Sum(acc);
         }
 
         return Vector128.Sum(d0 + d1);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Cell128<TUpdate, TClip, TClamp>(in Matrices m, nuint at, Vector128<float> c, Vector128<float> y2,
-        Vector128<float> y, Vector128<float> acc, ref Vector128<float> delta, in Constants128 k)
-        where TUpdate : struct, IKernelSwitch where TClip : struct, IKernelSwitch where TClamp : struct, IKernelSwitch
-    {
-        var av = Vector128.LoadUnsafe(ref m.A, at);
-        var hv = Vector128.LoadUnsafe(ref m.H, at);
-        if (TUpdate.On)
-        {
-            var hn = Vector128.MultiplyAddEstimate(k.Decay, hv, c * y2);
-            if (TClip.On) hn = Vector128.MinNative(k.One, Vector128.MaxNative(k.MinusOne, hn));
-            delta += Vector128.Abs(av * (hn - hv));
-            hn.StoreUnsafe(ref m.H, at);
-            hv = hn;
-        }
-
-        var weff = Vector128.MultiplyAddEstimate(av, hv, Vector128.LoadUnsafe(ref m.W, at));
-        if (TClamp.On) weff = Vector128.MinNative(k.Hi, Vector128.MaxNative(k.Lo, weff));
-        return Vector128.MultiplyAddEstimate(weff, y, acc);
     }
 
     private static void ThrowBadShape() => throw new ArgumentException("fused Hebbian dense buffers have inconsistent sizes");
@@ -252,32 +188,5 @@ internal static class FusedHebbianDense
         public readonly ref float Syn = ref syn;
         public readonly int Rows = rows;
         public readonly nuint Stride = stride;
-    }
-
-    private readonly struct Constants512(FusedHebbianCsr.Parameters p)
-    {
-        public readonly Vector512<float> Decay = Vector512.Create(1f - p.Eta);
-        public readonly Vector512<float> Lo = Vector512.Create(p.WMin);
-        public readonly Vector512<float> Hi = Vector512.Create(p.WMax);
-        public readonly Vector512<float> One = Vector512<float>.One;
-        public readonly Vector512<float> MinusOne = -Vector512<float>.One;
-    }
-
-    private readonly struct Constants256(FusedHebbianCsr.Parameters p)
-    {
-        public readonly Vector256<float> Decay = Vector256.Create(1f - p.Eta);
-        public readonly Vector256<float> Lo = Vector256.Create(p.WMin);
-        public readonly Vector256<float> Hi = Vector256.Create(p.WMax);
-        public readonly Vector256<float> One = Vector256<float>.One;
-        public readonly Vector256<float> MinusOne = -Vector256<float>.One;
-    }
-
-    private readonly struct Constants128(FusedHebbianCsr.Parameters p)
-    {
-        public readonly Vector128<float> Decay = Vector128.Create(1f - p.Eta);
-        public readonly Vector128<float> Lo = Vector128.Create(p.WMin);
-        public readonly Vector128<float> Hi = Vector128.Create(p.WMax);
-        public readonly Vector128<float> One = Vector128<float>.One;
-        public readonly Vector128<float> MinusOne = -Vector128<float>.One;
     }
 }
