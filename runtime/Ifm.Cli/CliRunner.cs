@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Ifm.Data;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Data;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli;
 
@@ -44,7 +44,7 @@ internal static class CliRunner
 
     private static bool IsUserError(Exception e) => e is CliException or IfmFormatException or ModelValidationException
         or DataFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-        or OperationCanceledException or Ifm.OpenCL.Interop.OpenClException;
+        or OperationCanceledException or Ifm.Runtime.OpenCL.Interop.OpenClException;
 
     private static string HelpHint(ParseResult parse)
     {

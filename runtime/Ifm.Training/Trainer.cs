@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ifm.Data;
+using Ifm.Runtime.Data;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 using Ifm.Training.Optim;

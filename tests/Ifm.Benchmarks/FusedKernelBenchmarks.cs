@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Ifm.Engine;
-using Ifm.Engine.Kernels;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Kernels;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Ifm.Engine;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Benchmarks;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Ifm.Engine;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Tests;
 

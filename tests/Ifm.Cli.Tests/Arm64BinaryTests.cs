@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Tests;
 

@@ -2,9 +2,9 @@ using System.Device.Gpio;
 using Ifm.Control.Loop;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
-using Ifm.Engine;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 
@@ -241,7 +241,7 @@ public sealed class ControlLoopTests
         Assert.Equal(0, loop.Statistics.SteadyAllocatedBytes);
         writer.WriteNow(session.Snapshot());
         using var restored = new CpuSession(model);
-        Persistence.Checkpoint.Load(restored, path);
+        Ifm.Runtime.Persistence.Checkpoint.Load(restored, path);
         Assert.Equal(session.Tick, restored.Tick);
         Assert.Equal(session.Weights.ToArray(), restored.Weights.ToArray());
     }

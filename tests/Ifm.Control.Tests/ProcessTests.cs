@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using Ifm.Persistence;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Tests;
 

@@ -3,9 +3,9 @@ using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
 using Ifm.Control.Loop;
 using Ifm.Devices.Simulation;
-using Ifm.Engine;
-using Ifm.Format;
-using Ifm.Persistence;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Tests;
 

@@ -1,9 +1,9 @@
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
-using Ifm.Engine;
-using Ifm.Engine.Plasticity;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Control.Tests;
 

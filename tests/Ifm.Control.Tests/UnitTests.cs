@@ -9,8 +9,8 @@ using Ifm.Control.Service;
 using Ifm.Control.Simulation;
 using Ifm.Control.Timing;
 using Ifm.Devices.Mapping;
-using Ifm.Engine;
-using Ifm.Format;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
 
 namespace Ifm.Control.Tests;
 
@@ -244,7 +244,7 @@ public sealed class BuiltInPlantTests
 
         // The shipped pavlov.ifm names its channels F, R, S like the map; a model with generic names binds by position.
         Assert.Null(BuiltInPlants.FitNames(BuiltInPlants.LoadMap("pavlov"), IfmFile.Read(Paths.Model("pavlov.ifm")), "pavlov"));
-        var generic = Ifm.Model.RandomNetwork.Create(new Ifm.Model.RandomNetworkOptions { Neurons = 10, Inputs = 2, Outputs = 1 });
+        var generic = Ifm.Runtime.Model.RandomNetwork.Create(new Ifm.Runtime.Model.RandomNetworkOptions { Neurons = 10, Inputs = 2, Outputs = 1 });
         var map = BuiltInPlants.LoadMap("pavlov");
         Assert.Contains("by position", BuiltInPlants.FitNames(map, generic, "pavlov"), StringComparison.Ordinal);
         Assert.Equal(["in0"], map.Devices[0].Channels[0].Neurons!);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ifm.Engine;
+using Ifm.Runtime.Engine;
 using Ifm.FirmwareBridge.Devices;
 using Ifm.FirmwareBridge.Link;
 using Xunit.Abstractions;

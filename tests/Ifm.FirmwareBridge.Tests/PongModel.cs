@@ -1,5 +1,5 @@
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.FirmwareBridge.Tests;
 

@@ -31,7 +31,7 @@ public class Arm64Tests
     {
         var r = Qemu.Run(Artifacts.Cli("linux-arm64"), ["inspect", Repo.Model("pong.ifm")]);
         Assert.True(r.ExitCode == 0, r.ToString());
-        string id = Ifm.Format.IfmFile.Read(Repo.Model("pong.ifm")).Id;
+        string id = Ifm.Runtime.Format.IfmFile.Read(Repo.Model("pong.ifm")).Id;
         Assert.Contains(id[..16], r.StdOut);
     }
 }

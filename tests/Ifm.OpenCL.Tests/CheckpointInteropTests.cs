@@ -1,8 +1,8 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.OpenCL.Engine;
-using Ifm.Persistence;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Engine;
+using Ifm.Runtime.Persistence;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.OpenCL.Tests;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ifm.Format;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.OpenCL.Tests;
 

@@ -1,6 +1,6 @@
-using Ifm.Format;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.OpenCL.Tests;
 

@@ -1,6 +1,6 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.OpenCL.Engine;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Engine;
 
 namespace Ifm.OpenCL.Tests;
 

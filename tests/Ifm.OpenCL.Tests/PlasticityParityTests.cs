@@ -1,6 +1,6 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.OpenCL.Tests;
 

@@ -1,8 +1,8 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.OpenCL.Engine;
-using Ifm.OpenCL.Selection;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Engine;
+using Ifm.Runtime.OpenCL.Selection;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.OpenCL.Tests;
 
@@ -96,10 +96,10 @@ public sealed class SessionBehaviourTests
         Assert.NotEmpty(all);
         Assert.Equal(all[0], OpenClDevices.Find(all[0].Id));
         Assert.Equal(all[0], OpenClDevices.Find(all[0].Name[..4].ToUpperInvariant()));
-        var e = Assert.Throws<Interop.OpenClException>(() => OpenClDevices.Find("9:9"));
+        var e = Assert.Throws<Ifm.Runtime.OpenCL.Interop.OpenClException>(() => OpenClDevices.Find("9:9"));
         Assert.Contains("9:9", e.Message, StringComparison.Ordinal);
         Assert.Contains(all[0].Name, e.Message, StringComparison.Ordinal);
-        Assert.Throws<Interop.OpenClException>(() => OpenClDevices.Find("no-such-device-name"));
+        Assert.Throws<Ifm.Runtime.OpenCL.Interop.OpenClException>(() => OpenClDevices.Find("no-such-device-name"));
     }
 
     [Fact]

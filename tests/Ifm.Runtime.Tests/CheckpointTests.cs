@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Persistence;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Persistence;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Runtime.Tests;
 

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ifm.Engine;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Runtime.Tests;
 

@@ -1,7 +1,7 @@
-using Ifm.Engine;
-using Ifm.Format;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Runtime.Tests;
 

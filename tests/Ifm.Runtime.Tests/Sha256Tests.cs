@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Runtime.Tests;
 

@@ -1,6 +1,6 @@
-using Ifm.Engine;
-using Ifm.Engine.Kernels;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Kernels;
+using Ifm.Runtime.Model;
 using Xunit;
 
 namespace Ifm.Runtime.Tests;

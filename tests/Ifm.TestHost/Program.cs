@@ -1,7 +1,7 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Persistence;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Persistence;
+using Ifm.Runtime.Plasticity;
 
 // Test child process. Modes:
 //   checkpoint-loop <path>   run a plastic network and save a checkpoint after every 10 ticks, forever,

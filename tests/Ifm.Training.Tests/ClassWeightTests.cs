@@ -1,5 +1,5 @@
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 
@@ -57,7 +57,7 @@ public sealed class ClassWeightTests
         var data = Labelled(classes, 2, 3, 4);
         var o = new TrainOptions { Loss = LossKind.CrossEntropy, Window = 15 };
 
-        using var session = new Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(net.ToModel())));
+        using var session = new Ifm.Runtime.Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(net.ToModel())));
         var y = new float[2];
         var scratch = new double[2];
         double sum0 = 0, sum1 = 0;
@@ -103,7 +103,7 @@ public sealed class ClassWeightTests
         {
             var net = new TrainableNetwork(NetworkFactory.Create(new NetworkSpec { Neurons = 16, Connectivity = 0.5, Seed = 4, InputNames = ["cue", "noise"], OutputNames = ["common", "rare"] }));
             new Trainer(net, new TrainOptions { Loss = LossKind.CrossEntropy, Window = 20, Batch = 8, Epochs = 15, LearningRate = 1e-2, ValidationFraction = 0, ClassWeights = weights }).Train([data]);
-            using var session = new Engine.CpuSession(net.ToModel());
+            using var session = new Ifm.Runtime.Engine.CpuSession(net.ToModel());
             var output = new float[2];
             int rare = 0, found = 0;
             for (int t = 0; t < ticks; t++)

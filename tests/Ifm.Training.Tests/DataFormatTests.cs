@@ -1,4 +1,4 @@
-using Ifm.Data;
+using Ifm.Runtime.Data;
 using Ifm.Training.Data;
 
 namespace Ifm.Training.Tests;

@@ -1,4 +1,4 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 

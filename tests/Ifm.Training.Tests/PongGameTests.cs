@@ -181,11 +181,11 @@ public sealed class PongGameTests
     }
 
     /// <summary>A Pong model without edges whose output <paramref name="key"/> has a positive bias: it always answers that key.</summary>
-    private static Model.IfmModel ConstantModel(PongAction key)
+    private static Ifm.Runtime.Model.IfmModel ConstantModel(PongAction key)
     {
-        var b = new Model.ModelBuilder { Name = "constant", Dt = 0.001f };
-        b.AddPopulation("in", Model.NeuronKind.Ifm, Model.NeuronRole.Input, 24);
-        b.AddPopulation("out", Model.NeuronKind.Ifm, Model.NeuronRole.Output, 3);
+        var b = new Ifm.Runtime.Model.ModelBuilder { Name = "constant", Dt = 0.001f };
+        b.AddPopulation("in", Ifm.Runtime.Model.NeuronKind.Ifm, Ifm.Runtime.Model.NeuronRole.Input, 24);
+        b.AddPopulation("out", Ifm.Runtime.Model.NeuronKind.Ifm, Ifm.Runtime.Model.NeuronRole.Output, 3);
         b.AddEdgeGroup("static");
         b.SetBias(24 + (int)key, 1f);
         return b.Build();

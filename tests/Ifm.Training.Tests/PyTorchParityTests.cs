@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Ifm.Engine;
-using Ifm.Format;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
 using Ifm.Training.Network;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using Ifm.Format;
+using Ifm.Runtime.Format;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 
@@ -18,7 +18,7 @@ public sealed class TargetAlignmentTests
         Assert.Equal(new float[] { 103 }, s.ShiftTargets(3).Targets);
         Assert.Equal(new float[] { 0, 1 }, s.ShiftTargets(3).Inputs);
         Assert.Same(s, s.ShiftTargets(0));
-        var e = Assert.Throws<Ifm.Data.DataFormatException>(() => s.ShiftTargets(4));
+        var e = Assert.Throws<Ifm.Runtime.Data.DataFormatException>(() => s.ShiftTargets(4));
         Assert.Contains("s: 4 ticks, too few to predict 4 ticks ahead", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => s.ShiftTargets(-1));
     }
@@ -33,7 +33,7 @@ public sealed class TargetAlignmentTests
     [Fact]
     public void Evaluation_with_a_shift_scores_against_the_later_targets()
     {
-        var net = new TrainableNetwork(TestNetworks.Create(Model.NeuronKind.Ifm, 10, 2, 1, 0.5, plastic: false, seed: 3));
+        var net = new TrainableNetwork(TestNetworks.Create(Ifm.Runtime.Model.NeuronKind.Ifm, 10, 2, 1, 0.5, plastic: false, seed: 3));
         var data = TestNetworks.RandomSequence(120, 2, 1, seed: 4);
         var o = new TrainOptions { Window = 10 };
         var (shifted, _) = Trainer.Evaluate(net, [data], o with { PredictAhead = 2 }, 10);
@@ -73,7 +73,7 @@ public sealed class TargetAlignmentTests
         Assert.True(before > 0.1, $"initial loss {before}");
         Assert.True(after < 0.02, $"loss after training {after} (started at {before})");
 
-        using var session = new Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(net.ToModel())));
+        using var session = new Ifm.Runtime.Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(net.ToModel())));
         var output = new float[1];
         double mse = 0;
         for (int t = 0; t + 1 < ticks; t++)
@@ -97,11 +97,11 @@ public sealed class TargetAlignmentTests
         Assert.Equal(new float[] { 0, 1, 2, 3 }, avg.Inputs);
         Assert.Equal(new float[] { 1, 0, 0, 0.5f, 0.5f, 0, 0, 0.5f, 0.5f, 0, 0, 1 }, avg.Targets);
         Assert.Same(s, s.AverageTargets(1));
-        Assert.Contains("too few to average targets over 6", Assert.Throws<Ifm.Data.DataFormatException>(() => s.AverageTargets(6)).Message);
+        Assert.Contains("too few to average targets over 6", Assert.Throws<Ifm.Runtime.Data.DataFormatException>(() => s.AverageTargets(6)).Message);
 
         // With predict-ahead 1 and a span of 3, tick 0 learns the share of keys in ticks 1–3: a, b, c.
         var o = new TrainOptions { PredictAhead = 1, TargetSpan = 3 };
-        var net = new TrainableNetwork(TestNetworks.Create(Model.NeuronKind.Ifm, 8, 1, 3, 0.5, plastic: false, seed: 1));
+        var net = new TrainableNetwork(TestNetworks.Create(Ifm.Runtime.Model.NeuronKind.Ifm, 8, 1, 3, 0.5, plastic: false, seed: 1));
         var (aligned, _) = Trainer.Evaluate(net, [s], o with { Window = 2 }, 2);
         var (manual, _) = Trainer.Evaluate(net, [s.ShiftTargets(1).AverageTargets(3)], new TrainOptions { Window = 2 }, 2);
         Assert.Equal(manual, aligned, 12);

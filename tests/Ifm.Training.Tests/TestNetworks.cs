@@ -1,5 +1,5 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 using Ifm.Training.Data;
 
 namespace Ifm.Training.Tests;

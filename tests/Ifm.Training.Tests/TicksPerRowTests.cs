@@ -1,4 +1,4 @@
-using Ifm.Format;
+using Ifm.Runtime.Format;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 
@@ -51,7 +51,7 @@ public sealed class TicksPerRowTests
         Assert.True(three < 0.02, $"three ticks per row: loss {three}");
 
         // The runtime, stepping three times per row, answers every row.
-        using var session = new Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(trained.ToModel())));
+        using var session = new Ifm.Runtime.Engine.CpuSession(IfmFile.Read(IfmFile.ToBytes(trained.ToModel())));
         var output = new float[1];
         int right = 0;
         for (int t = 0; t < rows; t++)
@@ -68,12 +68,12 @@ public sealed class TicksPerRowTests
     [Fact]
     public void Validation_loss_counts_only_the_last_tick_of_every_row()
     {
-        var net = new TrainableNetwork(TestNetworks.Create(Model.NeuronKind.Ifm, 10, 2, 1, 0.5, plastic: false, seed: 3));
+        var net = new TrainableNetwork(TestNetworks.Create(Ifm.Runtime.Model.NeuronKind.Ifm, 10, 2, 1, 0.5, plastic: false, seed: 3));
         var data = TestNetworks.RandomSequence(60, 2, 1, seed: 4);
         var o = new TrainOptions { Window = 12, TicksPerRow = 3 };
         var (loss, _) = Trainer.Evaluate(net, [data], o, 12);
 
-        using var session = new Engine.CpuSession(net.ToModel());
+        using var session = new Ifm.Runtime.Engine.CpuSession(net.ToModel());
         var y = new float[1];
         var scratch = new double[1];
         double sum = 0;

@@ -1,5 +1,5 @@
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
 
@@ -49,7 +49,7 @@ public sealed class TrainerTests
 
         // The exported model, run by the runtime, reproduces the trained behaviour.
         var model = IfmFile.Read(IfmFile.ToBytes(net.ToModel()));
-        using var session = new Engine.CpuSession(model);
+        using var session = new Ifm.Runtime.Engine.CpuSession(model);
         double mse = 0;
         var y = new float[1];
         var seq = data[0];
@@ -85,7 +85,7 @@ public sealed class TrainerTests
         var net = new TrainableNetwork(template);
         new Trainer(net, Tiny with { Epochs = 5 }).Train([DelayTask(200, 1)]);
         var model = IfmFile.Read(IfmFile.ToBytes(net.ToModel()));
-        var rule = Assert.IsType<Plasticity.HebbianTraceRule>(model.EdgeGroups[0].Rule);
+        var rule = Assert.IsType<Ifm.Runtime.Plasticity.HebbianTraceRule>(model.EdgeGroups[0].Rule);
         Assert.NotEqual(0.1f, rule.Eta);
         Assert.Contains(model.Alpha.ToArray(), a => a != 0);
     }
@@ -110,7 +110,7 @@ public sealed class TrainerTests
     {
         var net = new TrainableNetwork(SmallNetwork(5));
         var wrong = TestNetworks.RandomSequence(50, 2, 1, seed: 1);
-        var e = Assert.Throws<Ifm.Data.DataFormatException>(() => new Trainer(net, Tiny).Train([wrong]));
+        var e = Assert.Throws<Ifm.Runtime.Data.DataFormatException>(() => new Trainer(net, Tiny).Train([wrong]));
         Assert.Contains("random: 2 input values per tick, the model has 1 input channels", e.Message);
     }
 

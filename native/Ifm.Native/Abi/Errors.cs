@@ -1,6 +1,6 @@
-using Ifm.Format;
-using Ifm.Model;
-using Ifm.Persistence;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Native.Abi;
 

@@ -1,4 +1,4 @@
-using Ifm.Engine;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Native.Abi;
 
@@ -7,5 +7,5 @@ internal sealed class NativeSession(INetworkSession session)
 {
     public INetworkSession Session { get; } = session;
 
-    public Model.IfmModel Model => Session.Model;
+    public Ifm.Runtime.Model.IfmModel Model => Session.Model;
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Ifm.Native.Abi;
-using Ifm.Persistence;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Native.Exports;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using Ifm.Format;
-using Ifm.Model;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
 using Ifm.Native.Abi;
 
 namespace Ifm.Native.Exports;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using Ifm.Engine;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 using Ifm.Native.Abi;
 
 namespace Ifm.Native.Exports;

@@ -2,8 +2,8 @@
 // calls ifm_step through the C ABI, so the difference is the boundary's overhead (handle lookup, status, transition).
 //   dotnet run -c Release --project native/bench/StepBench -- MODEL.ifm [CALLS] [ROUNDS]
 using System.Diagnostics;
-using Ifm.Engine;
-using Ifm.Format;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
 
 if (args.Length < 1)
 {

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.OpenCL.Interop;
-using Ifm.OpenCL.Selection;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Selection;
 
 namespace Ifm.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Ifm.Diagnostics;
-using Ifm.Engine;
+using Ifm.Runtime.Diagnostics;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Cli.Commands;
 
@@ -46,7 +46,7 @@ internal static class BenchCommand
         return cmd;
     }
 
-    internal static void WriteTable(TextWriter o, string path, Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
+    internal static void WriteTable(TextWriter o, string path, Ifm.Runtime.Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
     {
         var c = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(c, $"model              {path}: {m.NeuronCount:N0} neurons, {m.EdgeCount:N0} synapses, {backend} backend"));
@@ -59,7 +59,7 @@ internal static class BenchCommand
         o.WriteLine(string.Create(c, $"allocated/tick     {r.AllocatedBytesPerTick,12:N2} bytes"));
     }
 
-    internal static void WriteJson(Stream s, string path, Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
+    internal static void WriteJson(Stream s, string path, Ifm.Runtime.Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)
     {
         using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class CommonOptions
     public static IfmModel LoadModel(string path)
     {
         if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist");
-        return Format.IfmFile.Read(path);
+        return Ifm.Runtime.Format.IfmFile.Read(path);
     }
 
     public static Option<T> Positive<T>(this Option<T> option) where T : System.Numerics.INumber<T> =>

@@ -27,7 +27,7 @@ internal static class DataCommand
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"pavlov-{i:D4}.txt"));
                 var seq = PavlovSchedule.ToSequence(PavlovSchedule.Random(rng), path);
                 ticks += seq.Ticks;
-                Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSchedule.ToText(seq)));
+                Ifm.Runtime.Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSchedule.ToText(seq)));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {n} sequences ({ticks:N0} ticks) into {dir}"));

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Cli.Commands;
 

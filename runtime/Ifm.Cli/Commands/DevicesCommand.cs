@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Ifm.OpenCL.Interop;
-using Ifm.OpenCL.Selection;
+using Ifm.Runtime.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Selection;
 
 namespace Ifm.Cli.Commands;
 

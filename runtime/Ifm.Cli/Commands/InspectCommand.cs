@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Commands;
 
@@ -36,7 +36,7 @@ internal static class InspectCommand
             o.WriteLine(string.Create(c, $"  {p.Name,-17} {Kind(p.Kind),-7} {p.Role.ToString().ToLowerInvariant(),-9} {p.Count,7:N0}  {p.Start + "–" + (p.End - 1),-13}  {Parameters(p)}"));
         }
 
-        string layout = m.Density > Engine.SessionOptions.Default.DenseAbove && m.NeuronCount <= Engine.SessionOptions.Default.MaxDenseNeurons ? "dense" : "sparse CSR";
+        string layout = m.Density > Ifm.Runtime.Engine.SessionOptions.Default.DenseAbove && m.NeuronCount <= Ifm.Runtime.Engine.SessionOptions.Default.MaxDenseNeurons ? "dense" : "sparse CSR";
         o.WriteLine(string.Create(c, $"edges       {m.EdgeCount:N0}  (density {m.Density * 100:0.###} %, CPU layout: {layout})"));
         o.WriteLine("edge groups");
         var counts = m.EdgeCountPerGroup();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Commands;
 
@@ -37,16 +37,16 @@ internal static class NewCommand
                 Name = Path.GetFileNameWithoutExtension(r.GetValue(output)!),
                 Rule = r.GetValue(rule) switch
                 {
-                    "hebbian_trace" => new Plasticity.HebbianTraceRule(eta: 0.05f),
-                    "neuromodulated" => new Plasticity.NeuromodulatedRule(0.05f, new Plasticity.ModulatorSource(Plasticity.ModulatorKind.External)),
-                    "oja" => new Plasticity.OjaRule(0.001f, -4f, 4f),
-                    "stdp" => new Plasticity.StdpRule(0.02f, 0.02f, 0.005f, 0.006f, -2f, 2f),
+                    "hebbian_trace" => new Ifm.Runtime.Plasticity.HebbianTraceRule(eta: 0.05f),
+                    "neuromodulated" => new Ifm.Runtime.Plasticity.NeuromodulatedRule(0.05f, new Ifm.Runtime.Plasticity.ModulatorSource(Ifm.Runtime.Plasticity.ModulatorKind.External)),
+                    "oja" => new Ifm.Runtime.Plasticity.OjaRule(0.001f, -4f, 4f),
+                    "stdp" => new Ifm.Runtime.Plasticity.StdpRule(0.02f, 0.02f, 0.005f, 0.006f, -2f, 2f),
                     _ => null,
                 },
             };
             var model = RandomNetwork.Create(options);
             string path = r.GetValue(output)!;
-            Format.IfmFile.Write(model, path);
+            Ifm.Runtime.Format.IfmFile.Write(model, path);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {path}: {model.NeuronCount:N0} neurons, {model.EdgeCount:N0} edges (density {model.Density * 100:0.##} %), {new FileInfo(path).Length:N0} bytes"));
             return 0;

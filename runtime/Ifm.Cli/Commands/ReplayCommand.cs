@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Ifm.Data;
-using Ifm.Engine;
+using Ifm.Runtime.Data;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Cli.Commands;
 
@@ -60,12 +60,12 @@ internal static class ReplayCommand
             }
 
             string outPath = r.GetValue(output)!;
-            Format.AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(sb.ToString()));
+            Ifm.Runtime.Format.AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(sb.ToString()));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {table.Rows:N0} input lines ({session.Tick:N0} ticks) into {outPath}"));
             if (session.Plasticity.GuardTripped) Console.Error.WriteLine($"ifm: warning: {session.Plasticity.GuardMessage}");
             if (r.GetValue(checkpointOut) is { } ckpt)
             {
-                Persistence.Checkpoint.Save(session, ckpt);
+                Ifm.Runtime.Persistence.Checkpoint.Save(session, ckpt);
                 var st = session.Plasticity.Statistics;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saved learned state to {ckpt} (tick {session.Tick:N0}, {st.LearningTicks:N0} learning ticks, Σ|Δw| {st.TotalAbsDelta:G4})"));
             }

@@ -8,8 +8,8 @@ using Ifm.Control.Hosting;
 using Ifm.Control.Service;
 using Ifm.Devices.Mapping;
 using Ifm.FirmwareBridge.Devices;
-using Ifm.OpenCL.Selection;
-using Ifm.Persistence;
+using Ifm.Runtime.OpenCL.Selection;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Cli.Commands;
 
@@ -141,12 +141,12 @@ internal static class RunCommand
             {
                 return SessionFactory.Create(model, Backend.OpenCl, request.Device).Session;
             }
-            catch (Ifm.OpenCL.Interop.OpenClException e)
+            catch (Ifm.Runtime.OpenCL.Interop.OpenClException e)
             {
                 throw new CliException("OpenCL backend not available: " + e.Message);
             }
         });
-        backends.RegisterAutoSelector(static (Ifm.Model.IfmModel model, BackendRequest request, out string note) =>
+        backends.RegisterAutoSelector(static (Ifm.Runtime.Model.IfmModel model, BackendRequest request, out string note) =>
         {
             BackendChoice choice = SessionFactory.Create(model, Backend.Auto, request.Device);
             note = choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";

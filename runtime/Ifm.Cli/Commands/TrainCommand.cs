@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 using Ifm.Training;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
@@ -160,7 +160,7 @@ internal static class TrainCommand
                 ["training.loss"] = string.Create(c, $"{(options.Loss == LossKind.Mse ? "mse" : "ce")} train {result.TrainLoss:G5}{(result.ValidationLoss is double v ? $", validation {v:G5}" : "")}"),
             };
             var model = net.ToModel(metadata, Path.GetFileNameWithoutExtension(outPath));
-            Format.IfmFile.Write(model, outPath);
+            Ifm.Runtime.Format.IfmFile.Write(model, outPath);
             Console.WriteLine(string.Create(c, $"trained {result.EpochsRun} epochs ({result.Steps:N0} steps) in {result.Elapsed.TotalSeconds:0.0} s{(result.StoppedEarly ? ", stopped early" : "")}; best epoch {result.BestEpoch}"));
             Console.WriteLine(string.Create(c, $"train loss {result.TrainLoss:0.#####}{(result.ValidationLoss is double vl ? $", validation loss {vl:0.#####}" : "")}{(result.ValidationAccuracy is double va ? $", validation accuracy {va * 100:0.0} %" : "")}{(result.SelectionScore is double ss ? $", selection score {ss:0.####}" : "")}"));
             Console.WriteLine(string.Create(c, $"wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes)"));

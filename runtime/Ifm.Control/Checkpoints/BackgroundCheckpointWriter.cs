@@ -1,5 +1,5 @@
-using Ifm.Engine;
-using Ifm.Persistence;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Checkpoints;
 

@@ -1,11 +1,11 @@
-using Ifm.Engine;
-using Ifm.Engine.Plasticity;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Plasticity;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Checkpoints;
 
 /// <summary>
-/// A read-only stand-in for a session whose state was already snapshotted: lets <see cref="Ifm.Persistence.Checkpoint.Save"/>
+/// A read-only stand-in for a session whose state was already snapshotted: lets <see cref="Ifm.Runtime.Persistence.Checkpoint.Save"/>
 /// encode that snapshot on another thread while the live session keeps running. Only <see cref="Model"/> and
 /// <see cref="Snapshot"/> are meaningful.
 /// </summary>

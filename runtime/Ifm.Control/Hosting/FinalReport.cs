@@ -4,7 +4,7 @@ using Ifm.Control.Loop;
 using Ifm.Control.Timing;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
-using Ifm.Engine;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Control.Hosting;
 

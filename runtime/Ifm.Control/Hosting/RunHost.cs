@@ -8,9 +8,9 @@ using Ifm.Control.Simulation;
 using Ifm.Devices;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Persistence;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Hosting;
 
@@ -33,7 +33,7 @@ public static class RunHost
         var inv = CultureInfo.InvariantCulture;
 
         if (!File.Exists(config.Model)) throw new RunConfigException("run configuration", [$"model: file '{config.Model}' does not exist"]);
-        IfmModel model = Format.IfmFile.Read(config.Model!);
+        IfmModel model = Ifm.Runtime.Format.IfmFile.Read(config.Model!);
 
         DeviceMap map;
         string mapName;

@@ -1,6 +1,6 @@
 using Ifm.Control.Timing;
 using Ifm.Devices.Mapping;
-using Ifm.Engine;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Control.Loop;
 

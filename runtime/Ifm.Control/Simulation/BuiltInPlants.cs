@@ -1,7 +1,7 @@
 using Ifm.Devices;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Simulation;
 

@@ -1,6 +1,6 @@
-using Ifm.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Interop;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>One kernel object with typed argument setters and an allocation-free 1-D launch.</summary>
 internal sealed unsafe class ClKernelCall(ClRuntime rt, ClKernel kernel, string name)

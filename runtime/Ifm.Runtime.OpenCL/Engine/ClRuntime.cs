@@ -1,10 +1,10 @@
 using System.Reflection;
 using System.Text;
-using Ifm.OpenCL.Interop;
-using Ifm.OpenCL.Selection;
+using Ifm.Runtime.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Selection;
 using Silk.NET.OpenCL;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>
 /// A session's OpenCL objects that are not buffers: the context, one in-order command queue and the program built from
@@ -105,7 +105,7 @@ internal sealed unsafe class ClRuntime : IDisposable
 
     private static string ReadSource(Assembly asm, string name)
     {
-        using var s = asm.GetManifestResourceStream("Ifm.OpenCL.Kernels." + name)
+        using var s = asm.GetManifestResourceStream("Ifm.Runtime.OpenCL.Kernels." + name)
             ?? throw new InvalidOperationException($"kernel source {name} is not embedded in {asm.GetName().Name}");
         using var r = new StreamReader(s, Encoding.UTF8);
         return r.ReadToEnd();

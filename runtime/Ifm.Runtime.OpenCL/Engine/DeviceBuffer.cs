@@ -1,7 +1,7 @@
-using Ifm.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Interop;
 using Silk.NET.OpenCL;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>
 /// A device-resident array of <typeparamref name="T"/> (an OpenCL buffer) with blocking copies to and from host spans.

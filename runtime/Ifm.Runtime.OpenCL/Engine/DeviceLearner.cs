@@ -1,9 +1,9 @@
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>The buffers one learning step reads: outputs before and after the tick, inputs, errors, weights.</summary>
 internal sealed class DeviceNetwork

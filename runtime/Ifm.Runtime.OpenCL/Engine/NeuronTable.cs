@@ -1,6 +1,6 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>
 /// Per-neuron kind codes and parameters for the tick kernel, so one launch updates every population. The derived

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Engine.Plasticity;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Plasticity;
+using Ifm.Runtime.Model;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>
 /// Learning controls of an <see cref="OpenClSession"/>: the same switches, statistics and NaN/Inf guard as the CPU engine.

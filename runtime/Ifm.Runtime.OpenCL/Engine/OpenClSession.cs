@@ -1,10 +1,10 @@
-using Ifm.Engine;
-using Ifm.Engine.Plasticity;
-using Ifm.Model;
-using Ifm.OpenCL.Interop;
-using Ifm.OpenCL.Selection;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Engine.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Selection;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>
 /// Runs one session of a model on an OpenCL device. Weights, neuron states, outputs, refractory counters and

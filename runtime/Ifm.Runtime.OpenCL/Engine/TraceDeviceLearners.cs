@@ -1,8 +1,8 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>Differentiable Hebbian trace on the device (kernel hebbian_trace); H per edge of the group.</summary>
 internal sealed class HebbianTraceDeviceLearner : DeviceLearner

@@ -1,8 +1,8 @@
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.OpenCL.Engine;
+namespace Ifm.Runtime.OpenCL.Engine;
 
 /// <summary>Pair-based STDP on the device: kernel stdp_edges, then stdp_traces over every neuron (x_pre, z_post per neuron).</summary>
 internal sealed class StdpDeviceLearner : DeviceLearner

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ifm.OpenCL.Interop;
+namespace Ifm.Runtime.OpenCL.Interop;
 
 /// <summary>
 /// Owns one OpenCL object reference and releases it exactly once (deterministically on Dispose, or by the finalizer

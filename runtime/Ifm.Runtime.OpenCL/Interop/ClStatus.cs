@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Ifm.OpenCL.Interop;
+namespace Ifm.Runtime.OpenCL.Interop;
 
 /// <summary>Turns OpenCL status codes into exceptions with the code's name (OpenCL 3.0 spec, Appendix "Error Codes").</summary>
 internal static class ClStatus

@@ -1,4 +1,4 @@
-namespace Ifm.OpenCL.Interop;
+namespace Ifm.Runtime.OpenCL.Interop;
 
 /// <summary>An OpenCL call failed, or OpenCL is not usable on this machine (no loader library, no platform, no device).</summary>
 public sealed class OpenClException : Exception

@@ -1,6 +1,6 @@
 using Silk.NET.OpenCL;
 
-namespace Ifm.OpenCL.Interop;
+namespace Ifm.Runtime.OpenCL.Interop;
 
 /// <summary>
 /// The process-wide OpenCL entry points: Silk.NET's bindings over libOpenCL.so.1 (the ICD loader), opened through

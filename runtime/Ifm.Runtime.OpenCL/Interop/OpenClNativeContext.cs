@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Silk.NET.Core.Contexts;
 
-namespace Ifm.OpenCL.Interop;
+namespace Ifm.Runtime.OpenCL.Interop;
 
 /// <summary>
 /// Resolves OpenCL entry points from the ICD loader opened with <see cref="NativeLibrary"/>. Used instead of

@@ -1,4 +1,4 @@
-namespace Ifm.OpenCL.Selection;
+namespace Ifm.Runtime.OpenCL.Selection;
 
 /// <summary>Where a session runs: <c>--backend cpu|opencl|auto</c>.</summary>
 public enum Backend
@@ -17,4 +17,4 @@ public enum Backend
 /// <param name="Backend">"cpu" or "opencl".</param>
 /// <param name="Description">The backend and device in a few words, e.g. "opencl (0:0 NVIDIA Orin)".</param>
 /// <param name="Reason">One line: why this backend (measurements of auto, or why OpenCL was not usable); null when it was simply asked for.</param>
-public sealed record BackendChoice(Ifm.Engine.INetworkSession Session, string Backend, string Description, string? Reason);
+public sealed record BackendChoice(Ifm.Runtime.Engine.INetworkSession Session, string Backend, string Description, string? Reason);

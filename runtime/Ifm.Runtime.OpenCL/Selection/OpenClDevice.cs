@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ifm.OpenCL.Selection;
+namespace Ifm.Runtime.OpenCL.Selection;
 
 /// <summary>One OpenCL device as <see cref="OpenClDevices"/> found it.</summary>
 /// <param name="Platform">Platform index (the order clGetPlatformIDs returns).</param>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Ifm.OpenCL.Interop;
+using Ifm.Runtime.OpenCL.Interop;
 using Silk.NET.OpenCL;
 
-namespace Ifm.OpenCL.Selection;
+namespace Ifm.Runtime.OpenCL.Selection;
 
 /// <summary>Lists the machine's OpenCL platforms and devices and finds the one a user named.</summary>
 public static class OpenClDevices

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Model;
-using Ifm.OpenCL.Engine;
-using Ifm.OpenCL.Interop;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.OpenCL.Engine;
+using Ifm.Runtime.OpenCL.Interop;
 
-namespace Ifm.OpenCL.Selection;
+namespace Ifm.Runtime.OpenCL.Selection;
 
 /// <summary>
 /// Creates a session on the backend a user asked for. <see cref="Backend.Auto"/> runs the loaded model on both backends

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ifm.Data;
+namespace Ifm.Runtime.Data;
 
 /// <summary>Thrown for a malformed tick data file; the message names the file and the line.</summary>
 public sealed class DataFormatException : Exception

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ifm.Diagnostics;
+namespace Ifm.Runtime.Diagnostics;
 
 /// <summary>
 /// CPU time consumed by the calling thread (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>). Unlike wall-clock

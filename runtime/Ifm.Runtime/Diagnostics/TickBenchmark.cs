@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ifm.Diagnostics;
+namespace Ifm.Runtime.Diagnostics;
 
 /// <summary>What <see cref="TickBenchmark.Run"/> measured.</summary>
 public sealed record TickBenchmarkResult(

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// A zeroed float buffer whose first element sits on a 64-byte boundary (one cache line, one Vector512), on the pinned

@@ -1,8 +1,8 @@
-using Ifm.Engine.Kernels;
-using Ifm.Engine.Plasticity;
-using Ifm.Model;
+using Ifm.Runtime.Engine.Kernels;
+using Ifm.Runtime.Engine.Plasticity;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// Runs one session of a model on the CPU. <see cref="Step"/> is where a tick happens: the synaptic sum from the

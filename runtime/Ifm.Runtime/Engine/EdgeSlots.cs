@@ -1,4 +1,4 @@
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// Moves per-edge values (CSR edge order, the order the model and snapshots use) to and from the slots of a kernel

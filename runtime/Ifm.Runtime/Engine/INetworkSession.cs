@@ -1,6 +1,6 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// One running instance of a model: neuron states, outputs and (for plastic models) learned weights. Backends

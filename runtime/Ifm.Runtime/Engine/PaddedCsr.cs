@@ -1,7 +1,7 @@
-using Ifm.Engine.Kernels;
-using Ifm.Model;
+using Ifm.Runtime.Engine.Kernels;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// The model's compressed sparse rows with every row padded to a whole number of <see cref="RowMultiple"/> edges, so the

@@ -1,4 +1,4 @@
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// A copy of everything that changes while a session runs, as named arrays (neuron states, outputs, refractory

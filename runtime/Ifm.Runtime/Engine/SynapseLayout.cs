@@ -1,4 +1,4 @@
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>How a session stores its weight matrix for the synaptic sum.</summary>
 public enum SynapseLayout

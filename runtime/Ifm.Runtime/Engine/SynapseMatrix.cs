@@ -1,7 +1,7 @@
-using Ifm.Engine.Kernels;
-using Ifm.Model;
+using Ifm.Runtime.Engine.Kernels;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine;
+namespace Ifm.Runtime.Engine;
 
 /// <summary>
 /// A session's own weights (so plasticity can change them) and the synaptic sum syn = W·y(t−1).

@@ -1,4 +1,4 @@
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>
 /// Crash-safe file replacement: write a temporary file in the same directory, flush it to the disk, rename it over

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>
 /// Reads and writes <c>.ifm</c> model files: a safetensors container whose <c>__metadata__</c> holds the graph

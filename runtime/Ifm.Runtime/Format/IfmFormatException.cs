@@ -1,4 +1,4 @@
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>
 /// The one exception type the .ifm reader throws for a malformed or unsupported file.

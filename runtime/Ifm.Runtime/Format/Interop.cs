@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>The few POSIX calls .NET does not expose: fsync of a directory after a rename.</summary>
 internal static partial class Interop

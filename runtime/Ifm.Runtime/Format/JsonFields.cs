@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>Typed access to JSON object fields with errors that name the path (e.g. <c>graph.populations[2].count</c>).</summary>
 internal readonly struct JsonFields

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Ifm.Plasticity;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>
 /// Plasticity rules in the .ifm graph JSON (<c>edge_groups[i].plasticity</c>, format version 2). The per-edge α of

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>One tensor's entry in a safetensors header.</summary>
 public readonly record struct TensorInfo(string Name, TensorDType DType, long[] Shape, long Begin, long End)

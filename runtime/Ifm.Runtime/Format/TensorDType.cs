@@ -1,4 +1,4 @@
-namespace Ifm.Format;
+namespace Ifm.Runtime.Format;
 
 /// <summary>Element types of safetensors tensors the runtime reads or recognises.</summary>
 public enum TensorDType

@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>
 /// An immutable state neural network: populations of neurons, per-neuron parameters and directed weighted edges.

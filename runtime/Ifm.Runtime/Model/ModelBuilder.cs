@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>
 /// Assembles an <see cref="IfmModel"/>: add populations (in neuron order), edge groups and edges, then <see cref="Build"/>.

@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>Thrown by <see cref="ModelBuilder.Build"/> when the described network is not valid; the message names the offending part.</summary>
 public sealed class ModelValidationException : ArgumentException

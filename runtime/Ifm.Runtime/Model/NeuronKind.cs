@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>The neuron function ψ_s / φ a population runs (design brief §1).</summary>
 public enum NeuronKind

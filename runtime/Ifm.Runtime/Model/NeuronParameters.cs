@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>
 /// Per-neuron parameters of a population. Which arrays are used depends on the kind; arrays of the other kinds are empty.

@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>
 /// A contiguous range of neurons [<see cref="Start"/>, <see cref="Start"/> + <see cref="Count"/>) of one kind and one role,

@@ -1,4 +1,4 @@
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>Options for <see cref="RandomNetwork.Create"/>.</summary>
 public sealed record RandomNetworkOptions

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Ifm.Model;
+namespace Ifm.Runtime.Model;
 
 /// <summary>
 /// SHA-256 (FIPS 180-4) in managed code. The model id needs a hash, and System.Security.Cryptography's SHA-256 calls

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
-using Ifm.Engine;
-using Ifm.Format;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
 
-namespace Ifm.Persistence;
+namespace Ifm.Runtime.Persistence;
 
 /// <summary>Thrown when a checkpoint cannot be loaded: corrupt, torn, of another model, or of an unknown version.</summary>
 public sealed class CheckpointException : Exception

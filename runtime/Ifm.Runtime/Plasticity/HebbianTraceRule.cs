@@ -1,4 +1,4 @@
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>
 /// Differentiable Hebbian trace (Miconi et al. 2018, "Differentiable plasticity"): the effective weight is

@@ -1,4 +1,4 @@
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>
 /// Neuromodulated three-factor rule (Miconi et al. 2019, "Backpropamine"): the effective weight is w + α⊙H;

@@ -1,4 +1,4 @@
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>Hebbian learning with Oja's normalisation: Δw = η·y_post(t)·(y_pre(t−1) − y_post(t)·w). Keeps weight vectors bounded.</summary>
 public sealed class OjaRule : PlasticityRule

@@ -1,4 +1,4 @@
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>
 /// Error-driven PES / delta rule for edges into output neurons: Δw_ij = −κ·e_i·y_j(t−1), where e_i is the error of

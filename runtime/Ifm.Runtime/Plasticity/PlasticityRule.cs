@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>
 /// Base of the plasticity rules ψ_e an edge group can carry (design brief §1, "Plasticity rules"). A rule is an

@@ -1,4 +1,4 @@
-namespace Ifm.Plasticity;
+namespace Ifm.Runtime.Plasticity;
 
 /// <summary>
 /// Pair-based STDP with exponential traces (the paper's LTP/LTD example), for spiking populations. Every tick:

@@ -1,4 +1,4 @@
-using Ifm.Data;
+using Ifm.Runtime.Data;
 
 namespace Ifm.Training.Data;
 

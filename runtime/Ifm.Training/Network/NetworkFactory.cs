@@ -1,5 +1,5 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Training.Network;
 

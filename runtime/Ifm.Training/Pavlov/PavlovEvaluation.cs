@@ -1,5 +1,5 @@
-using Ifm.Engine;
-using Ifm.Model;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Training.Pavlov;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ifm.Data;
-using Ifm.Engine;
-using Ifm.Model;
+using Ifm.Runtime.Data;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 using Ifm.Training.Data;
 
 namespace Ifm.Training.Pong;

@@ -1,4 +1,4 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Training.Pong;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ifm.Engine;
-using Ifm.Format;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Format;
 
 namespace Ifm.Native.Tests.Infrastructure;
 

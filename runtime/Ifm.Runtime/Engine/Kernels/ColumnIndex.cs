@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// Column indices of the CSR kernels: 16-bit when every index fits (networks up to 65 535 neurons; 2 bytes less per

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// y[i] = Σ_k w[k]·x[col[k]] over the CSR row i, for sparse networks. Where Vector256 is accelerated (x64) eight

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// y = W·x for a dense row-major matrix whose row stride is a multiple of <see cref="StrideMultiple"/> floats and whose

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// The synaptic sum of a network whose every edge carries a Hebbian trace, fused with the trace update in one pass

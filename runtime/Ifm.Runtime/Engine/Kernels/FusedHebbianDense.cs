@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// The dense-layout twin of <see cref="FusedHebbianCsr"/> for small, dense networks whose every edge carries a Hebbian

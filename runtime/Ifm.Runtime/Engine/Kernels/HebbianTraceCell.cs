@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// One vector of edges of the fused Hebbian-trace pass, shared by <see cref="FusedHebbianDense"/> (matrix entries) and

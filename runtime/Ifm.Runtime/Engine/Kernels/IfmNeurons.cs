@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// The paper's state neuron (design brief §1, kind 1), exactly the reference implementation's cell:

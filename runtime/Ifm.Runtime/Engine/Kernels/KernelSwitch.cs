@@ -1,4 +1,4 @@
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// A compile-time switch for kernels: generic methods instantiated over a struct type argument are compiled once per

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// Leaky integrator (continuous-time RNN, Euler): s ← (1 − dt/τ)·s + (dt/τ)·(Σ w·y(t−1) + b + x), y = f(s).

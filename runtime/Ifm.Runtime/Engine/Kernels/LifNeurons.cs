@@ -1,6 +1,6 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine.Kernels;
+namespace Ifm.Runtime.Engine.Kernels;
 
 /// <summary>
 /// Leaky integrate-and-fire (NIR meaning of the parameters, seconds): I = Σ w·y(t−1) + b + x,

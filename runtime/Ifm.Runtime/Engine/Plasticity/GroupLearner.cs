@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>What a learner sees of one tick: outputs before and after it, inputs, signals and the weights to update.</summary>
 internal ref struct LearningTick
@@ -108,11 +108,11 @@ internal abstract class GroupLearner
 
     public static GroupLearner Create(IfmModel model, int group, SynapseMatrix synapses) => model.EdgeGroups[group].Rule switch
     {
-        Ifm.Plasticity.HebbianTraceRule r => new HebbianTraceLearner(model, group, synapses, r),
-        Ifm.Plasticity.NeuromodulatedRule r => new NeuromodulatedLearner(model, group, synapses, r),
-        Ifm.Plasticity.StdpRule r => new StdpLearner(model, group, synapses, r),
-        Ifm.Plasticity.OjaRule r => new OjaLearner(model, group, synapses, r),
-        Ifm.Plasticity.PesRule r => new PesLearner(model, group, synapses, r),
+        Ifm.Runtime.Plasticity.HebbianTraceRule r => new HebbianTraceLearner(model, group, synapses, r),
+        Ifm.Runtime.Plasticity.NeuromodulatedRule r => new NeuromodulatedLearner(model, group, synapses, r),
+        Ifm.Runtime.Plasticity.StdpRule r => new StdpLearner(model, group, synapses, r),
+        Ifm.Runtime.Plasticity.OjaRule r => new OjaLearner(model, group, synapses, r),
+        Ifm.Runtime.Plasticity.PesRule r => new PesLearner(model, group, synapses, r),
         var r => throw new NotSupportedException($"no learner for plasticity rule {r?.RuleName}"),
     };
 }

@@ -1,7 +1,7 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>
 /// Differentiable Hebbian trace: H ← (1 − η)·H + η·y_pre(t−1)·y_post(t) (clipped to [−1, 1] when the rule says so),

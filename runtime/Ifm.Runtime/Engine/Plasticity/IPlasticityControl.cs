@@ -1,4 +1,4 @@
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>
 /// Run-time control of a session's online learning. Every member is allocation-free, so the control loop may call

@@ -1,7 +1,7 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>
 /// Backpropamine three-factor rule: E ← (1 − η)·E + η·y_pre(t−1)·y_post(t); H ← clip(H + M(t)·E, −1, 1);

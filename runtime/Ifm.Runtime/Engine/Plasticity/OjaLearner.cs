@@ -1,7 +1,7 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>Oja's rule: w ← clamp(w + η·y_post(t)·(y_pre(t−1) − y_post(t)·w)).</summary>
 internal sealed class OjaLearner(IfmModel model, int group, SynapseMatrix synapses, OjaRule rule) : GroupLearner(model, group, synapses)

@@ -1,7 +1,7 @@
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>PES / delta rule: w_ij ← clamp(w_ij − κ·e_i·y_j(t−1)), e_i the application's error for output neuron i.</summary>
 internal sealed class PesLearner(IfmModel model, int group, SynapseMatrix synapses, PesRule rule) : GroupLearner(model, group, synapses)

@@ -1,6 +1,6 @@
-using Ifm.Model;
+using Ifm.Runtime.Model;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>
 /// A CPU session's online learning: one <see cref="GroupLearner"/> per plastic edge group, run after the neuron
@@ -90,7 +90,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
     /// <summary>Called before anything reads the effective weights (the fused path materialises them lazily).</summary>
     public Action? BeforeWeightsRead { get; set; }
 
-    public static bool CanFuse(IfmModel model) => model.EdgeGroups.Count == 1 && model.EdgeGroups[0].Rule is Ifm.Plasticity.HebbianTraceRule && model.EdgeCount > 0;
+    public static bool CanFuse(IfmModel model) => model.EdgeGroups.Count == 1 && model.EdgeGroups[0].Rule is Ifm.Runtime.Plasticity.HebbianTraceRule && model.EdgeCount > 0;
 
     /// <summary>The dense fused kernel keeps absent edges at w_eff = clamp(0): only valid when the bounds contain 0.</summary>
     public static bool BoundsContainZero(IfmModel model) => model.EdgeGroups[0].Rule is { } r && r.WMin <= 0 && r.WMax >= 0;

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
-using Ifm.Model;
-using Ifm.Plasticity;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Plasticity;
 
-namespace Ifm.Engine.Plasticity;
+namespace Ifm.Runtime.Engine.Plasticity;
 
 /// <summary>
 /// Pair-based STDP with per-neuron traces (see <see cref="StdpRule"/> for the order of operations): decay the traces,
