@@ -28,6 +28,7 @@ public sealed class CpuSession : INetworkSession
     private readonly FusedSlots? _fusedSlots;   // fused path: W, α and H in the layout of its kernel
     private readonly PaddedCsr? _fusedCsr;      // fused path, sparse kernel: the padded rows (null: the dense kernel)
     private readonly float[]? _pairs;           // fused path, sparse kernel: interleaved y(t−1), y(t−2)
+    private readonly SpikePropagation? _events; // spiking networks: the synaptic sum along the spikes' out-edges
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
     {
@@ -62,9 +63,16 @@ public sealed class CpuSession : INetworkSession
         }
 
         _weightsCurrent = _plasticity.FusedTrace is null;
+        if (_plasticity.FusedTrace is null) _events = SpikePropagation.Create(model, options);
     }
 
     public IfmModel Model => _model;
+
+    /// <summary>Whether the synaptic sum can run event-driven (a spiking network, see <see cref="SessionOptions.SpikePropagation"/>).</summary>
+    public bool EventDriven => _events is not null;
+
+    /// <summary>Event-driven sessions: ticks that ran along the spikes' out-edges, and ticks that fell back to the matrix kernel.</summary>
+    public (long Event, long Clock) PropagationTicks => _events is null ? (0, Tick) : (_events.EventTicks, _events.ClockTicks);
 
     public long Tick { get; private set; }
 
@@ -80,6 +88,7 @@ public sealed class CpuSession : INetworkSession
         get
         {
             string layout = _synapses.Csr is { } csr ? $"sparse ({(csr.Narrow ? 16 : 32)}-bit indices)" : "dense";
+            if (_events is not null) layout = "event-driven spikes (out-edge lists), " + layout + " when busy";
             return FusedKernel switch
             {
                 FusedKernel.Dense => layout + "; fused Hebbian trace, dense kernel",
@@ -137,7 +146,7 @@ public sealed class CpuSession : INetworkSession
                 // Static weights, or learning frozen: the effective weights do not change, so once they are
                 // materialised the static kernel (two streams per edge instead of four) computes the same sum.
                 if (!_weightsCurrent) FlushTrace();
-                _synapses.Multiply(_out, _syn);
+                if (_events is null || !_events.Sum(_out, _synapses.Weights, _syn)) _synapses.Multiply(_out, _syn);
             }
 
             // 2. Each population's neuron function: new states and outputs.

@@ -26,6 +26,20 @@ public enum FusedKernel
     Sparse,
 }
 
+/// <summary>How a session computes the synaptic sum of a network of spiking neurons.</summary>
+public enum SpikePropagationMode
+{
+    /// <summary>Event-driven when every presynaptic neuron spikes (tick by tick, while the spikes cost less than
+    /// <see cref="SessionOptions.EventDrivenBelow"/> of a full pass), clock-driven otherwise.</summary>
+    Auto,
+
+    /// <summary>Always the matrix kernels (every edge, every tick).</summary>
+    ClockDriven,
+
+    /// <summary>Always along the out-edges of the neurons that spiked; refused for models with rate neurons that send edges.</summary>
+    EventDriven,
+}
+
 /// <summary>Options for creating a session.</summary>
 public sealed record SessionOptions
 {
@@ -51,4 +65,14 @@ public sealed record SessionOptions
     /// one pass over the edges). False runs the rule's own learner after each tick (a reference for tests).
     /// </summary>
     public bool FusedPlasticity { get; init; } = true;
+
+    /// <summary>Event-driven or clock-driven synaptic sums for spiking networks (see <see cref="SpikePropagation"/>).</summary>
+    public SpikePropagationMode SpikePropagation { get; init; } = SpikePropagationMode.Auto;
+
+    /// <summary>
+    /// <see cref="SpikePropagationMode.Auto"/> runs a tick event-driven while the out-edges of the neurons that spiked
+    /// number at most this fraction of all edges: a scattered add along an out-list costs a few times a streamed
+    /// multiply-add of the CSR kernel.
+    /// </summary>
+    public double EventDrivenBelow { get; init; } = 0.25;
 }
