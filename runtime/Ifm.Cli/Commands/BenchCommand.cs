@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ifm.Runtime.Diagnostics;
 using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
 
 namespace Ifm.Cli.Commands;
 
@@ -16,10 +17,12 @@ internal static class BenchCommand
         var reps = new Option<int>("--repetitions") { Description = "Timed repetitions; the median is reported.", DefaultValueFactory = _ => 15 }.Positive();
         var layout = new Option<string>("--layout") { Description = "CPU weight layout.", DefaultValueFactory = _ => "auto" };
         layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
+        var propagation = new Option<string>("--propagation") { Description = "Spiking networks: synaptic sums along the spikes' out-edges (event), over every edge (clock), or event-driven while spikes are sparse (auto).", DefaultValueFactory = _ => "auto" };
+        propagation.AcceptOnlyFromAmong("auto", "event", "clock");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var plasticity = CommonOptions.Plasticity();
         var backend = new BackendOptions();
-        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, json, plasticity };
+        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, propagation, json, plasticity };
         backend.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -28,6 +31,7 @@ internal static class BenchCommand
             var options = new SessionOptions
             {
                 Layout = r.GetValue(layout) switch { "dense" => SynapseLayout.Dense, "sparse" => SynapseLayout.Sparse, _ => SynapseLayout.Auto },
+                SpikePropagation = r.GetValue(propagation) switch { "event" => SpikePropagationMode.EventDriven, "clock" => SpikePropagationMode.ClockDriven, _ => SpikePropagationMode.Auto },
             };
             bool learn = r.GetValue(plasticity) == "on";
             var choice = backend.CreateSession(r, m, options, s => s.Plasticity.Enabled = learn);
@@ -39,11 +43,36 @@ internal static class BenchCommand
             if (perRep == 0) perRep = calibrated;
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
             string layoutName = (session is CpuSession cpu ? cpu.KernelDescription : "device csr") + "; " + mode;
+            if (session is CpuSession { EventDriven: true } ev)
+            {
+                var (e, c) = ev.PropagationTicks;
+                layoutName += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {100.0 * e / Math.Max(1, e + c):0.#} % of ticks event-driven");
+            }
+            double? rateHz = session is CpuSession cs && m.Populations.Any(p => p.Kind == NeuronKind.Lif) ? FiringRate(cs) : null;
+            if (rateHz is { } hz) layoutName += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; firing rate {hz:0.0} Hz");
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, choice.Description, layoutName, result);
             else WriteTable(Console.Out, path, m, choice.Description, layoutName, result);
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Mean firing rate of every neuron over one further second of model time (spiking models: a benchmark
+    /// of a network that does not spike, or spikes far more than intended, compares nothing).</summary>
+    private static double FiringRate(CpuSession s)
+    {
+        int ticks = (int)Math.Clamp(Math.Round(1.0 / s.Model.Dt), 100, 100_000);
+        long spikes = 0;
+        for (int t = 0; t < ticks; t++)
+        {
+            s.Step();
+            foreach (float y in s.NeuronOutputs)
+            {
+                if (y != 0) spikes++;
+            }
+        }
+
+        return spikes / (s.Model.NeuronCount * ticks * (double)s.Model.Dt);
     }
 
     internal static void WriteTable(TextWriter o, string path, Ifm.Runtime.Model.IfmModel m, string backend, string layout, TickBenchmarkResult r)

@@ -47,6 +47,9 @@ public sealed class CpuSession : INetworkSession
         _out = new float[padded];
         _next = new float[padded];
         _slices = [.. model.Populations.Select(p => new PopulationSlice(p, model.Dt))];
+        // Spiking networks propagate along the spikes' out-edges (unless the fused Hebbian pass computes the sum);
+        // decided before the learners are built, so they see the presynaptic weight order.
+        if (!(options.FusedPlasticity && PlasticityEngine.CanFuse(model))) _events = SpikePropagation.Create(model, _synapses, options);
         _plasticity = new PlasticityEngine(model, _synapses, options.FusedPlasticity) { BeforeWeightsRead = FlushTrace };
         if (_plasticity.FusedTrace is not null)
         {
@@ -63,7 +66,6 @@ public sealed class CpuSession : INetworkSession
         }
 
         _weightsCurrent = _plasticity.FusedTrace is null;
-        if (_plasticity.FusedTrace is null) _events = SpikePropagation.Create(model, options);
     }
 
     public IfmModel Model => _model;
@@ -146,7 +148,7 @@ public sealed class CpuSession : INetworkSession
                 // Static weights, or learning frozen: the effective weights do not change, so once they are
                 // materialised the static kernel (two streams per edge instead of four) computes the same sum.
                 if (!_weightsCurrent) FlushTrace();
-                if (_events is null || !_events.Sum(_out, _synapses.Weights, _syn)) _synapses.Multiply(_out, _syn);
+                if (_events is null || !_events.Sum(_out, _syn)) _synapses.Multiply(_out, _syn);
             }
 
             // 2. Each population's neuron function: new states and outputs.

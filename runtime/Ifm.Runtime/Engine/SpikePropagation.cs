@@ -1,3 +1,4 @@
+using Ifm.Runtime.Engine.Kernels;
 using Ifm.Runtime.Model;
 
 namespace Ifm.Runtime.Engine;
@@ -9,9 +10,9 @@ namespace Ifm.Runtime.Engine;
 /// the clock-driven kernels do O(E) (or O(N²) dense).
 /// </summary>
 /// <remarks>
-/// <para>The out-edge lists (a transposed CSR: by presynaptic neuron, each list ordered by post-synaptic neuron)
-/// hold the edge's index into the session's per-edge weight array, so plasticity that writes those weights is seen
-/// by the next tick without a second copy.</para>
+/// <para>The weights are read from a copy in presynaptic order (<see cref="SynapseMatrix.WeightsByPre"/>, kept
+/// equal to the per-edge weights by every write), so a spike's out-edges are one sequential run; the matrix layout
+/// is brought up to date only when a busy tick needs it.</para>
 /// <para>Per target, the event path adds the spiking inputs in ascending presynaptic order; the vector kernels add
 /// them in lane order. The sums are the same up to float rounding when a target receives three or more spikes in
 /// one tick (one or two: bit-identical). <see cref="Sum"/> falls back to the clock-driven kernel for a tick
@@ -21,33 +22,17 @@ namespace Ifm.Runtime.Engine;
 internal sealed class SpikePropagation
 {
     private readonly int _neurons;
-    private readonly int[] _outStart;   // N + 1: out-edges of neuron j are [_outStart[j], _outStart[j + 1])
-    private readonly int[] _outEdge;    // index k of the edge in CSR (per-edge weight) order
-    private readonly int[] _outPost;    // its post-synaptic neuron
+    private readonly SynapseMatrix _synapses;
+    private readonly OutEdges _byPre;
     private readonly long _budget;      // fan-out total above which a tick runs the clock-driven kernel
 
-    private SpikePropagation(IfmModel model, double eventDrivenBelow)
+    private SpikePropagation(IfmModel model, SynapseMatrix synapses, double eventDrivenBelow)
     {
-        int n = model.NeuronCount;
-        _neurons = n;
-        var pre = model.PreArray;
-        var post = model.PostArray;
-        int e = pre.Length;
-        _outStart = new int[n + 1];
-        foreach (int j in pre) _outStart[j + 1]++;
-        for (int j = 0; j < n; j++) _outStart[j + 1] += _outStart[j];
-        _outEdge = new int[e];
-        _outPost = new int[e];
-        var fill = (int[])_outStart.Clone();
-
-        // CSR order is by post, then pre: walking it in order leaves every out-list sorted by post.
-        for (int k = 0; k < e; k++)
-        {
-            int slot = fill[pre[k]]++;
-            _outEdge[slot] = k;
-            _outPost[slot] = post[k];
-        }
-
+        _neurons = model.NeuronCount;
+        _synapses = synapses;
+        _byPre = new OutEdges(model);
+        synapses.EnableEventOrder(_byPre);
+        int e = model.EdgeCount;
         _budget = double.IsPositiveInfinity(eventDrivenBelow) ? long.MaxValue : (long)(eventDrivenBelow * e);
     }
 
@@ -75,28 +60,29 @@ internal sealed class SpikePropagation
         return true;
     }
 
-    public static SpikePropagation? Create(IfmModel model, SessionOptions options) => options.SpikePropagation switch
+    public static SpikePropagation? Create(IfmModel model, SynapseMatrix synapses, SessionOptions options) => options.SpikePropagation switch
     {
         SpikePropagationMode.ClockDriven => null,
         SpikePropagationMode.EventDriven when !Applies(model) => throw new ArgumentException(
             "event-driven spike propagation needs every presynaptic neuron to be a spiking kind (lif); this model has rate neurons with out-edges"),
-        SpikePropagationMode.EventDriven => new SpikePropagation(model, double.PositiveInfinity),
-        _ => Applies(model) ? new SpikePropagation(model, options.EventDrivenBelow) : null,
+        SpikePropagationMode.EventDriven => new SpikePropagation(model, synapses, double.PositiveInfinity),
+        _ => Applies(model) ? new SpikePropagation(model, synapses, options.EventDrivenBelow) : null,
     };
 
     /// <summary>
     /// syn[i] = Σ_j w[edge j→i]·y[j], visiting only the neurons with y[j] ≠ 0. Returns false (and leaves syn alone)
     /// when this tick's spikes exceed the budget: the caller then runs the clock-driven kernel.
     /// </summary>
-    public bool Sum(ReadOnlySpan<float> y, ReadOnlySpan<float> weights, Span<float> syn)
+    public bool Sum(ReadOnlySpan<float> y, Span<float> syn)
     {
         y = y[.._neurons];
-        if (_budget < _outEdge.Length)
+        var start = _byPre.Start;
+        if (_budget < _byPre.Edge.Length)
         {
             long work = 0;
-            for (int j = NextActive(y, 0); j >= 0; j = NextActive(y, j + 1))
+            for (int j = ActiveScan.Next(y, 0); j >= 0; j = ActiveScan.Next(y, j + 1))
             {
-                work += _outStart[j + 1] - _outStart[j];
+                work += start[j + 1] - start[j];
                 if (work > _budget)
                 {
                     ClockTicks++;
@@ -106,28 +92,19 @@ internal sealed class SpikePropagation
         }
 
         syn[.._neurons].Clear();
-        var outStart = _outStart;
-        var outEdge = _outEdge;
-        var outPost = _outPost;
-        for (int j = NextActive(y, 0); j >= 0; j = NextActive(y, j + 1))
+        var post = _byPre.Post;
+        var weights = _synapses.WeightsByPre;
+        for (int j = ActiveScan.Next(y, 0); j >= 0; j = ActiveScan.Next(y, j + 1))
         {
             float yj = y[j];
-            int end = outStart[j + 1];
-            for (int s = outStart[j]; s < end; s++)
+            int end = start[j + 1];
+            for (int s = start[j]; s < end; s++)
             {
-                syn[outPost[s]] += weights[outEdge[s]] * yj;
+                syn[post[s]] += weights[s] * yj;
             }
         }
 
         EventTicks++;
         return true;
-    }
-
-    /// <summary>Index of the first neuron at or after <paramref name="from"/> with a non-zero output, or −1 (vectorised scan).</summary>
-    private static int NextActive(ReadOnlySpan<float> y, int from)
-    {
-        if (from >= y.Length) return -1;
-        int i = y[from..].IndexOfAnyExcept(0f);
-        return i < 0 ? -1 : from + i;
     }
 }

@@ -15,6 +15,9 @@ internal sealed class SynapseMatrix
     private readonly AlignedFloats _mirror;   // what the kernel reads: the N×stride matrix or the padded row slots
     private readonly int[] _position;         // slot of each edge in _mirror
     private readonly PaddedCsr? _csr;         // sparse layout only
+    private bool _mirrorStale;                // DeferLayout: _weights changed since the mirror was last written
+    private OutEdges? _outEdges;              // event-driven sessions: the edges by presynaptic neuron
+    private float[]? _outWeights;             // the weights in that order (kept equal to _weights)
 
     public SynapseMatrix(IfmModel model, SessionOptions options)
     {
@@ -68,9 +71,39 @@ internal sealed class SynapseMatrix
     /// <summary>Current weights in CSR edge order. Write through <see cref="SetWeight"/> or call <see cref="SyncLayout"/> after bulk edits.</summary>
     public Span<float> Weights => _weights;
 
+    /// <summary>
+    /// When true, <see cref="SetWeight"/> writes only the per-edge array and the layout is brought up to date at the
+    /// next <see cref="Multiply"/>: for event-driven sessions, which read the per-edge array and run the matrix kernel
+    /// only on busy ticks, so plasticity does not scatter writes into a mirror nobody reads.
+    /// </summary>
+    public bool DeferLayout { get; set; }
+
+    /// <summary>Event-driven sessions: the edges by presynaptic neuron (null otherwise).</summary>
+    public OutEdges? ByPre => _outEdges;
+
+    /// <summary>Event-driven sessions: the weights in <see cref="ByPre"/> slot order, kept equal to <see cref="Weights"/>.</summary>
+    public Span<float> WeightsByPre => _outWeights;
+
+    /// <summary>
+    /// Keeps a second copy of the weights in presynaptic order, written by <see cref="SetWeight"/> and
+    /// <see cref="SyncLayout"/>, so that a spike's out-edges are read sequentially; the matrix layout is then
+    /// written lazily (<see cref="DeferLayout"/>).
+    /// </summary>
+    public void EnableEventOrder(OutEdges byPre)
+    {
+        _outEdges = byPre;
+        _outWeights = new float[_weights.Length];
+        DeferLayout = true;
+        SyncLayout();
+    }
+
+    /// <summary>A learner that wrote <see cref="Weights"/> and <see cref="WeightsByPre"/> itself marks the matrix layout stale.</summary>
+    public void LayoutChanged() => _mirrorStale = true;
+
     /// <summary>syn[i] = Σ_j w_ij·y[j].</summary>
     public void Multiply(ReadOnlySpan<float> y, Span<float> syn)
     {
+        if (_mirrorStale) SyncLayout();
         if (_csr is null) DenseMatVec.Multiply(_mirror.Span, _model.NeuronCount, Stride, y, syn);
         else _csr.Multiply(_mirror.Span, y, syn);
     }
@@ -78,11 +111,18 @@ internal sealed class SynapseMatrix
     public void SetWeight(int edge, float value)
     {
         _weights[edge] = value;
-        _mirror.Span[_position[edge]] = value;
+        if (_outWeights is not null) _outWeights[_outEdges!.SlotOfEdge[edge]] = value;
+        if (DeferLayout) _mirrorStale = true;
+        else _mirror.Span[_position[edge]] = value;
     }
 
     /// <summary>Copies the per-edge weights into the layout the kernel reads (after bulk changes or a restore).</summary>
-    public void SyncLayout() => EdgeSlots.Scatter(_position, _weights, _mirror.Span);
+    public void SyncLayout()
+    {
+        EdgeSlots.Scatter(_position, _weights, _mirror.Span);
+        if (_outWeights is not null) EdgeSlots.Scatter(_outEdges!.SlotOfEdge, _weights, _outWeights);
+        _mirrorStale = false;
+    }
 
     public void Reset()
     {

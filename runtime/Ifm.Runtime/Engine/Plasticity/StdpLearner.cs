@@ -26,6 +26,10 @@ internal sealed class StdpLearner : GroupLearner
     private readonly float _decayMinus;
     private readonly int[] _inStart, _inEdge;     // the group's edges into each neuron (CSR order)
     private readonly int[] _outStart, _outEdge;   // the group's edges out of each neuron
+    private readonly int[] _outPost;              // post neuron of each out-edge (saves a lookup per edge)
+    private readonly OutEdges? _byPre;            // event-driven sessions: the weights also in presynaptic order
+    private readonly int[]? _outSlot;             // … and the slot there of each of the group's out-edges
+    private readonly int[] _pre;
 
     public StdpLearner(IfmModel model, int group, SynapseMatrix synapses, StdpRule rule) : base(model, group, synapses)
     {
@@ -37,6 +41,15 @@ internal sealed class StdpLearner : GroupLearner
         _decayMinus = MathF.Exp(-model.Dt / rule.TauMinus);
         (_inStart, _inEdge) = Lists(n, Edges, model.PostArray);
         (_outStart, _outEdge) = Lists(n, Edges, model.PreArray);
+        _pre = model.PreArray;
+        _outPost = new int[_outEdge.Length];
+        for (int s = 0; s < _outEdge.Length; s++) _outPost[s] = model.PostArray[_outEdge[s]];
+        _byPre = synapses.ByPre;
+        if (_byPre is not null)
+        {
+            _outSlot = new int[_outEdge.Length];
+            for (int s = 0; s < _outEdge.Length; s++) _outSlot[s] = _byPre.SlotOfEdge[_outEdge[s]];
+        }
     }
 
     public override float Apply(ref LearningTick t)
@@ -44,46 +57,78 @@ internal sealed class StdpLearner : GroupLearner
         TensorPrimitives.Multiply(_xPre, _decayPlus, _xPre);
         TensorPrimitives.Multiply(_zPost, _decayMinus, _zPost);
         var y = t.YNow[.._xPre.Length];
+        var weights = Synapses.Weights;
+        var byPre = Synapses.WeightsByPre;   // empty unless the session is event-driven
+        var slotOfEdge = _byPre?.SlotOfEdge;
+        var outSlot = _outSlot;
+        float aPlus = _rule.APlus * t.Scale, aMinus = _rule.AMinus * t.Scale;
         float sum = 0;
-        for (int i = NextActive(y, 0); i >= 0; i = NextActive(y, i + 1))
+        bool changed = false;
+        var x = _xPre;
+        var z = _zPost;
+        for (int i = Kernels.ActiveScan.Next(y, 0); i >= 0; i = Kernels.ActiveScan.Next(y, i + 1))
         {
-            // i spiked: its in-edges (potentiation; depression too where the pre neuron also spiked).
-            for (int s = _inStart[i]; s < _inStart[i + 1]; s++)
+            // i spiked as a post neuron: every in-edge (potentiation; depression too where the pre neuron also spiked).
+            float yi = y[i], zi = z[i], xi = x[i];
+            for (int s = _inStart[i], end = _inStart[i + 1]; s < end; s++)
             {
-                if (!Update(_inEdge[s], y, ref t, ref sum)) return sum;
+                int k = _inEdge[s], pre = _pre[k];
+                float old = weights[k];
+                float w = Clamp(old + (aPlus * yi * x[pre]) - (aMinus * y[pre] * zi));
+                if (Same(w, old)) continue;
+                if (!float.IsFinite(w)) return Fault(k, ref t, sum, changed);
+                sum += Math.Abs(w - old);
+                if (slotOfEdge is null)
+                {
+                    Synapses.SetWeight(k, w);
+                }
+                else
+                {
+                    weights[k] = w;
+                    byPre[slotOfEdge[k]] = w;
+                    changed = true;
+                }
             }
 
-            // its out-edges to neurons that did not spike (those were handled with their in-edges).
-            for (int s = _outStart[i]; s < _outStart[i + 1]; s++)
+            // i spiked as a pre neuron: out-edges to neurons that did not spike (the others were done as in-edges).
+            for (int s = _outStart[i], end = _outStart[i + 1]; s < end; s++)
             {
+                int post = _outPost[s];
+                float yPost = y[post];
+                if (yPost != 0) continue;
                 int k = _outEdge[s];
-                if (y[Model.PostArray[k]] != 0) continue;
-                if (!Update(k, y, ref t, ref sum)) return sum;
+                float old = outSlot is null ? weights[k] : byPre[outSlot[s]];
+                float w = Clamp(old + (aPlus * yPost * xi) - (aMinus * yi * z[post]));
+                if (Same(w, old)) continue;
+                if (!float.IsFinite(w)) return Fault(k, ref t, sum, changed);
+                sum += Math.Abs(w - old);
+                if (outSlot is null)
+                {
+                    Synapses.SetWeight(k, w);
+                }
+                else
+                {
+                    byPre[outSlot[s]] = w;
+                    weights[k] = w;
+                    changed = true;
+                }
             }
         }
 
+        if (changed) Synapses.LayoutChanged();
         TensorPrimitives.Add(_xPre, y, _xPre);
         TensorPrimitives.Add(_zPost, y, _zPost);
         return sum;
     }
 
-    /// <summary>The pair-based update of one edge; false (fault set, weight untouched) when it is not finite.</summary>
-    private bool Update(int k, ReadOnlySpan<float> y, ref LearningTick t, ref float sum)
-    {
-        int pre = Model.PreArray[k], post = Model.PostArray[k];
-        float postSpike = y[post], preSpike = y[pre];
-        float aPlus = _rule.APlus * t.Scale, aMinus = _rule.AMinus * t.Scale;
-        float old = Synapses.Weights[k];
-        float w = Clamp(old + aPlus * postSpike * _xPre[pre] - aMinus * preSpike * _zPost[post]);
-        if (!float.IsFinite(w))
-        {
-            t.Fault = FaultAt(k, "the weight", t.Tick);
-            return false;
-        }
+    private static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
 
-        sum += Math.Abs(w - old);
-        Synapses.SetWeight(k, w);
-        return true;
+    /// <summary>A non-finite weight: not written; learning stops with a message naming the edge.</summary>
+    private float Fault(int k, ref LearningTick t, float sum, bool changed)
+    {
+        if (changed) Synapses.LayoutChanged();
+        t.Fault = FaultAt(k, "the weight", t.Tick);
+        return sum;
     }
 
     public override void Save(SessionState state)
@@ -114,12 +159,5 @@ internal sealed class StdpLearner : GroupLearner
         var fill = (int[])start.Clone();
         foreach (int k in edges) edge[fill[neuronOf[k]]++] = k;
         return (start, edge);
-    }
-
-    private static int NextActive(ReadOnlySpan<float> y, int from)
-    {
-        if (from >= y.Length) return -1;
-        int i = y[from..].IndexOfAnyExcept(0f);
-        return i < 0 ? -1 : from + i;
     }
 }
