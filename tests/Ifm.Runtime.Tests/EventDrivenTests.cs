@@ -175,3 +175,72 @@ public sealed class EventDrivenTests
         SteadyStateAllocation.AssertZero(_ => s.Step());
     }
 }
+
+/// <summary>The multi-core synaptic sum: the same outputs, bit for bit, as one thread.</summary>
+public sealed class MultiCoreTests
+{
+    [Theory]
+    [InlineData(SynapseLayout.Dense, NeuronKind.Ifm, 3)]
+    [InlineData(SynapseLayout.Sparse, NeuronKind.Ifm, 2)]
+    [InlineData(SynapseLayout.Sparse, NeuronKind.Leaky, 4)]
+    [InlineData(SynapseLayout.Dense, NeuronKind.Lif, 2)]
+    public void Several_threads_tick_bit_for_bit_like_one(SynapseLayout layout, NeuronKind kind, int threads)
+    {
+        var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 1_000, Connectivity = 0.05, Kind = kind, Seed = 4 });
+        var clockOnly = new SessionOptions { Layout = layout, SpikePropagation = SpikePropagationMode.ClockDriven };
+        using var one = new CpuSession(m, clockOnly);
+        using var many = new CpuSession(m, clockOnly with { Threads = threads });
+        Assert.Equal(threads, many.Threads);
+        var inputs = new float[m.InputCount];
+        var rng = new Random(2);
+        for (int t = 0; t < 2_000; t++)
+        {
+            if (t % 10 == 0)
+            {
+                for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)((rng.NextDouble() * 4) - 2);
+                one.SetInputs(inputs);
+                many.SetInputs(inputs);
+            }
+
+            one.Step();
+            many.Step();
+            if (!one.NeuronOutputs.SequenceEqual(many.NeuronOutputs)) Assert.Fail($"outputs differ at tick {t + 1}");
+        }
+
+        Assert.True(one.NeuronStates.SequenceEqual(many.NeuronStates));
+    }
+
+    [Fact]
+    public void Row_partitions_cover_every_row_once_on_block_boundaries()
+    {
+        var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 2_000, Connectivity = 0.02, Seed = 6 });
+        foreach (int parts in new[] { 2, 3, 7 })
+        {
+            var b = TickWorkers.Partition(m.NeuronCount, parts, m.RowStart);
+            Assert.Equal(0, b[0]);
+            Assert.Equal(m.NeuronCount, b[parts]);
+            for (int p = 1; p < parts; p++)
+            {
+                Assert.True(b[p] >= b[p - 1]);
+                Assert.True(b[p] % 64 == 0 || b[p] == m.NeuronCount);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_multi_core_tick_allocates_no_managed_memory_on_the_calling_thread()
+    {
+        var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 500, Connectivity = 0.1 });
+        using var s = new CpuSession(m, new SessionOptions { Threads = 2 });
+        s.Step(200);
+        SteadyStateAllocation.AssertZero(_ => s.Step(), callsPerWindow: 2_000);
+        Assert.True(s.Threads == 2);
+    }
+
+    [Fact]
+    public void Zero_threads_is_refused()
+    {
+        var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 50 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CpuSession(m, new SessionOptions { Threads = 0 }));
+    }
+}

@@ -19,10 +19,11 @@ internal static class BenchCommand
         layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
         var propagation = new Option<string>("--propagation") { Description = "Spiking networks: synaptic sums along the spikes' out-edges (event), over every edge (clock), or event-driven while spikes are sparse (auto).", DefaultValueFactory = _ => "auto" };
         propagation.AcceptOnlyFromAmong("auto", "event", "clock");
+        var threads = new Option<int>("--threads") { Description = "Threads for the synaptic sum (clock-driven static ticks; bit-identical results).", DefaultValueFactory = _ => 1 }.Positive();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var plasticity = CommonOptions.Plasticity();
         var backend = new BackendOptions();
-        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, propagation, json, plasticity };
+        var cmd = new Command("bench", "Measure ticks/s, synapse updates/s and allocated bytes per tick.") { model, ticks, reps, layout, propagation, threads, json, plasticity };
         backend.AddTo(cmd);
         cmd.SetAction(r =>
         {
@@ -31,6 +32,7 @@ internal static class BenchCommand
             var options = new SessionOptions
             {
                 Layout = r.GetValue(layout) switch { "dense" => SynapseLayout.Dense, "sparse" => SynapseLayout.Sparse, _ => SynapseLayout.Auto },
+                Threads = r.GetValue(threads),
                 SpikePropagation = r.GetValue(propagation) switch { "event" => SpikePropagationMode.EventDriven, "clock" => SpikePropagationMode.ClockDriven, _ => SpikePropagationMode.Auto },
             };
             bool learn = r.GetValue(plasticity) == "on";
@@ -43,6 +45,7 @@ internal static class BenchCommand
             if (perRep == 0) perRep = calibrated;
             var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
             string layoutName = (session is CpuSession cpu ? cpu.KernelDescription : "device csr") + "; " + mode;
+            if (session is CpuSession { Threads: > 1 } mt) layoutName += $"; {mt.Threads} threads";
             if (session is CpuSession { EventDriven: true } ev)
             {
                 var (e, c) = ev.PropagationTicks;

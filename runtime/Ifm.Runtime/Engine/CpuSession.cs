@@ -29,6 +29,8 @@ public sealed class CpuSession : INetworkSession
     private readonly PaddedCsr? _fusedCsr;      // fused path, sparse kernel: the padded rows (null: the dense kernel)
     private readonly float[]? _pairs;           // fused path, sparse kernel: interleaved y(t−1), y(t−2)
     private readonly SpikePropagation? _events; // spiking networks: the synaptic sum along the spikes' out-edges
+    private readonly TickWorkers? _workers;     // multi-core synaptic sum (SessionOptions.Threads > 1)
+    private readonly int[]? _rowBounds;         // the rows of each worker
 
     public CpuSession(IfmModel model, SessionOptions? options = null)
     {
@@ -66,7 +68,16 @@ public sealed class CpuSession : INetworkSession
         }
 
         _weightsCurrent = _plasticity.FusedTrace is null;
+        if (options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), $"threads must be at least 1, got {options.Threads}");
+        if (options.Threads > 1)
+        {
+            _rowBounds = TickWorkers.Partition(n, options.Threads, _synapses.Csr is null ? default : model.RowStart);
+            _workers = new TickWorkers(options.Threads, MultiplyShare);
+        }
     }
+
+    /// <summary>Threads that compute the synaptic sum (1: none but the caller's).</summary>
+    public int Threads => _workers?.Count ?? 1;
 
     public IfmModel Model => _model;
 
@@ -148,7 +159,7 @@ public sealed class CpuSession : INetworkSession
                 // Static weights, or learning frozen: the effective weights do not change, so once they are
                 // materialised the static kernel (two streams per edge instead of four) computes the same sum.
                 if (!_weightsCurrent) FlushTrace();
-                if (_events is null || !_events.Sum(_out, _syn)) _synapses.Multiply(_out, _syn);
+                if (_events is null || !_events.Sum(_out, _syn)) MultiplyAll();
             }
 
             // 2. Each population's neuron function: new states and outputs.
@@ -219,9 +230,23 @@ public sealed class CpuSession : INetworkSession
         Tick = state.Tick;
     }
 
-    public void Dispose()
+    public void Dispose() => _workers?.Dispose();
+
+    /// <summary>The clock-driven synaptic sum, on the workers when there are several.</summary>
+    private void MultiplyAll()
     {
+        if (_workers is null)
+        {
+            _synapses.Multiply(_out, _syn);
+            return;
+        }
+
+        _synapses.SyncIfStale();
+        _workers.Run();
     }
+
+    /// <summary>One worker's rows of the synaptic sum (the job of <see cref="_workers"/>).</summary>
+    private void MultiplyShare(int worker) => _synapses.MultiplyRows(_out, _syn, _rowBounds![worker], _rowBounds[worker + 1]);
 
     /// <summary>The fused Hebbian pass; <paramref name="computeSyn"/> false only applies a pending update (before a read).</summary>
     private void RunFused(HebbianTraceLearner fused, bool update, bool computeSyn)

@@ -88,6 +88,14 @@ internal sealed class PaddedCsr
         else CsrMatVec.Multiply<int>(_rowStart, _pre!, w, x, syn);
     }
 
+    /// <summary>syn[i] = (W·x)[i] for the rows [<paramref name="first"/>, <paramref name="end"/>) only (rows are independent).</summary>
+    public void MultiplyRows(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> syn, int first, int end)
+    {
+        var rows = _rowStart.AsSpan(first, end - first + 1);
+        if (_pre16 is not null) CsrMatVec.Multiply<ushort>(rows, _pre16, w, x, syn[first..]);
+        else CsrMatVec.Multiply<int>(rows, _pre!, w, x, syn[first..]);
+    }
+
     /// <summary>The fused Hebbian-trace pass over the padded rows (see <see cref="FusedHebbianCsr"/>); w, α and H per slot.</summary>
     public float RunFusedHebbian(ReadOnlySpan<float> w, ReadOnlySpan<float> alpha, Span<float> h, ReadOnlySpan<float> yPrev,
         ReadOnlySpan<float> yPrev2, Span<float> pairs, Span<float> syn, bool update, FusedHebbianCsr.Parameters p) =>

@@ -75,4 +75,11 @@ public sealed record SessionOptions
     /// multiply-add of the CSR kernel.
     /// </summary>
     public double EventDrivenBelow { get; init; } = 0.25;
+
+    /// <summary>
+    /// Threads that compute a tick's synaptic sum (1: the calling thread only). The rows are split between them;
+    /// results are bit-identical to one thread. Applies to the clock-driven static (or learning-frozen) sum; the
+    /// fused plastic pass and event-driven spikes run on the calling thread.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }

@@ -108,6 +108,27 @@ internal sealed class SynapseMatrix
         else _csr.Multiply(_mirror.Span, y, syn);
     }
 
+    /// <summary>
+    /// syn[i] for rows [<paramref name="first"/>, <paramref name="end"/>) only: what one worker of a multi-core tick
+    /// computes. Every row is computed exactly as <see cref="Multiply"/> computes it when <paramref name="first"/> is a
+    /// multiple of 4 (the dense kernel's row blocks).
+    /// </summary>
+    public void MultiplyRows(ReadOnlySpan<float> y, Span<float> syn, int first, int end)
+    {
+        if (_mirrorStale) ThrowStale();
+        if (end <= first) return;
+        if (_csr is null) DenseMatVec.Multiply(_mirror.Span[(first * Stride)..], end - first, Stride, y, syn[first..end]);
+        else _csr.MultiplyRows(_mirror.Span, y, syn, first, end);
+    }
+
+    /// <summary>Brings a deferred layout up to date (before workers read it concurrently).</summary>
+    public void SyncIfStale()
+    {
+        if (_mirrorStale) SyncLayout();
+    }
+
+    private static void ThrowStale() => throw new InvalidOperationException("the weight layout is stale: call SyncIfStale before the workers run");
+
     public void SetWeight(int edge, float value)
     {
         _weights[edge] = value;
