@@ -75,19 +75,7 @@ internal sealed class StdpLearner : GroupLearner
                 int k = _inEdge[s], pre = _pre[k];
                 float old = weights[k];
                 float w = Clamp(old + (aPlus * yi * x[pre]) - (aMinus * y[pre] * zi));
-                if (Same(w, old)) continue;
-                if (!float.IsFinite(w)) return Fault(k, ref t, sum, changed);
-                sum += Math.Abs(w - old);
-                if (slotOfEdge is null)
-                {
-                    Synapses.SetWeight(k, w);
-                }
-                else
-                {
-                    weights[k] = w;
-                    byPre[slotOfEdge[k]] = w;
-                    changed = true;
-                }
+                if (!Write(k, slotOfEdge is null ? -1 : slotOfEdge[k], old, w, weights, byPre, ref sum, ref changed)) return Fault(k, ref t, sum, changed);
             }
 
             // i spiked as a pre neuron: out-edges to neurons that did not spike (the others were done as in-edges).
@@ -99,19 +87,7 @@ internal sealed class StdpLearner : GroupLearner
                 int k = _outEdge[s];
                 float old = outSlot is null ? weights[k] : byPre[outSlot[s]];
                 float w = Clamp(old + (aPlus * yPost * xi) - (aMinus * yi * z[post]));
-                if (Same(w, old)) continue;
-                if (!float.IsFinite(w)) return Fault(k, ref t, sum, changed);
-                sum += Math.Abs(w - old);
-                if (outSlot is null)
-                {
-                    Synapses.SetWeight(k, w);
-                }
-                else
-                {
-                    byPre[outSlot[s]] = w;
-                    weights[k] = w;
-                    changed = true;
-                }
+                if (!Write(k, outSlot is null ? -1 : outSlot[s], old, w, weights, byPre, ref sum, ref changed)) return Fault(k, ref t, sum, changed);
             }
         }
 
@@ -121,7 +97,27 @@ internal sealed class StdpLearner : GroupLearner
         return sum;
     }
 
-    private static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
+    /// <summary>
+    /// Stores one edge's new weight (nothing when it did not change): through the matrix, or, in an event-driven session
+    /// (<paramref name="slot"/> ≥ 0), into both weight orders directly with the layout marked stale once per tick.
+    /// False when the weight is not finite (then it is not written).
+    /// </summary>
+    private bool Write(int k, int slot, float old, float w, Span<float> weights, Span<float> byPre, ref float sum, ref bool changed)
+    {
+        if (BitConverter.SingleToInt32Bits(w) == BitConverter.SingleToInt32Bits(old)) return true;
+        if (!float.IsFinite(w)) return false;
+        sum += Math.Abs(w - old);
+        if (slot < 0)
+        {
+            Synapses.SetWeight(k, w);
+            return true;
+        }
+
+        weights[k] = w;
+        byPre[slot] = w;
+        changed = true;
+        return true;
+    }
 
     /// <summary>A non-finite weight: not written; learning stops with a message naming the edge.</summary>
     private float Fault(int k, ref LearningTick t, float sum, bool changed)
