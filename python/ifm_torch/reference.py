@@ -1,4 +1,4 @@
-"""Reference PyTorch implementation of the IFM state neuron network with a differentiable Hebbian trace.
+"""Independent reference implementation (dense matrices, plain loops over ticks) of the IFM state neuron network with a differentiable Hebbian trace.
 
 The same cell equations as the runtime's CPU engine (runtime/Ifm.Runtime/Engine) and the trainer
 (runtime/Ifm.Training/Network/Unroller.cs), written independently with torch tensors so autograd can check them:
