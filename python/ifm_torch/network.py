@@ -175,10 +175,23 @@ class IfmNetwork(torch.nn.Module):
             w_static = torch.zeros(self.n, self.n, dtype=dtype, device=dev).index_put((self.post[se], self.pre[se]), self.weight[se])
             w_static_t = w_static.t()
         is_input_ifm = self.kind == 0
+        # External input of every neuron for the whole window (0 for non-input neurons).
+        xs = torch.zeros(steps, batch, self.n, dtype=dtype, device=dev).index_copy(2, self.input_index, inputs)
+        only_ifm = self.kinds_present <= {0, 1}
+        if only_ifm:
+            xb = xs + self.bias                      # x + b, one op for the window
+            recurrent = (self.kind == 1).to(dtype)
         ys = []
         for t in range(steps):
             y_prev, s_prev = st["y"], st["s"]
-            x = torch.zeros(batch, self.n, dtype=dtype, device=dev).index_copy(1, self.input_index, inputs[t])
+            x = xs[t]
+            if only_ifm and self.dense and not self.groups:
+                # Fast path (static IFM networks, e.g. Pong): u = x + b + tanh(a*s)*[not input] + W y, in 6 tensor ops.
+                u = torch.addmm(xb[t] + torch.tanh(self.a * s_prev) * recurrent, y_prev, w_static_t)
+                y = torch.tanh(u)
+                st = {"y": y, "s": torch.nn.functional.leaky_relu(u, LEAKY_SLOPE), "refr": st["refr"], "fresh": False}
+                ys.append(y)
+                continue
             # 1-2. synaptic sums from y(t-1)
             if self.dense:
                 syn = y_prev @ w_static_t
