@@ -158,6 +158,98 @@ public sealed class PyTorchParityTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// The package's trainer and the C# trainer from the same starting model, data and options: the same parameters
+    /// after every step up to float rounding (static network: 1e-5; with a Hebbian trace, whose float32 rounding the
+    /// Adam steps carry on, within 1 % of how far training moved them).
+    /// </summary>
+    [Theory]
+    [InlineData(false, "--epochs 2 --batch 6 --window 10 --loss ce --class-weights balanced --predict-ahead 1 --target-span 5 --patience 0 --lr 5e-3 --validation 0")]
+    [InlineData(false, "--epochs 3 --batch 4 --window 9 --loss mse --loss-ticks last --ticks-per-row 2 --warmup 5 --lr 1e-2 --validation 0.2 --class-weights 1,2,0.5 --patience 1")]
+    [InlineData(true, "--epochs 2 --batch 5 --window 12 --loss mse --lr 1e-2 --validation 0.1 --patience 0")]
+    public void Package_trainer_matches_the_csharp_trainer(bool plastic, string options)
+    {
+        string dir = TempDir();
+        try
+        {
+            var files = new List<string>();
+            foreach (var name in new[] { "c0.txt", "c1.txt", "c2.txt" })
+            {
+                string path = Path.Combine(dir, name);
+                File.WriteAllLines(path, File.ReadLines(Path.Combine(RepoRoot(), "tests", "data", "pong", name)).Take(1200));
+                files.Add(path);
+            }
+
+            var init = NetworkFactory.Create(new NetworkSpec
+            {
+                Neurons = plastic ? 30 : 40,
+                Connectivity = 0.25,
+                Plastic = plastic,
+                Eta = 0.2f,
+                Seed = 3,
+                InputNames = [.. Enumerable.Range(0, 24).Select(i => $"in{i}")],
+                OutputNames = ["out0", "out1", "out2"],
+            });
+            string initPath = Path.Combine(dir, "init.ifm"), outPath = Path.Combine(dir, "torch.ifm");
+            IfmFile.Write(init, initPath);
+            RunPython([.. new[] { "-m", "ifm_torch.train" }, .. files, "--init", initPath, "--out", outPath, "--threads", "1", .. options.Split(' ')]);
+
+            var o = ParseOptions(options);
+            var net = new TrainableNetwork(init);
+            var result = new Trainer(net, o).Train([.. files.Select(f => Data.TickSequence.Load(f))]);
+            var expected = net.ToModel();
+            var got = IfmFile.Read(outPath);
+            double moved = 0, worst = 0;
+            for (int k = 0; k < init.EdgeCount; k++)
+            {
+                moved = Math.Max(moved, Math.Abs(expected.Weight[k] - init.Weight[k]));
+                worst = Math.Max(worst, Math.Abs(expected.Weight[k] - got.Weight[k]));
+                worst = Math.Max(worst, Math.Abs(expected.Alpha[k] - got.Alpha[k]));
+            }
+
+            for (int i = 0; i < init.NeuronCount; i++) worst = Math.Max(worst, Math.Abs(expected.Bias[i] - got.Bias[i]));
+            double tolerance = plastic ? 0.01 * moved : 1e-5;
+            log.WriteLine($"{options}: training moved weights by up to {moved:G3}; C# vs PyTorch trainer: max |Δθ| {worst:E2} (tolerance {tolerance:E1})");
+            Assert.True(moved > 0.05, "training barely moved the weights: the comparison would check nothing");
+            Assert.True(worst <= tolerance, $"the trainers differ by {worst:E2}");
+            Assert.Equal($"{result.EpochsRun} (best {result.BestEpoch})", got.ExtraMetadata["training.epochs"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static TrainOptions ParseOptions(string options)
+    {
+        var o = new TrainOptions();
+        var a = options.Split(' ');
+        for (int i = 0; i < a.Length; i += 2)
+        {
+            string v = a[i + 1];
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            o = a[i] switch
+            {
+                "--epochs" => o with { Epochs = int.Parse(v, c) },
+                "--batch" => o with { Batch = int.Parse(v, c) },
+                "--window" => o with { Window = int.Parse(v, c) },
+                "--loss" => o with { Loss = v == "ce" ? LossKind.CrossEntropy : LossKind.Mse },
+                "--loss-ticks" => o with { LossTicks = v == "last" ? LossTicks.Last : LossTicks.Every },
+                "--ticks-per-row" => o with { TicksPerRow = int.Parse(v, c) },
+                "--warmup" => o with { Warmup = int.Parse(v, c) },
+                "--lr" => o with { LearningRate = double.Parse(v, c) },
+                "--validation" => o with { ValidationFraction = double.Parse(v, c) },
+                "--class-weights" => o with { ClassWeights = ClassWeights.Parse(v) },
+                "--patience" => o with { Patience = int.Parse(v, c) },
+                "--predict-ahead" => o with { PredictAhead = int.Parse(v, c) },
+                "--target-span" => o with { TargetSpan = int.Parse(v, c) },
+                _ => throw new ArgumentException(a[i]),
+            };
+        }
+
+        return o;
+    }
+
     /// <summary>The package's own unit tests (python/tests: format corpus, tick files, trainer, distributed training on gloo).</summary>
     [Fact]
     public void Pytorch_package_unit_tests_pass()
