@@ -123,8 +123,6 @@ class IfmNetwork(torch.nn.Module):
                 info["decay_plus"] = float(np.exp(np.float32(-np.float32(m.dt) / np.float32(grp.plasticity["tau_plus"]))))
                 info["decay_minus"] = float(np.exp(np.float32(-np.float32(m.dt) / np.float32(grp.plasticity["tau_minus"]))))
             self.groups.append(info)
-        self.output_of_neuron = torch.full((n,), -1, dtype=torch.long)
-        self.output_of_neuron[self.output_index] = torch.arange(len(m.output_neurons))
 
     # ----------------------------------------------------------------------------------------------------------------
     @property

@@ -231,7 +231,7 @@ def evaluate(net, sequences, o, class_weights, world=1, rank=0):
                 sums[2] += ((y.argmax(-1) == raw.argmax(-1)) & base).sum()
                 sums[3] += base.sum()
     if world > 1:
-        dist.all_reduce(sums)
+        _collective(dist.all_reduce, sums)
     if sums[3] == 0:
         return math.nan, math.nan
     return (float(sums[0] / sums[1]) if sums[1] > 0 else 0.0), float(sums[2] / sums[3])
@@ -268,7 +268,7 @@ class Trainer:
         best_monitored, best_loss, best_epoch, best_acc, best_score = math.inf, math.inf, 0, None, None
         first_epoch, steps, train_loss, val_loss, val_acc, stopped = 1, 0, math.nan, None, None, False
         if resume and self.checkpoint and os.path.exists(self.checkpoint):
-            ck = torch.load(self.checkpoint)
+            ck = torch.load(self.checkpoint, map_location=net.weight.device)
             with torch.no_grad():
                 for p, v in zip(params, ck["params"]):
                     p.copy_(v)
@@ -304,7 +304,7 @@ class Trainer:
                         samples += int((wt > 0).sum())
                 flat = torch.cat([p.grad.reshape(-1).double().cpu() for p in params] + [loss_sum.reshape(1), torch.tensor([terms_local], dtype=torch.float64)])
                 if self.world > 1:
-                    dist.all_reduce(flat)
+                    _collective(dist.all_reduce, flat)
                 terms = float(flat[-1])
                 if terms == 0:
                     continue
@@ -413,9 +413,11 @@ def main(argv=None):
     use_cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
     if a.threads > 0:
         torch.set_num_threads(a.threads)
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}" if use_cuda else "cpu")
+    if use_cuda:
+        torch.cuda.set_device(device)
     if world > 1:
         dist.init_process_group("nccl" if use_cuda else "gloo")
-    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}" if use_cuda else "cpu")
     log = (lambda msg: print(msg, flush=True)) if rank == 0 else (lambda msg: None)
     try:
         names_in = [s.strip() for s in a.inputs.split(",") if s.strip()] if a.inputs else None
@@ -447,7 +449,7 @@ def main(argv=None):
         result = Trainer(net, o, world, rank, log, a.checkpoint).train(seqs, select, a.resume)
         samples = torch.tensor([result["samples"]], dtype=torch.float64)
         if world > 1:
-            dist.all_reduce(samples)
+            _collective(dist.all_reduce, samples)
         if rank == 0:
             meta = {"training.command": "python3 -m ifm_torch.train " + " ".join(sys.argv[1:] if argv is None else argv),
                     "training.data": ", ".join(os.path.basename(s.source) for s in seqs),
@@ -478,8 +480,19 @@ def main(argv=None):
 
 def _broadcast_score(value, world):
     t = torch.tensor([value], dtype=torch.float64)
-    dist.broadcast(t, 0)
+    _collective(dist.broadcast, t, 0)
     return float(t[0])
+
+
+def _collective(op, t, *args):
+    """Runs a collective on t in place; NCCL needs the tensor on this rank's GPU."""
+    if dist.get_backend() == "nccl":
+        g = t.to(f"cuda:{torch.cuda.current_device()}")
+        op(g, *args)
+        t.copy_(g.cpu())
+    else:
+        op(t, *args)
+    return t
 
 
 if __name__ == "__main__":
