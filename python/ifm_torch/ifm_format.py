@@ -463,10 +463,10 @@ def to_bytes(model, exported_by="ifm_torch"):
     groups = [{"name": g.name, **({"plasticity": g.plasticity} if g.plasticity else {})} for g in m.edge_groups]
     graph = {"name": m.name, "dt": float(m.dt), "neurons": n, "edges": m.edges, "populations": pops, "edge_groups": groups}
     meta = {"format": "ifm", "ifm.version": "2" if m.plastic else "1", "ifm.graph": json.dumps(graph, separators=(",", ":"))}
-    meta.setdefault("exported_by", exported_by)
     for k, v in m.metadata.items():
         if k != "format" and not k.startswith("ifm."):
             meta[k] = str(v)
+    meta["exported_by"] = exported_by
     header, blobs, off = {"__metadata__": meta}, [], 0
     for tn, arr in tensors:
         b = arr.tobytes()

@@ -1,4 +1,5 @@
 """IfmNetwork against the independent dense reference, batch independence, tick files, and the paper model's conversion."""
+import contextlib
 import os
 import tempfile
 import unittest
@@ -76,6 +77,19 @@ class NetworkTests(unittest.TestCase):
         self.assertLess(float((y.transpose(0, 1) - expected).abs().max()), 1e-6)
         self.assertEqual(m.input_names, ["in0", "in1", "in2"])
         self.assertEqual([p.role for p in m.populations], ["input", "output", "hidden"])
+
+
+    def test_convert_command_writes_a_saved_paper_model(self):
+        from ifm_torch import convert, read_ifm
+        paper = PaperShaped(12, 2, 1, 0.5, seed=6)
+        with tempfile.TemporaryDirectory() as d:
+            pt, out = os.path.join(d, "paper.pt"), os.path.join(d, "paper.ifm")
+            torch.save(paper, pt)
+            with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+                self.assertEqual(convert.main([pt, out]), 0)
+            m = read_ifm(out)
+            np.testing.assert_array_equal(m.weight, from_paper(paper).weight)
+            self.assertEqual(m.metadata["exported_by"], "ifm_torch.convert")
 
 
 class PaperShaped(torch.nn.Module):
