@@ -31,6 +31,7 @@ run() {  # name, command...: appends the training seconds of one run
   local log; log="$("$@" 2>&1)" || { echo "$name failed: $log" >&2; exit 1; }
   local s; s=$(echo "$log" | sed -n 's/.* in \([0-9.]*\) s.*/\1/p' | tail -1)
   times[$name]="${times[$name]:-} $s"
+  echo "  $name: $s s"
 }
 for r in $(seq "$ROUNDS"); do
   run "ifm train (C#, 1 core)" $IFM train "${data[@]}" --init "$out/start.ifm" --out "$out/cs.ifm" "${recipe[@]}"
