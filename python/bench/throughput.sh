@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Training throughput on the Pong recipe (runtime/models/README.md, selection by loss so no games are timed):
-# `ifm train` (C#, one core) against ifm_torch on 1 process (1 and 2 threads) and on 2 gloo processes (1 thread each),
+# `ifm train` (C#, one core) against ifm_torch on 1 process (1 thread) and on 2 gloo processes (1 thread each),
 # in alternating rounds on the same machine. Samples = training ticks run forward and backward (the same count for
 # every trainer: the training part of c0-c2 after alignment, times the epochs); time = the trainer's own training time
 # (data loading and process start excluded). Prints the median of each and its ratio to `ifm train`.
 #   python/bench/throughput.sh                    ROUNDS=3 EPOCHS=1 by default
 #   IFM="dotnet runtime/Ifm.Cli/bin/Release/net10.0/ifm.dll" python/bench/throughput.sh
+#   TWO_THREADS=1 python/bench/throughput.sh      also 1 process with 2 torch threads (only on an otherwise idle
+#                                                 machine: on an oversubscribed one OpenMP's spinning threads stall it)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 IFM="${IFM:-$root/runtime/Ifm.Cli/bin/Release/net10.0/ifm}"
@@ -36,13 +38,14 @@ run() {  # name, command...: appends the training seconds of one run
 for r in $(seq "$ROUNDS"); do
   run "ifm train (C#, 1 core)" $IFM train "${data[@]}" --init "$out/start.ifm" --out "$out/cs.ifm" "${recipe[@]}"
   run "ifm_torch, 1 process, 1 thread" bash -c "cd '$root/python' && OMP_NUM_THREADS=1 $PY -m ifm_torch.train ${data[*]} --init $out/start.ifm --out $out/py1.ifm ${recipe[*]} --threads 1"
-  run "ifm_torch, 1 process, 2 threads" bash -c "cd '$root/python' && $PY -m ifm_torch.train ${data[*]} --init $out/start.ifm --out $out/py2.ifm ${recipe[*]} --threads 2"
+  [ "${TWO_THREADS:-0}" = 1 ] && run "ifm_torch, 1 process, 2 threads" bash -c "cd '$root/python' && $PY -m ifm_torch.train ${data[*]} --init $out/start.ifm --out $out/py2.ifm ${recipe[*]} --threads 2"
   run "ifm_torch, 2 processes (gloo)" bash -c "cd '$root/python' && OMP_NUM_THREADS=1 $PY -m ifm_torch.torchrun --standalone --nproc_per_node=2 -m ifm_torch.train ${data[*]} --init $out/start.ifm --out $out/dp.ifm ${recipe[*]} --threads 1"
   echo "round $r done"
 done
 printf '%-34s %10s %14s %8s\n' "trainer" "median s" "samples/s" "vs C#"
 base=""
 for name in "ifm train (C#, 1 core)" "ifm_torch, 1 process, 1 thread" "ifm_torch, 1 process, 2 threads" "ifm_torch, 2 processes (gloo)"; do
+  [ -z "${times[$name]:-}" ] && continue
   med=$(echo ${times[$name]} | tr ' ' '\n' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
   rate=$(awk -v t="$ticks" -v e="$EPOCHS" -v s="$med" 'BEGIN {printf "%.0f", t * e / s}')
   [ -z "$base" ] && base="$rate"
