@@ -1,4 +1,5 @@
-"""Reference PyTorch implementation of the IFM state neuron network with a differentiable Hebbian trace.
+"""An independent implementation of the IFM state neuron network with a differentiable Hebbian trace (dense
+matrices, a plain loop over ticks): the test oracle of IfmNetwork (python/tests/test_network.py).
 
 The same cell equations as the runtime's CPU engine (runtime/Ifm.Runtime/Engine) and the trainer
 (runtime/Ifm.Training/Network/Unroller.cs), written independently with torch tensors so autograd can check them:
