@@ -54,6 +54,16 @@ internal static class ReplayCommand
                 session.SetInputs(values.AsSpan(row * m.InputCount, m.InputCount));
                 session.Step(k);
                 session.ReadOutputs(outputs);
+                for (int o = 0; o < outputs.Length; o++)
+                {
+                    if (!float.IsFinite(outputs[o]))
+                    {
+                        int neuron = m.OutputNeurons[o];
+                        throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                            $"{inputPath}: input row {row + 1}: the network diverged at tick {session.Tick}: output neuron {neuron} '{m.OutputNames[o]}' is {outputs[o]} (nothing written{(r.GetValue(checkpointOut) is null ? "" : ", no checkpoint saved")})"));
+                    }
+                }
+
                 sb.Append(session.Tick.ToString(CultureInfo.InvariantCulture));
                 foreach (var v in outputs) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 sb.Append('\n');

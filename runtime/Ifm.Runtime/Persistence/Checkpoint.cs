@@ -36,7 +36,10 @@ public static class Checkpoint
     public static void Save(INetworkSession session, string path)
     {
         ArgumentNullException.ThrowIfNull(session);
-        byte[] bytes = Encode(session.Snapshot(), session.Model.Name);
+        var state = session.Snapshot();
+        if (state.FirstNonFinite() is { } bad)
+            throw new CheckpointException($"{path}: not saved: the learned state is not finite ({bad}); the previous checkpoint, if any, is kept");
+        byte[] bytes = Encode(state, session.Model.Name);
         RemoveStaleTemporaries(path);
         AtomicFile.WriteAllBytes(path, bytes, verify: written => Decode(written, path));
     }
@@ -46,7 +49,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!File.Exists(path)) throw new CheckpointException($"{path}: checkpoint does not exist");
-        var state = Decode(File.ReadAllBytes(path), path, out string modelName);
+        var state = Decode(ReadBounded(path), path, out string modelName);
         if (state.ModelId != session.Model.Id)
         {
             throw new CheckpointException($"{path}: checkpoint belongs to model '{modelName}' (id {state.ModelId[..16]}), " +
@@ -57,7 +60,19 @@ public static class Checkpoint
     }
 
     /// <summary>Reads and verifies a checkpoint without loading it.</summary>
-    public static SessionState Read(string path) => Decode(File.ReadAllBytes(path), path, out _);
+    public static SessionState Read(string path) => Decode(ReadBounded(path), path, out _);
+
+    private static byte[] ReadBounded(string path)
+    {
+        try
+        {
+            return BoundedFile.ReadAllBytes(path, SafeTensorsContainer.MaxFileBytes);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new CheckpointException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
+        }
+    }
 
     internal static byte[] Encode(SessionState state, string modelName)
     {
@@ -107,7 +122,10 @@ public static class Checkpoint
             throw new CheckpointException($"{path}: bad tick '{md["checkpoint.tick"]}'");
 
         modelName = Get("checkpoint.model_name");
-        var state = new SessionState(Get("checkpoint.model_id"), tick);
+        string modelId = Get("checkpoint.model_id");
+        if (modelId.Length != 64 || !modelId.All(char.IsAsciiHexDigitLower))
+            throw new CheckpointException($"{path}: checkpoint.model_id is not a model id (64 lower-case hex digits): '{(modelId.Length > 70 ? modelId[..70] + "…" : modelId)}'");
+        var state = new SessionState(modelId, tick);
         foreach (var t in c.Tensors.Values)
         {
             if (t.Shape.Length != 1) throw new CheckpointException($"{path}: tensor '{t.Name}' is not a vector");
@@ -124,6 +142,7 @@ public static class Checkpoint
             }
         }
 
+        if (state.FirstNonFinite() is { } bad) throw new CheckpointException($"{path}: refused: the saved state is not finite ({bad})");
         return state;
     }
 
