@@ -30,7 +30,7 @@ internal sealed class SynapseMatrix
         Stride = DenseMatVec.Stride(n);
         if (Layout == SynapseLayout.Dense)
         {
-            CheckDenseFits(model, n, Stride);
+            CheckDenseFits(model, n, Stride, options.DenseMemoryBudget ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
             _mirror = new AlignedFloats((long)n * Stride);
             _position = new int[_weights.Length];
             var rowStart = model.RowStart;
@@ -57,16 +57,15 @@ internal sealed class SynapseMatrix
     /// more): 30,000 neurons are 3.6 GB each. Refused before allocating when it cannot fit the memory this process
     /// may use, or when a slot index would not fit an int.
     /// </summary>
-    private static void CheckDenseFits(IfmModel model, int n, int stride)
+    private static void CheckDenseFits(IfmModel model, int n, int stride, long budget)
     {
         long slots = (long)n * stride;
         int matrices = model.IsPlastic ? 4 : 1;
         long need = slots * sizeof(float) * matrices;
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (slots > int.MaxValue || need > available * 3 / 4)
+        if (slots > int.MaxValue || need > budget)
         {
             throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"dense layout: {n:N0} neurons need {need / 1e9:0.0} GB ({matrices} N×N matrix{(matrices > 1 ? "es" : "")} of {slots * 4 / 1e9:0.0} GB), more than this process can use ({available / 1e9:0.0} GB available); use the sparse layout"));
+                $"dense layout: {n:N0} neurons need {need / 1e9:0.0} GB ({matrices} N×N matrix{(matrices > 1 ? "es" : "")} of {slots * 4 / 1e9:0.0} GB), more than the {budget / 1e9:0.0} GB it may take (half the memory available to this process); use the sparse layout"));
         }
     }
 
