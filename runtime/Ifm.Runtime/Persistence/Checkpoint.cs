@@ -62,6 +62,9 @@ public static class Checkpoint
     /// <summary>Reads and verifies a checkpoint without loading it.</summary>
     public static SessionState Read(string path) => Decode(ReadBounded(path), path, out _);
 
+    /// <summary>Verifies checkpoint bytes held in memory; <paramref name="source"/> names them in error messages.</summary>
+    public static SessionState Read(byte[] bytes, string source) => Decode(bytes, source, out _);
+
     private static byte[] ReadBounded(string path)
     {
         try
