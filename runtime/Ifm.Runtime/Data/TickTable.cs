@@ -5,7 +5,7 @@ namespace Ifm.Runtime.Data;
 /// <summary>Thrown for a malformed tick data file; the message names the file and the line.</summary>
 public sealed class DataFormatException : Exception
 {
-    public DataFormatException(string message) : base(message) { }
+    public DataFormatException(string message) : base(message.ReplaceLineEndings(" ")) { }
 }
 
 /// <summary>

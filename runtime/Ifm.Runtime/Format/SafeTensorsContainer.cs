@@ -268,7 +268,7 @@ public sealed class SafeTensorsContainer
     }
 
     internal static IfmFormatException Error(string source, string message) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{source}: {message}"));
+        new(string.Create(CultureInfo.InvariantCulture, $"{source}: {message}").ReplaceLineEndings(" "));
 
     internal static string Utf8(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
 }

@@ -10,9 +10,10 @@ namespace Ifm.Runtime.Persistence;
 /// <summary>Thrown when a checkpoint cannot be loaded: corrupt, torn, of another model, or of an unknown version.</summary>
 public sealed class CheckpointException : Exception
 {
-    public CheckpointException(string message) : base(message) { }
+    // Messages quote file contents (metadata values): kept on one line.
+    public CheckpointException(string message) : base(message.ReplaceLineEndings(" ")) { }
 
-    public CheckpointException(string message, Exception inner) : base(message, inner) { }
+    public CheckpointException(string message, Exception inner) : base(message.ReplaceLineEndings(" "), inner) { }
 }
 
 /// <summary>
@@ -111,7 +112,8 @@ public static class Checkpoint
         }
         catch (IfmFormatException e)
         {
-            throw new CheckpointException($"torn or corrupt checkpoint: {e.Message}", e);
+            string why = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+            throw new CheckpointException($"{path}: torn or corrupt checkpoint: {why}", e);
         }
 
         var md = c.Metadata;

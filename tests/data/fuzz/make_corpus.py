@@ -56,6 +56,14 @@ def checkpoint(state=(0.1, -0.2, 0.3), model_id="ab" * 32):
 
 
 put("model", "tiny.ifm", model())
+# Valid, but sums three inputs of 3e38 into a float: the replay regression (exit 1 naming the tick and the neuron).
+put("model", "diverging.ifm", safetensors(
+    {"format": "ifm", "ifm.version": "1", "ifm.graph": json.dumps({"name": "diverging", "dt": 0.001, "neurons": 4, "edges": 3,
+     "populations": [{"name": "in", "kind": "leaky", "role": "input", "count": 3, "activation": "identity", "labels": ["a", "b", "c"]},
+                     {"name": "out", "kind": "leaky", "role": "output", "count": 1, "activation": "identity", "labels": ["y"]}],
+     "edge_groups": [{"name": "default"}]}, separators=(",", ":"))},
+    [("neurons.bias", "F32", [0, 0, 0, 0]), ("populations.in.tau", "F32", [0.001] * 3), ("populations.out.tau", "F32", [0.001]),
+     ("edges.pre", "I32", [0, 1, 2]), ("edges.post", "I32", [3, 3, 3]), ("edges.weight", "F32", [1, 1, 1]), ("edges.group", "I32", [0, 0, 0])]))
 put("model", "bad-tau-denormal.ifm", model(tau=1e-45))
 put("model", "bad-tau-below-half-dt.ifm", model(tau=0.0004))
 put("model", "bad-weight-3e38.ifm", model(weight=3e38))
@@ -75,8 +83,8 @@ lamp = {"version": 1, "loopRateHz": 1000, "devices": [
     {"name": "probe", "type": "pong_sensor", "channels": [{"channel": "ball_x", "neurons": ["x"], "encoder": {"type": "linear", "inMin": 0, "inMax": 200}}]},
     {"name": "lamp", "type": "digital_output", "pin": 6, "safeState": {"value": 0},
      "channels": [{"channel": "value", "neurons": ["y"], "decoder": {"type": "threshold", "threshold": 0.5}}]}]}
-put("devicemap", "lamp.json", json.dumps(lamp, indent=1))
-text = json.dumps(lamp, indent=1)
+text = json.dumps(lamp)
+put("devicemap", "lamp.json", text)
 put("devicemap", "bad-ranges-20000.json", text.replace('["x"]', "[" + ",".join(['"x0..x4095"'] * 20000) + "]"))
 put("devicemap", "bad-outmax-1e39.json", text.replace('"inMax": 200', '"inMax": 200, "outMax": 1e39'))
 put("devicemap", "bad-offset-1e39.json", text.replace('"type": "linear", "inMin": 0, "inMax": 200', '"type": "binary", "bits": 8, "offset": 1e39').replace('["x"]', '["b0..b7"]'))
