@@ -40,6 +40,15 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     [Fact]
+    public void Replay_into_a_missing_folder_fails_before_the_replay()
+    {
+        File.WriteAllLines(Path.Combine(_dir, "in.txt"), ["1,2", "3,4"]);
+        string target = Path.Combine("missing", "s.ckpt");
+        AssertOneLine(Ifm("replay", RepoFiles.Model("pavlov.ifm"), "--inputs", "in.txt", "--out", "o.csv", "--checkpoint-out", target), target + ": cannot be written");
+        Assert.False(File.Exists(Path.Combine(_dir, "o.csv")));
+    }
+
+    [Fact]
     public void Models_with_meaningless_parameters_or_metadata_are_refused_in_one_line()
     {
         AssertOneLine(Ifm("inspect", Corpus("model", "bad-tau-denormal.ifm")), Corpus("model", "bad-tau-denormal.ifm") + ": ", "'tau'", "dt/2");

@@ -30,6 +30,9 @@ internal static class ReplayCommand
             string inputPath = r.GetValue(inputs)!;
             if (!File.Exists(inputPath)) throw new CliException($"input file '{inputPath}' does not exist");
             var table = TickTable.Read(inputPath);
+            // Found out before the replay, not after it.
+            Ifm.Runtime.Format.AtomicFile.CheckWritable(r.GetValue(output)!);
+            if (r.GetValue(checkpointOut) is { } target) Ifm.Runtime.Format.AtomicFile.CheckWritable(target);
             float[] values;
             if (table.ColumnNames is not null)
             {

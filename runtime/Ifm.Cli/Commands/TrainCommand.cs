@@ -88,6 +88,7 @@ internal static class TrainCommand
                 throw new CliException($"--targets names {targetNames.Length} channel(s), but {first.Source} has {first.TargetWidth} target value(s) per tick");
 
             string outPath = r.GetValue(output)!;
+            Ifm.Runtime.Format.AtomicFile.CheckWritable(outPath); // before hours of training, not after
             IfmModel start;
             string? initPath = r.GetValue(init);
             if (initPath is not null)
