@@ -31,10 +31,10 @@ public sealed class ReliabilityCliTests : IDisposable
     [Fact]
     public void Replay_of_huge_inputs_stops_with_exit_1_naming_the_tick_and_neuron_and_saves_nothing()
     {
-        // Three identity inputs of ±3e38 summed into one identity output: a float overflows to infinity in tick 2.
+        // Three identity inputs of 3e38 summed into one identity output: a float overflows to infinity (seen one tick later).
         File.WriteAllLines(Path.Combine(_dir, "huge.txt"), ["1,2,3", "3e38,3e38,3e38", "-3e38,1,1"]);
         var r = Ifm("replay", Corpus("model", "diverging.ifm"), "--inputs", "huge.txt", "--out", "o.csv", "--checkpoint-out", "s.ckpt");
-        AssertOneLine(r, "huge.txt: input row 2: the network diverged at tick 2: output neuron 3 'y' is Infinity (nothing written, no checkpoint saved)");
+        AssertOneLine(r, "huge.txt: input row 3: the network diverged at tick 3: output neuron 3 'y' is Infinity (nothing written, no checkpoint saved)");
         Assert.False(File.Exists(Path.Combine(_dir, "o.csv")));
         Assert.False(File.Exists(Path.Combine(_dir, "s.ckpt")));
     }
@@ -109,7 +109,7 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     [Fact]
-    public void A_signal_during_train_ends_it_with_a_line_saying_what_was_kept()
+    public async Task A_signal_during_train_ends_it_with_a_line_saying_what_was_kept()
     {
         // Enough work to be interrupted: 2,000 ticks × 1,000 epochs of a 200-neuron network.
         var rng = new Random(3);
@@ -119,17 +119,17 @@ public sealed class ReliabilityCliTests : IDisposable
         foreach (string a in new[] { "train", "d.txt", "--out", "m.ifm", "--neurons", "200", "--epochs", "1000", "--validation", "0" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
-        string? first = p.StandardOutput.ReadLine(); // "training … on 1 file(s)": the handlers are installed right after
+        string? first = await p.StandardOutput.ReadLineAsync(); // "training … on 1 file(s)": the handlers are installed right after
         Assert.StartsWith("training", first, StringComparison.Ordinal);
         var stdout = p.StandardOutput.ReadToEndAsync();
-        Thread.Sleep(1500);
+        await Task.Delay(1500);
         Assert.Equal(0, Kill(p.Id, 1)); // SIGHUP: a closed terminal
         Assert.True(p.WaitForExit(60_000), "ifm train did not stop on SIGHUP");
-        string line = Assert.Single(stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        string line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(1, p.ExitCode);
         Assert.Matches(@"^ifm: train: interrupted by SIGHUP in epoch \d+ of 1000 \(step \d+ of \d+\): no model written, m\.ifm was not created$", line);
         Assert.False(File.Exists(Path.Combine(_dir, "m.ifm")));
-        _ = stdout.Result;
+        _ = await stdout;
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
