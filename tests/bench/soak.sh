@@ -16,6 +16,7 @@ DURATION="${DURATION:-600}"
 SAMPLE="${SAMPLE:-5}"
 RATE="${RATE:-1000}"
 RSS_SLACK_KB="${RSS_SLACK_KB:-8192}"
+CKPT_INTERVAL="${CKPT_INTERVAL:-30}"
 IFM="${IFM:-$ROOT/artifacts/publish/linux-x64/ifm}"
 WORK="$(mktemp -d /tmp/ifm-soak.XXXXXX)"
 PIDS=()
@@ -37,7 +38,7 @@ $IFM new --neurons 200 --inputs 24 --outputs 3 --connectivity 0.2 --rule hebbian
 sed "s|/tmp/ifm/host|$WORK/host|g" "$ROOT/devices/examples/pong-bridge.json" >"$WORK/map.json"
 
 $IFM run "$WORK/soak.ifm" --devices "$WORK/map.json" --rate "$RATE" --duration "$DURATION" --plasticity on \
-  --checkpoint "$WORK/soak.ckpt" --checkpoint-interval 30 --status-interval 60 >"$WORK/run.log" 2>&1 &
+  --checkpoint "$WORK/soak.ckpt" --checkpoint-interval "$CKPT_INTERVAL" --status-interval 60 >"$WORK/run.log" 2>&1 &
 RUN=$!
 PIDS+=($RUN)
 # With IFM="dotnet …" the loop runs in the dotnet host's child: sample the process that holds the model open.
