@@ -10,6 +10,11 @@
 #   IFM="dotnet runtime/Ifm.Cli/bin/Release/net10.0/ifm.dll" tests/bench/soak.sh
 #
 # Needs socat, cmake, gcc (scripts/install-deps.sh) and ifm (bash scripts/publish.sh linux-x64).
+#
+# Open observation (linux-x64 NativeAOT, 200 neurons / 6,941 plastic edges): RSS rises by about 0.58 MB per
+# checkpoint save and had not levelled off after 10 minutes (19 saves); descriptors, threads and loop allocations
+# stayed flat. The live managed heap does not grow over 300 saves (Ifm.Control.Tests ReliabilityTests), so this is
+# most likely checkpoint garbage the GC has not yet collected, but that is not proven: this script flags it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DURATION="${DURATION:-600}"
