@@ -96,7 +96,7 @@ public sealed class RunConfigTests
     }
 
     [Theory]
-    [InlineData("\"rateHz\": 1000", "\"rateHz\": -5", "rateHz: must be in (0, 100000], got -5")]
+    [InlineData("\"rateHz\": 1000", "\"rateHz\": -5", "rateHz: must be in [0.001, 100000] Hz, got -5")]
     [InlineData("\"priority\": null", "\"priority\": 120", "realtime.priority: must be null or 1..99")]
     [InlineData("\"overrunPolicy\": \"count\"", "\"overrunPolicy\": \"ignore\"", "overrunPolicy: must be")]
     [InlineData("\"backend\": \"cpu\"", "\"backend\": \"gpu\"", "backend: must be")]

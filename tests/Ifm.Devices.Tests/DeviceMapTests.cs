@@ -40,7 +40,7 @@ public class DeviceMapValidationTests
     [InlineData("""{ "name": "l", "type": "lidar", "channels": [] }""",
         "devices[0].type: unknown type 'lidar', expected one of digital_input")]
     [InlineData(Button + """, { "name": "c", "type": "digital_input", "pin": 18, "rateHz": 100, "channels": [ { "channel": "level", "neurons": ["y"], "encoder": { "type": "threshold", "threshold": 0.5 } } ] }""",
-        "devices[1].rateHz: must be in (0, loopRateHz = 60], got 100")]
+        "devices[1].rateHz: must be in [0.001, loopRateHz = 60], got 100")]
     [InlineData(Button + "," + Button,
         "devices[1].name: 'b' is already used by devices[0]")]
     [InlineData(Button + """, { "name": "c", "type": "digital_output", "pin": 17, "channels": [ { "channel": "value", "neurons": ["y"], "decoder": { "type": "threshold", "threshold": 0.5 } } ] }""",
@@ -74,7 +74,8 @@ public class DeviceMapValidationTests
         var ex = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse(
             """{ "version": 2, "loopRateHz": -5, "devices": [ { "type": "digital_input", "channels": [] } ] }""", "m"));
         Assert.Contains("version: must be 1, got 2", ex.Errors);
-        Assert.Contains("loopRateHz: must be in (0, 100000], got -5", ex.Errors);
+        Assert.Contains("loopRateHz: must be in [0.001, 100000] Hz, got -5", ex.Errors);
+        Assert.DoesNotContain('\n', ex.Message);
         Assert.Contains("devices[0].name: required", ex.Errors);
         Assert.Contains("devices[0].pin: required for digital_input", ex.Errors);
         Assert.Contains(ex.Errors, e => e.StartsWith("devices[0].channels: must bind at least one channel", StringComparison.Ordinal));

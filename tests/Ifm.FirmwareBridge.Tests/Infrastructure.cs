@@ -291,6 +291,11 @@ internal static class IfmCli
         private readonly Task<string> _stdout = process.StandardOutput.ReadToEndAsync();
         private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
 
+        /// <summary>The process id, to sample its resources from /proc.</summary>
+        public int Pid => process.Id;
+
+        public bool HasExited => process.HasExited;
+
         public void Interrupt()
         {
             if (Kill(process.Id, SigInt) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");

@@ -19,6 +19,15 @@ public sealed class DataFormatTests
         Assert.Equal([0f, 1f], s.TargetRow(1).ToArray());
     }
 
+    [Theory]
+    [InlineData("0.1,0.2\t3e38\n", "d.txt: tick 1: target 1 is 3E+38")]
+    [InlineData("0.1,0.2\t1\n0.5,-2e7\t0\n", "d.txt: tick 2: input 2 is -20000000")]
+    public void Absurd_inputs_or_targets_are_refused_before_training(string text, string message)
+    {
+        var e = Assert.Throws<DataFormatException>(() => Parse(text));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Reads_csv_columns_by_name()
     {

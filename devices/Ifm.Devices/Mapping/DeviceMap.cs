@@ -18,13 +18,7 @@ public sealed partial class DeviceMap
         string json;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxFileBytes)
-            {
-                throw new DeviceMapException(path, [$"file is {info.Length} bytes, the limit is {MaxFileBytes}"]);
-            }
-
-            json = File.ReadAllText(path);
+            json = ReadBounded(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -32,6 +26,41 @@ public sealed partial class DeviceMap
         }
 
         return Parse(json, path);
+    }
+
+    /// <summary>
+    /// Reads at most <see cref="MaxFileBytes"/> bytes, counted while reading: a pipe or a device such as /dev/zero
+    /// reports no useful length, so the file's length is never trusted.
+    /// </summary>
+    private static string ReadBounded(string path)
+    {
+        if (Directory.Exists(path)) throw new DeviceMapException(path, ["is a directory, not a device map file"]);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > MaxFileBytes) throw new DeviceMapException(path, [$"longer than the limit of {MaxFileBytes} bytes (is it the right file?)"]);
+            buffer.Write(chunk, 0, n);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// How many names <see cref="ExpandNeurons"/> would return, counted without expanding anything (a map may list
+    /// thousands of ranges; expanding them first would cost gigabytes before the limit is checked).
+    /// </summary>
+    public static long CountNeurons(IEnumerable<string> names)
+    {
+        long count = 0;
+        foreach (string name in names)
+        {
+            count += TryExpandRange(name, out _, out int from, out int to) ? to - from + 1 : 1;
+        }
+
+        return count;
     }
 
     /// <summary>Parses and validates map text; <paramref name="sourceName"/> prefixes every error message.</summary>
@@ -84,6 +113,10 @@ public sealed partial class DeviceMap
     /// <summary>Expands <c>"in0..in7"</c> shorthands; other names are returned as they are.</summary>
     public static List<string> ExpandNeurons(IEnumerable<string> names)
     {
+        var list = names as IReadOnlyCollection<string> ?? [.. names];
+        long total = CountNeurons(list);
+        if (total > MaxNeuronsPerChannel) throw new ArgumentException($"{total} neuron names, more than a channel can bind ({MaxNeuronsPerChannel})");
+        names = list;
         var result = new List<string>();
         foreach (string name in names)
         {
@@ -160,6 +193,9 @@ public sealed partial class DeviceMap
 /// <summary>Checks every field of a parsed map and reports each problem with its JSON path.</summary>
 internal static class DeviceMapValidator
 {
+    /// <summary>Slowest loop or device rate accepted: one period every 1000 s.</summary>
+    public const double MinRateHz = 0.001;
+
     public static void Validate(DeviceMap map, List<string> errors)
     {
         if (map.Version != 1)
@@ -167,9 +203,9 @@ internal static class DeviceMapValidator
             errors.Add($"version: must be 1, got {map.Version}");
         }
 
-        if (!(map.LoopRateHz > 0 && map.LoopRateHz <= 100_000))
+        if (!(map.LoopRateHz >= MinRateHz && map.LoopRateHz <= 100_000))
         {
-            errors.Add($"loopRateHz: must be in (0, 100000], got {Num(map.LoopRateHz)}");
+            errors.Add($"loopRateHz: must be in [{Num(MinRateHz)}, 100000] Hz, got {Num(map.LoopRateHz)}");
         }
 
         if (map.GpioChip is < 0 or > 63)
@@ -222,9 +258,9 @@ internal static class DeviceMapValidator
                 continue;
             }
 
-            if (d.RateHz is { } rate && !(rate > 0 && rate <= map.LoopRateHz))
+            if (d.RateHz is { } rate && !(rate >= MinRateHz && rate <= map.LoopRateHz))
             {
-                errors.Add($"{at}.rateHz: must be in (0, loopRateHz = {Num(map.LoopRateHz)}], got {Num(rate)}");
+                errors.Add($"{at}.rateHz: must be in [{Num(MinRateHz)}, loopRateHz = {Num(map.LoopRateHz)}], got {Num(rate)}");
             }
 
             if (d.GpioChip is < 0 or > 63)
@@ -509,10 +545,14 @@ internal static class DeviceMapValidator
             }
             else
             {
-                neuronCount = DeviceMap.ExpandNeurons(c.Neurons).Count;
-                if (neuronCount > DeviceMap.MaxNeuronsPerChannel)
+                long listed = DeviceMap.CountNeurons(c.Neurons);
+                if (listed > DeviceMap.MaxNeuronsPerChannel)
                 {
-                    errors.Add($"{cat}.neurons: at most {DeviceMap.MaxNeuronsPerChannel} neurons, got {neuronCount}");
+                    errors.Add($"{cat}.neurons: at most {DeviceMap.MaxNeuronsPerChannel} neurons, got {listed}");
+                }
+                else
+                {
+                    neuronCount = (int)listed;
                 }
             }
 
@@ -581,10 +621,29 @@ public static class Codings
 
     private static string Num(double v) => DeviceMapValidator.Num(v);
 
+    /// <summary>
+    /// Largest magnitude of any coding parameter. JSON numbers beyond a float's range (1e39) arrive as infinity; the
+    /// limit also keeps sums such as value·scale + offset well inside float range.
+    /// </summary>
+    public const float MaxMagnitude = 1e9f;
+
+    private static void Finite(List<string> errors, string at, params ReadOnlySpan<(string Field, float? Value)> fields)
+    {
+        foreach (var (field, value) in fields)
+        {
+            if (value is { } v && (!float.IsFinite(v) || MathF.Abs(v) > MaxMagnitude))
+                errors.Add($"{at}.{field}: must be a finite number within ±{Num(MaxMagnitude)}, got {Num(v)}");
+        }
+    }
+
     /// <summary>Neurons the encoder writes, or null after adding errors.</summary>
     internal static int? EncoderNeurons(EncoderSpec e, string at, List<string> errors)
     {
         int before = errors.Count;
+        Finite(errors, at, ("threshold", e.Threshold), ("high", e.High), ("low", e.Low), ("inMin", e.InMin), ("inMax", e.InMax), ("outMin", e.OutMin),
+            ("outMax", e.OutMax), ("offset", e.Offset), ("scale", e.Scale), ("min", e.Min), ("max", e.Max), ("sigma", e.Sigma), ("gain", e.Gain),
+            ("maxProbability", e.MaxProbability));
+        if (errors.Count > before) return null;
         int n = 1;
         void Need(float? v, string field)
         {
@@ -691,6 +750,14 @@ public static class Codings
     internal static int? DecoderNeurons(DecoderSpec d, string at, List<string> errors)
     {
         int before = errors.Count;
+        Finite(errors, at, ("minActivation", d.MinActivation), ("fallback", d.Fallback), ("inMin", d.InMin), ("inMax", d.InMax), ("outMin", d.OutMin),
+            ("outMax", d.OutMax), ("threshold", d.Threshold), ("high", d.High), ("low", d.Low), ("spikeThreshold", d.SpikeThreshold));
+        for (int i = 0; d.Values is not null && i < d.Values.Count && i < 1025; i++)
+        {
+            if (!float.IsFinite(d.Values[i]) || MathF.Abs(d.Values[i]) > MaxMagnitude) errors.Add($"{at}.values[{i}]: must be a finite number within ±{Num(MaxMagnitude)}, got {Num(d.Values[i])}");
+        }
+
+        if (errors.Count > before) return null;
         int n = 1;
         switch (d.Type)
         {

@@ -174,10 +174,13 @@ public sealed class DeviceMapException : Exception
     public string SourceName { get; }
     public IReadOnlyList<string> Errors { get; }
 
-    private static string Format(string source, IReadOnlyList<string> errors) =>
+    // One line (logs, the CLI's "ifm: …" contract): a JSON error may quote input that holds line breaks.
+    private static string Format(string source, IReadOnlyList<string> errors) => OneLine(source, errors).ReplaceLineEndings(" ");
+
+    private static string OneLine(string source, IReadOnlyList<string> errors) =>
         errors.Count == 1
             ? $"{source}: {errors[0]}"
-            : $"{source}: {errors.Count} problems:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors);
+            : $"{source}: {errors.Count} problems: " + string.Join("; ", errors);
 }
 
 /// <summary>A device failed at run time or when it was opened; <see cref="DeviceName"/> says which.</summary>

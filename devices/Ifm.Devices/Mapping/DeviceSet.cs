@@ -17,8 +17,11 @@ public sealed class DeviceCounters(string name, string type, bool isActuator, in
     /// <summary>Read attempts (sensors) or writes (actuators).</summary>
     public long Accesses;
 
-    /// <summary>Reads that returned no fresh value (the previous sample was held).</summary>
+    /// <summary>Reads that returned no fresh value (the previous sample was held); includes <see cref="NonFiniteReads"/>.</summary>
     public long StaleReads;
+
+    /// <summary>Reads that returned a NaN or infinite value in some channel: refused as stale, the previous sample was held.</summary>
+    public long NonFiniteReads;
 
     /// <summary>Calls to the device's EnterSafeState that threw.</summary>
     public long SafeStateFailures;
@@ -213,15 +216,24 @@ public sealed class DeviceSet : IDisposable
                 bool fresh;
                 try
                 {
-                    fresh = s.Sensor.Read(s.Sample);
+                    fresh = s.Sensor.Read(s.Incoming);
                 }
                 catch (Exception ex)
                 {
                     throw Fault(s.Sensor.Name, "read failed", ex);
                 }
 
+                if (fresh && !AllFinite(s.Incoming))
+                {
+                    // A NaN or infinite sample would reach the network's state and stay there: hold the last good one.
+                    fresh = false;
+                    s.Counters.NonFiniteReads++;
+                    s.Sample.CopyTo(s.Incoming, 0);
+                }
+
                 if (fresh)
                 {
+                    s.Incoming.CopyTo(s.Sample, 0);
                     s.HasSample = true;
                 }
                 else
@@ -250,6 +262,16 @@ public sealed class DeviceSet : IDisposable
                 }
             }
         }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v)) return false;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -501,6 +523,9 @@ public sealed class DeviceSet : IDisposable
         public readonly DeviceCounters Counters = counters;
         public readonly EncoderSlot[] Encoders = encoders;
         public readonly float[] Sample = new float[channels];
+
+        /// <summary>Where a read lands before it is checked and becomes <see cref="Sample"/>.</summary>
+        public readonly float[] Incoming = new float[channels];
         public bool HasSample;
     }
 

@@ -30,6 +30,9 @@ internal static class ReplayCommand
             string inputPath = r.GetValue(inputs)!;
             if (!File.Exists(inputPath)) throw new CliException($"input file '{inputPath}' does not exist");
             var table = TickTable.Read(inputPath);
+            // Found out before the replay, not after it.
+            Ifm.Runtime.Format.AtomicFile.CheckWritable(r.GetValue(output)!);
+            if (r.GetValue(checkpointOut) is { } target) Ifm.Runtime.Format.AtomicFile.CheckWritable(target);
             float[] values;
             if (table.ColumnNames is not null)
             {
@@ -54,6 +57,16 @@ internal static class ReplayCommand
                 session.SetInputs(values.AsSpan(row * m.InputCount, m.InputCount));
                 session.Step(k);
                 session.ReadOutputs(outputs);
+                for (int o = 0; o < outputs.Length; o++)
+                {
+                    if (!float.IsFinite(outputs[o]))
+                    {
+                        int neuron = m.OutputNeurons[o];
+                        throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                            $"{inputPath}: input row {row + 1}: the network diverged at tick {session.Tick}: output neuron {neuron} '{m.OutputNames[o]}' is {outputs[o]} (nothing written{(r.GetValue(checkpointOut) is null ? "" : ", no checkpoint saved")})"));
+                    }
+                }
+
                 sb.Append(session.Tick.ToString(CultureInfo.InvariantCulture));
                 foreach (var v in outputs) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 sb.Append('\n');

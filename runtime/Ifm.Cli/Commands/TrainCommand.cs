@@ -88,6 +88,7 @@ internal static class TrainCommand
                 throw new CliException($"--targets names {targetNames.Length} channel(s), but {first.Source} has {first.TargetWidth} target value(s) per tick");
 
             string outPath = r.GetValue(output)!;
+            Ifm.Runtime.Format.AtomicFile.CheckWritable(outPath); // before hours of training, not after
             IfmModel start;
             string? initPath = r.GetValue(init);
             if (initPath is not null)
@@ -143,7 +144,34 @@ internal static class TrainCommand
                 score = n => PongSelection.HitRate(n.ToModel(), options.TicksPerRow);
             }
 
-            var result = new Trainer(net, options).Train(sequences, bar.Report, default, score);
+            // SIGINT/SIGTERM/SIGHUP end training between two steps and say what was kept (the output is written
+            // atomically at the end only, so an interrupted run leaves it as it was).
+            using var interrupt = new CancellationTokenSource();
+            string? signal = null;
+            void OnSignal(System.Runtime.InteropServices.PosixSignalContext ctx)
+            {
+                ctx.Cancel = true;
+                signal ??= ctx.Signal.ToString();
+                interrupt.Cancel();
+            }
+
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+            using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+            using var sighup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, OnSignal);
+            TrainProgress? last = null;
+            TrainResult result;
+            try
+            {
+                result = new Trainer(net, options).Train(sequences, pr => { last = pr; bar.Report(pr); }, interrupt.Token, score);
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                bar.Finish();
+                string where = last is { } lp ? string.Create(c, $" in epoch {lp.Epoch} of {lp.Epochs} (step {lp.Step} of {lp.StepsPerEpoch})") : " before the first step";
+                string kept = File.Exists(outPath) ? $"{outPath} is unchanged" : $"{outPath} was not created";
+                throw new CliException($"train: interrupted by {signal}{where}: no model written, {kept}");
+            }
+
             bar.Finish();
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)

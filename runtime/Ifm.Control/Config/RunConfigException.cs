@@ -11,7 +11,8 @@ public sealed class RunConfigException : Exception
 
     public IReadOnlyList<string> Errors { get; }
 
-    private static string Format(string source, IReadOnlyList<string> errors) => errors.Count == 1
+    // One line (logs, the CLI's "ifm: …" contract): a JSON error may quote input that holds line breaks.
+    private static string Format(string source, IReadOnlyList<string> errors) => (errors.Count == 1
         ? $"{source}: {errors[0]}"
-        : $"{source}: {errors.Count} problems:\n  " + string.Join("\n  ", errors);
+        : $"{source}: {errors.Count} problems: " + string.Join("; ", errors)).ReplaceLineEndings(" ");
 }

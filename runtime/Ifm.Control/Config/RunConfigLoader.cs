@@ -8,20 +8,23 @@ public static class RunConfigLoader
 {
     public const int MaxFileBytes = 64 * 1024;
 
+    /// <summary>Slowest loop rate accepted: one period every 1000 s.</summary>
+    public const double MinRateHz = 0.001;
+
     /// <summary>Loads <paramref name="path"/>; relative paths in it resolve against its folder. Throws <see cref="RunConfigException"/>.</summary>
     public static RunConfig Load(string path)
     {
         string text;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new RunConfigException(path, ["the configuration file does not exist"]);
-            if (info.Length > MaxFileBytes) throw new RunConfigException(path, [$"file is {info.Length} bytes, the limit is {MaxFileBytes}"]);
-            text = File.ReadAllText(path);
+            if (Directory.Exists(path)) throw new RunConfigException(path, ["is a directory, not a configuration file"]);
+            if (!File.Exists(path)) throw new RunConfigException(path, ["the configuration file does not exist"]);
+            text = Ifm.Runtime.Format.BoundedFile.ReadAllText(path, MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RunConfigException(path, [$"cannot read the file: {e.Message}"], e);
+            string why = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+            throw new RunConfigException(path, [$"cannot read the file: {why}"], e);
         }
 
         RunConfig config = Parse(text, path);
@@ -59,7 +62,9 @@ public static class RunConfigLoader
         if (requireModel && string.IsNullOrWhiteSpace(c.Model)) e.Add("model: required (path of the .ifm model)");
         if (c.Sim is not (null or "pong" or "pavlov")) e.Add($"sim: must be null, \"pong\" or \"pavlov\", got \"{c.Sim}\"");
         if (c.Sim is null && string.IsNullOrWhiteSpace(c.Devices)) e.Add("devices: required unless sim names a built-in simulated plant");
-        if (c.RateHz is { } r && !(r > 0 && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in (0, 100000], got {r}"));
+        if (c.RateHz is { } r && !(r >= MinRateHz && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in [{MinRateHz}, 100000] Hz, got {r}"));
+        if (c.RateHz is { } hz && c.DurationSeconds is { } dd && hz >= MinRateHz && dd > 0 && dd * hz < 0.5)
+            e.Add(string.Create(inv, $"durationSeconds: {dd} s at {hz} Hz is less than one period"));
         if (c.TicksPerPeriod is < 1 or > 1_000_000) e.Add($"ticksPerPeriod: must be 1..1000000, got {c.TicksPerPeriod}");
         if (c.DurationSeconds is { } d && !(d > 0 && d <= 1e9)) e.Add(string.Create(inv, $"durationSeconds: must be null or > 0, got {d}"));
         if (c.Plasticity is not ("on" or "off")) e.Add($"plasticity: must be \"on\" or \"off\", got \"{c.Plasticity}\"");

@@ -49,7 +49,7 @@ internal static class FinalReport
         if (checkpoint is not null) b.AppendLine(c, $"  learned state saved to {checkpoint}");
         foreach (DeviceCounters dc in devices.Counters)
         {
-            string stale = dc.StaleReads > 0 ? $", {dc.StaleReads} stale" : "";
+            string stale = dc.StaleReads > 0 ? $", {dc.StaleReads} stale" + (dc.NonFiniteReads > 0 ? $" ({dc.NonFiniteReads} non-finite samples refused)" : "") : "";
             b.AppendLine(c, $"  device {dc.Name} ({dc.Type}): {dc.Accesses} {(dc.IsActuator ? "writes" : "reads")} every {dc.Divisor} period(s){stale}");
         }
 

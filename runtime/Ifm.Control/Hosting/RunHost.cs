@@ -77,13 +77,20 @@ public static class RunHost
                 log.Info($"resumed learned state from {ckpt} (tick {session.Tick})");
             }
 
-            if (config.Checkpoint is not null && learn) writer = new BackgroundCheckpointWriter(session, config.Checkpoint);
+            if (config.Checkpoint is not null && learn)
+            {
+                // Found out now, not after an hour of learning that then cannot be saved.
+                Ifm.Runtime.Format.AtomicFile.CheckWritable(config.Checkpoint);
+                writer = new BackgroundCheckpointWriter(session, config.Checkpoint);
+            }
 
             devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, env.DeviceProviders);
             unbound = null; // owned by the device set now
 
             long? maxPeriods = config.DurationSeconds is { } dur ? (long)Math.Round(dur * rate)
                 : sim?.Pavlov is { } plant ? plant.Schedule.TotalPeriods : null;
+            if (maxPeriods is <= 0)
+                throw new RunConfigException("run configuration", [string.Create(inv, $"durationSeconds: {config.DurationSeconds} s at {rate} Hz is less than one period")]);
             var options = loopOptionsBase with
             {
                 OverrunPolicy = OverrunPolicies.TryParse(config.OverrunPolicy, out var policy) ? policy : OverrunPolicy.Count,
@@ -153,6 +160,7 @@ public static class RunHost
             LoopResult r = result!;
 
             string? saved = null;
+            bool saveFailed = false;
             if (writer is not null)
             {
                 try
@@ -163,10 +171,12 @@ public static class RunHost
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or CheckpointException)
                 {
                     log.Error($"could not save the learned state to {writer.Path}: {e.Message}");
+                    saveFailed = true;
                 }
             }
 
-            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 ? 0 : 1;
+            // A run whose learned state could not be kept has failed, however well the loop ran.
+            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 && !saveFailed ? 0 : 1;
             FinalReport.Write(log, r, loop.Statistics, options, session, sim, saved, devices);
             return new RunReport(exit, r, loop.Statistics, sim, saved);
         }

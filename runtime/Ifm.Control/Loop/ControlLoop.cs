@@ -4,6 +4,11 @@ using Ifm.Runtime.Engine;
 
 namespace Ifm.Control.Loop;
 
+/// <summary>The network produced a NaN or infinite output: its state has diverged. The loop stops with a fault.</summary>
+public sealed class NonFiniteOutputException(long period, long tick, int output, string name, float value)
+    : Exception(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"non-finite network output in period {period} (tick {tick}): output {output} '{name}' is {value}; the state has diverged, so no command was written"));
+
 /// <summary>What a finished run reports.</summary>
 public sealed record LoopResult(StopReason Reason, long Periods, Exception? Fault, string? OverrunDetail, int SafeStateFailures);
 
@@ -114,6 +119,7 @@ public sealed class ControlLoop
                 _session.SetInputs(_inputs);
                 _session.Step(ticks);
                 _session.ReadOutputs(_outputs);
+                CheckFinite(period);
                 _devices.DecodeAndWrite(period, _outputs);
 
                 if (o.StallFile is not null)
@@ -188,6 +194,19 @@ public sealed class ControlLoop
         }
 
         return new LoopResult(reason, period, fault, overrunDetail, failures);
+    }
+
+    /// <summary>
+    /// A NaN or infinite output is a fault, never a command: it would reach the decoders (which map NaN to some
+    /// value) and means the network's state has diverged. The loop ends with a fault and the actuators go safe.
+    /// </summary>
+    private void CheckFinite(long period)
+    {
+        var outputs = _outputs;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (!float.IsFinite(outputs[i])) throw new NonFiniteOutputException(period, _session.Tick, i, _session.Model.OutputNames[i], outputs[i]);
+        }
     }
 
     private static void StallWhileExists(string path, CancellationToken cancellation)

@@ -5,7 +5,7 @@ namespace Ifm.Runtime.Data;
 /// <summary>Thrown for a malformed tick data file; the message names the file and the line.</summary>
 public sealed class DataFormatException : Exception
 {
-    public DataFormatException(string message) : base(message) { }
+    public DataFormatException(string message) : base(message.ReplaceLineEndings(" ")) { }
 }
 
 /// <summary>
@@ -21,6 +21,9 @@ public sealed class TickTable
 {
     /// <summary>Lines longer than this are rejected (a binary file or a missing newline).</summary>
     public const int MaxLineLength = 1 << 20;
+
+    /// <summary>Most numbers (values and targets together) one table holds: 2^28 floats, 1 GiB.</summary>
+    public const int MaxValues = 1 << 28;
 
     private TickTable(string source, string[]? names, int width, float[] values, int targetWidth, float[] targets, int rows)
     {
@@ -83,6 +86,7 @@ public sealed class TickTable
 
     public static TickTable Read(string path)
     {
+        if (Directory.Exists(path)) throw new DataFormatException($"{path}: is a directory, not a tick file");
         using var reader = new StreamReader(path);
         return Read(reader, path);
     }
@@ -94,10 +98,13 @@ public sealed class TickTable
         string[]? names = null;
         int width = -1, targetWidth = -1, rows = 0, lineNo = 0, firstLine = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var lines = new BoundedLineReader(reader);
+        while (true)
         {
             lineNo++;
-            if (line.Length > MaxLineLength) throw new DataFormatException($"{source}:{lineNo}: line is longer than {MaxLineLength} characters");
+            line = lines.ReadLine(out bool tooLong);
+            if (line is null) break;
+            if (tooLong) throw new DataFormatException($"{source}:{lineNo}: line is longer than {MaxLineLength} characters (a binary file, or no line breaks?)");
             var trimmed = line.AsSpan().Trim();
             if (trimmed.IsEmpty || trimmed[0] == '#') continue;
 
@@ -131,6 +138,7 @@ public sealed class TickTable
             }
 
             rows++;
+            if ((long)values.Count + targets.Count > MaxValues) throw new DataFormatException($"{source}:{lineNo}: more than {MaxValues:N0} numbers in one file");
         }
 
         if (rows == 0) throw new DataFormatException($"{source}: contains no data lines");
@@ -158,5 +166,60 @@ public sealed class TickTable
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// <see cref="TextReader.ReadLine"/> with a bound checked while reading: a line-less or single-line file of any size
+    /// costs at most <see cref="MaxLineLength"/> characters before it is refused.
+    /// </summary>
+    private sealed class BoundedLineReader(TextReader reader)
+    {
+        private readonly char[] _buffer = new char[16 * 1024];
+        private readonly System.Text.StringBuilder _line = new();
+        private int _pos, _len;
+
+        /// <summary>The next line without its terminator (null at the end); <paramref name="tooLong"/> when it exceeds the limit (then it is cut).</summary>
+        public string? ReadLine(out bool tooLong)
+        {
+            tooLong = false;
+            _line.Clear();
+            bool any = false;
+            while (true)
+            {
+                if (_pos == _len)
+                {
+                    _len = reader.Read(_buffer, 0, _buffer.Length);
+                    _pos = 0;
+                    if (_len == 0) return any ? _line.ToString() : null;
+                }
+
+                any = true;
+                var span = _buffer.AsSpan(_pos, _len - _pos);
+                int eol = span.IndexOfAny('\n', '\r');
+                int take = eol < 0 ? span.Length : eol;
+                if (_line.Length + take > MaxLineLength)
+                {
+                    tooLong = true;
+                    return "";
+                }
+
+                _line.Append(span[..take]);
+                _pos += take;
+                if (eol < 0) continue;
+                char c = _buffer[_pos++];
+                if (c == '\r')
+                {
+                    if (_pos == _len)
+                    {
+                        _len = reader.Read(_buffer, 0, _buffer.Length);
+                        _pos = 0;
+                    }
+
+                    if (_pos < _len && _buffer[_pos] == '\n') _pos++;
+                }
+
+                return _line.ToString();
+            }
+        }
     }
 }

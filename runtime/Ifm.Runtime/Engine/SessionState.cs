@@ -22,6 +22,25 @@ public sealed class SessionState
     public Dictionary<string, int[]> Ints { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// The first NaN or infinite value in the state ("array 'state' element 17 is NaN"), or null when every value is
+    /// finite. A non-finite state is a fault: it is never saved and never loaded.
+    /// </summary>
+    public string? FirstNonFinite()
+    {
+        foreach (var kv in Floats.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            var a = kv.Value;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (!float.IsFinite(a[i]))
+                    return $"array '{kv.Key}' element {i} is {(float.IsNaN(a[i]) ? "NaN" : a[i] > 0 ? "+infinity" : "-infinity")}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// A state holding the arrays every backend keeps (neuron states, outputs, external inputs, weights in CSR edge
     /// order, refractory counters); the plasticity engine adds its own. The arrays are taken, not copied.
     /// </summary>

@@ -54,6 +54,12 @@ public sealed record SessionOptions
     public int MaxDenseNeurons { get; init; } = 4096;
 
     /// <summary>
+    /// Bytes the dense layout's N×N matrices may take before the session refuses to allocate them (null: half the
+    /// memory this process may use, <see cref="GC.GetGCMemoryInfo()"/>.TotalAvailableMemoryBytes).
+    /// </summary>
+    public long? DenseMemoryBudget { get; init; }
+
+    /// <summary>
     /// The fused Hebbian-trace pass uses the dense kernel only above this density (and only on the dense layout):
     /// it streams W, α and H for every entry of the N×stride matrices, the sparse kernel only for the edges. On the
     /// development machine (300 neurons) the two cost the same at 28 % of all possible edges, the sparse one two thirds as much at 18 %.

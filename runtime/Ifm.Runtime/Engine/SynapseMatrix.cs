@@ -33,6 +33,7 @@ internal sealed class SynapseMatrix
         Stride = DenseMatVec.Stride(n);
         if (Layout == SynapseLayout.Dense)
         {
+            CheckDenseFits(model, n, Stride, options.DenseMemoryBudget ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
             _mirror = new AlignedFloats((long)n * Stride);
             _position = new int[_weights.Length];
             var rowStart = model.RowStart;
@@ -53,6 +54,23 @@ internal sealed class SynapseMatrix
     }
 
     public SynapseLayout Layout { get; }
+
+    /// <summary>
+    /// The dense layout costs N×stride floats per matrix whatever the edge count (and the fused plastic pass three
+    /// more): 30,000 neurons are 3.6 GB each. Refused before allocating when it cannot fit the memory this process
+    /// may use, or when a slot index would not fit an int.
+    /// </summary>
+    private static void CheckDenseFits(IfmModel model, int n, int stride, long budget)
+    {
+        long slots = (long)n * stride;
+        int matrices = model.IsPlastic ? 4 : 1;
+        long need = slots * sizeof(float) * matrices;
+        if (slots > int.MaxValue || need > budget)
+        {
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"dense layout: {n:N0} neurons need {need / 1e9:0.0} GB ({matrices} N×N matrix{(matrices > 1 ? "es" : "")} of {slots * 4 / 1e9:0.0} GB), more than the {budget / 1e9:0.0} GB it may take (half the memory available to this process); use the sparse layout"));
+        }
+    }
 
     /// <summary>The slot of each edge (CSR order) in the layout: its index in the N×<see cref="Stride"/> matrix, or
     /// its padded-row slot. Shared, not copied, by the fused pass's buffers in the same layout.</summary>

@@ -32,6 +32,33 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Checks, before any work is done, that <see cref="WriteAllBytes"/> will be able to replace <paramref name="path"/>:
+    /// the folder exists and a temporary file can be created in it. Throws an <see cref="IOException"/> naming the path.
+    /// </summary>
+    public static void CheckWritable(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        if (Directory.Exists(full)) throw new IOException($"{path}: is a directory, not a file");
+        if (!Directory.Exists(dir)) throw new IOException($"{path}: cannot be written: the folder {dir} does not exist");
+        string probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot be written: {e.Message}", e);
+        }
+        finally
+        {
+            TryDelete(probe);
+        }
+    }
+
     /// <summary>fsync on the directory so that the rename itself survives a power cut.</summary>
     private static void FlushDirectory(string dir)
     {

@@ -210,7 +210,10 @@ public static class IfmFile
 
         foreach (var kv in md)
         {
-            if (kv.Key != FormatKey && !kv.Key.StartsWith("ifm.", StringComparison.Ordinal)) b.ExtraMetadata[kv.Key] = kv.Value;
+            if (kv.Key is FormatKey or VersionKey or GraphKey) continue;
+            if (kv.Key.StartsWith("ifm.", StringComparison.Ordinal))
+                throw SafeTensorsContainer.Error(source, $"metadata '{kv.Key}': unknown key in the reserved 'ifm.' namespace (this runtime knows {VersionKey} and {GraphKey}; a newer format?)");
+            b.ExtraMetadata[kv.Key] = kv.Value;
         }
 
         try

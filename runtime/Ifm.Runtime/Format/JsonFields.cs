@@ -15,6 +15,13 @@ internal readonly struct JsonFields
         Path = path;
         _source = source;
         if (e.ValueKind != JsonValueKind.Object) throw Fail($"{path}: expected a JSON object, got {Kind(e)}");
+
+        // JSON allows a key twice and JsonDocument keeps both (lookups find one of them): refuse rather than guess.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!seen.Add(p.Name)) throw Fail($"{path}: field '{p.Name}' appears twice");
+        }
     }
 
     public string Path { get; }

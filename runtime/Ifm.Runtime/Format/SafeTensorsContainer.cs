@@ -97,30 +97,36 @@ public sealed class SafeTensorsContainer
         return new SafeTensorsContainer(file, dataStart, metadata, tensors);
     }
 
-    /// <summary>Reads and validates a file from disk.</summary>
+    /// <summary>Reads and validates a file from disk (or a pipe or device: the limit is checked while reading).</summary>
     public static SafeTensorsContainer ReadFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        long length = stream.Length;
-        if (length > MaxFileBytes) throw Error(path, $"file is {length} bytes, larger than the limit of {MaxFileBytes}");
-        var bytes = new byte[length];
-        stream.ReadExactly(bytes);
+        byte[] bytes;
+        try
+        {
+            bytes = BoundedFile.ReadAllBytes(path, MaxFileBytes);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw Error(path, e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message);
+        }
+
         return Parse(bytes, path);
     }
 
     /// <summary>Reads a container from a stream of unknown length; memory grows only with the bytes actually read.</summary>
     public static SafeTensorsContainer ReadStream(Stream stream, string source)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        byte[] bytes;
+        try
         {
-            if (buffer.Length + n > MaxFileBytes) throw Error(source, $"stream is longer than the limit of {MaxFileBytes} bytes");
-            buffer.Write(chunk, 0, n);
+            bytes = BoundedFile.ReadAllBytes(stream, MaxFileBytes, source);
+        }
+        catch (IOException e)
+        {
+            throw Error(source, e.Message.StartsWith(source + ": ", StringComparison.Ordinal) ? e.Message[(source.Length + 2)..] : e.Message);
         }
 
-        return Parse(buffer.ToArray(), source);
+        return Parse(bytes, source);
     }
 
     /// <summary>Writes a container: metadata first, tensors in the given order, header padded with spaces to 8 bytes.</summary>
@@ -262,7 +268,7 @@ public sealed class SafeTensorsContainer
     }
 
     internal static IfmFormatException Error(string source, string message) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{source}: {message}"));
+        new(string.Create(CultureInfo.InvariantCulture, $"{source}: {message}").ReplaceLineEndings(" "));
 
     internal static string Utf8(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
 }

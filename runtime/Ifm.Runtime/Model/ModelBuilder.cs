@@ -54,6 +54,7 @@ public sealed class ModelBuilder
     public IfmModel Build()
     {
         if (!float.IsFinite(Dt) || Dt <= 0) Fail($"dt must be a positive finite number of seconds, got {F(Dt)}");
+        if (Dt < MinDt || Dt > MaxDt) Fail($"dt must be between {F(MinDt)} and {F(MaxDt)} seconds, got {F(Dt)}");
         if (_populations.Count == 0) Fail("the model has no populations");
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +65,7 @@ public sealed class ModelBuilder
             if (string.IsNullOrWhiteSpace(p.Name)) Fail("a population has an empty name");
             if (!names.Add(p.Name)) Fail($"{where}: duplicate population name");
             if (p.Count <= 0) Fail($"{where}: count must be positive, got {p.Count}");
-            ValidateParameters(where, p.Kind, p.Count, p.Parameters);
+            ValidateParameters(where, p.Kind, p.Count, p.Parameters, Dt);
             var labels = p.Labels ?? DefaultLabels(p.Name, p.Count);
             if (labels.Count != p.Count) Fail($"{where}: {labels.Count} labels for {p.Count} neurons");
             populations.Add(new Population(p.Name, p.Kind, p.Role, p.Start, p.Count, labels.ToArray(), p.Parameters));
@@ -76,6 +77,7 @@ public sealed class ModelBuilder
         for (int i = 0; i < _bias.Length; i++)
         {
             if (!float.IsFinite(_bias[i])) Fail($"bias of neuron {i} is not finite ({F(_bias[i])})");
+            if (MathF.Abs(_bias[i]) > MaxMagnitude) Fail($"bias of neuron {i} is {F(_bias[i])}, beyond ±{F(MaxMagnitude)}");
         }
 
         var groups = _groups.Count == 0 ? [new EdgeGroup("default")] : _groups.ToList();
@@ -94,6 +96,8 @@ public sealed class ModelBuilder
             if ((uint)e.Post >= (uint)n) Fail($"edge {k}: post-synaptic neuron {e.Post} is out of range [0, {n})");
             if (!float.IsFinite(e.Weight)) Fail($"edge {k} ({e.Pre}→{e.Post}): weight is not finite ({F(e.Weight)})");
             if (!float.IsFinite(e.Alpha)) Fail($"edge {k} ({e.Pre}→{e.Post}): alpha is not finite ({F(e.Alpha)})");
+            if (MathF.Abs(e.Weight) > MaxMagnitude || MathF.Abs(e.Alpha) > MaxMagnitude)
+                Fail($"edge {k} ({e.Pre}→{e.Post}): weight {F(e.Weight)} or alpha {F(e.Alpha)} is beyond ±{F(MaxMagnitude)}");
             if ((uint)e.Group >= (uint)groups.Count) Fail($"edge {k} ({e.Pre}→{e.Post}): edge group {e.Group} does not exist ({groups.Count} groups)");
         }
 
@@ -147,7 +151,16 @@ public sealed class ModelBuilder
         return model;
     }
 
-    private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p)
+    /// <summary>Shortest and longest tick accepted (seconds): 1 ns to 1 hour.</summary>
+    public const float MinDt = 1e-9f, MaxDt = 3600f;
+
+    /// <summary>
+    /// Largest magnitude of any weight, bias or neuron parameter. Far beyond anything trained (weights are O(1)) and
+    /// far below where a weighted sum of a few thousand inputs overflows a float to infinity.
+    /// </summary>
+    public const float MaxMagnitude = 1e6f;
+
+    private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p, float dt)
     {
         switch (kind)
         {
@@ -156,10 +169,12 @@ public sealed class ModelBuilder
                 break;
             case NeuronKind.Leaky:
                 CheckArray(where, "tau", p.Tau, count, positive: true);
+                CheckTau(where, p.Tau, dt);
                 if (!Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
                 break;
             case NeuronKind.Lif:
                 CheckArray(where, "tau", p.Tau, count, positive: true);
+                CheckTau(where, p.Tau, dt);
                 CheckArray(where, "v_threshold", p.VThreshold, count, positive: false);
                 CheckArray(where, "v_reset", p.VReset, count, positive: false);
                 CheckArray(where, "v_leak", p.VLeak, count, positive: false);
@@ -184,6 +199,20 @@ public sealed class ModelBuilder
         {
             if (!float.IsFinite(values[i])) Fail($"{where}: parameter '{name}' of neuron {i} is not finite ({F(values[i])})");
             if (positive && values[i] <= 0) Fail($"{where}: parameter '{name}' of neuron {i} must be positive, got {F(values[i])}");
+            if (MathF.Abs(values[i]) > MaxMagnitude) Fail($"{where}: parameter '{name}' of neuron {i} is {F(values[i])}, beyond ±{F(MaxMagnitude)}");
+        }
+    }
+
+    /// <summary>
+    /// The Euler step s ← (1 − dt/τ)·s + (dt/τ)·u is stable only for dt/τ ≤ 2: a shorter τ makes the state oscillate
+    /// with growing amplitude to infinity (τ = 1e-45, a denormal, is "positive" but gives dt/τ = ∞ at once).
+    /// </summary>
+    private static void CheckTau(string where, float[] tau, float dt)
+    {
+        for (int i = 0; i < tau.Length; i++)
+        {
+            if (tau[i] < dt / 2)
+                Fail($"{where}: parameter 'tau' of neuron {i} is {F(tau[i])} s, shorter than dt/2 = {F(dt / 2)} s (the Euler step diverges; tau must be at least half a tick)");
         }
     }
 

@@ -10,9 +10,10 @@ namespace Ifm.Runtime.Persistence;
 /// <summary>Thrown when a checkpoint cannot be loaded: corrupt, torn, of another model, or of an unknown version.</summary>
 public sealed class CheckpointException : Exception
 {
-    public CheckpointException(string message) : base(message) { }
+    // Messages quote file contents (metadata values): kept on one line.
+    public CheckpointException(string message) : base(message.ReplaceLineEndings(" ")) { }
 
-    public CheckpointException(string message, Exception inner) : base(message, inner) { }
+    public CheckpointException(string message, Exception inner) : base(message.ReplaceLineEndings(" "), inner) { }
 }
 
 /// <summary>
@@ -36,7 +37,10 @@ public static class Checkpoint
     public static void Save(INetworkSession session, string path)
     {
         ArgumentNullException.ThrowIfNull(session);
-        byte[] bytes = Encode(session.Snapshot(), session.Model.Name);
+        var state = session.Snapshot();
+        if (state.FirstNonFinite() is { } bad)
+            throw new CheckpointException($"{path}: not saved: the learned state is not finite ({bad}); the previous checkpoint, if any, is kept");
+        byte[] bytes = Encode(state, session.Model.Name);
         RemoveStaleTemporaries(path);
         AtomicFile.WriteAllBytes(path, bytes, verify: written => Decode(written, path));
     }
@@ -46,7 +50,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!File.Exists(path)) throw new CheckpointException($"{path}: checkpoint does not exist");
-        var state = Decode(File.ReadAllBytes(path), path, out string modelName);
+        var state = Decode(ReadBounded(path), path, out string modelName);
         if (state.ModelId != session.Model.Id)
         {
             throw new CheckpointException($"{path}: checkpoint belongs to model '{modelName}' (id {state.ModelId[..16]}), " +
@@ -57,7 +61,22 @@ public static class Checkpoint
     }
 
     /// <summary>Reads and verifies a checkpoint without loading it.</summary>
-    public static SessionState Read(string path) => Decode(File.ReadAllBytes(path), path, out _);
+    public static SessionState Read(string path) => Decode(ReadBounded(path), path, out _);
+
+    /// <summary>Verifies checkpoint bytes held in memory; <paramref name="source"/> names them in error messages.</summary>
+    public static SessionState Read(byte[] bytes, string source) => Decode(bytes, source, out _);
+
+    private static byte[] ReadBounded(string path)
+    {
+        try
+        {
+            return BoundedFile.ReadAllBytes(path, SafeTensorsContainer.MaxFileBytes);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new CheckpointException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
+        }
+    }
 
     internal static byte[] Encode(SessionState state, string modelName)
     {
@@ -93,7 +112,8 @@ public static class Checkpoint
         }
         catch (IfmFormatException e)
         {
-            throw new CheckpointException($"torn or corrupt checkpoint: {e.Message}", e);
+            string why = e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+            throw new CheckpointException($"{path}: torn or corrupt checkpoint: {why}", e);
         }
 
         var md = c.Metadata;
@@ -107,7 +127,10 @@ public static class Checkpoint
             throw new CheckpointException($"{path}: bad tick '{md["checkpoint.tick"]}'");
 
         modelName = Get("checkpoint.model_name");
-        var state = new SessionState(Get("checkpoint.model_id"), tick);
+        string modelId = Get("checkpoint.model_id");
+        if (modelId.Length != 64 || !modelId.All(char.IsAsciiHexDigitLower))
+            throw new CheckpointException($"{path}: checkpoint.model_id is not a model id (64 lower-case hex digits): '{(modelId.Length > 70 ? modelId[..70] + "…" : modelId)}'");
+        var state = new SessionState(modelId, tick);
         foreach (var t in c.Tensors.Values)
         {
             if (t.Shape.Length != 1) throw new CheckpointException($"{path}: tensor '{t.Name}' is not a vector");
@@ -124,6 +147,7 @@ public static class Checkpoint
             }
         }
 
+        if (state.FirstNonFinite() is { } bad) throw new CheckpointException($"{path}: refused: the saved state is not finite ({bad})");
         return state;
     }
 

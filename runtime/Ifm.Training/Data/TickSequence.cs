@@ -12,12 +12,33 @@ public sealed class TickSequence
         if (inputWidth <= 0 || targetWidth <= 0) throw new DataFormatException($"{source}: needs at least one input and one target column");
         if (inputs.Length % inputWidth != 0 || targets.Length % targetWidth != 0 || inputs.Length / inputWidth != targets.Length / targetWidth)
             throw new DataFormatException($"{source}: inputs and targets cover different numbers of ticks");
+        CheckRange(source, "input", inputs, inputWidth);
+        CheckRange(source, "target", targets, targetWidth);
         Source = source;
         InputWidth = inputWidth;
         Inputs = inputs;
         TargetWidth = targetWidth;
         Targets = targets;
         Ticks = inputs.Length / inputWidth;
+    }
+
+    /// <summary>
+    /// Largest magnitude of an input or target. Recorded signals and one-hot actions are O(1); a value like 3e38 is
+    /// finite but its squared error overflows, and the model trained on it is garbage (loss 6e76).
+    /// </summary>
+    public const float MaxMagnitude = 1e6f;
+
+    private static void CheckRange(string source, string what, float[] values, int width)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (!float.IsFinite(v) || MathF.Abs(v) > MaxMagnitude)
+            {
+                throw new DataFormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{source}: tick {i / width + 1}: {what} {i % width + 1} is {v}, beyond ±{MaxMagnitude:G} (rescale the data)"));
+            }
+        }
     }
 
     public string Source { get; }
