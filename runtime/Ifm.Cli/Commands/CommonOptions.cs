@@ -19,7 +19,7 @@ internal static class CommonOptions
     /// <summary>Reads the model, turning a missing file into a one-line error.</summary>
     public static IfmModel LoadModel(string path)
     {
-        if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist");
+        if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist", Ifm.Core.IfmErrorCode.Io);
         return Ifm.Runtime.Format.IfmFile.Read(path);
     }
 

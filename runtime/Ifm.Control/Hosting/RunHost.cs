@@ -27,7 +27,7 @@ public static class RunHost
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(env);
-        var errors = RunConfigLoader.Validate(config, requireModel: true);
+        var errors = RunConfigLoader.Validate(config, requireModel: true, env.Backends);
         if (errors.Count > 0) throw new RunConfigException("run configuration", errors);
         RunLog log = env.Log;
         var inv = CultureInfo.InvariantCulture;
@@ -64,7 +64,10 @@ public static class RunHost
         var sim = hardware as SimulatedHardware;
         IHardwareFactory? unbound = hardware;
 
-        INetworkSession session = env.Backends.Create(model, config.Backend, config.OpenclDevice, out string backendNote);
+        BackendChoice choice = env.Backends.Create(model, config.Backend);
+        INetworkSession session = choice.Session;
+        string backendNote = config.Backend != BackendList.Auto ? choice.Backend
+            : choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
         BackgroundCheckpointWriter? writer = null;
         DeviceSet? devices = null;
         try

@@ -8,11 +8,11 @@ using Ifm.Runtime.Format;
 namespace Ifm.Runtime.Persistence;
 
 /// <summary>Thrown when a checkpoint cannot be loaded: corrupt, torn, of another model, or of an unknown version.</summary>
-public sealed class CheckpointException : Exception
+public sealed class CheckpointException : Ifm.Core.IfmException
 {
-    public CheckpointException(string message) : base(message) { }
+    public CheckpointException(string message) : base(Ifm.Core.IfmErrorCode.Checkpoint, message) { }
 
-    public CheckpointException(string message, Exception inner) : base(message, inner) { }
+    public CheckpointException(string message, Exception inner) : base(Ifm.Core.IfmErrorCode.Checkpoint, message, inner) { }
 }
 
 /// <summary>
