@@ -169,7 +169,9 @@ public static class RunHost
                 }
             }
 
-            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 ? 0 : 1;
+            // A fault exits as its error code says (1; 70 when it is a bug, not a device or backend failure).
+            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 ? 0
+                : r.Fault is { } fault ? Ifm.Core.IfmErrors.ExitCode(Ifm.Core.IfmErrors.CodeOf(fault)) : 1;
             FinalReport.Write(log, r, loop.Statistics, options, session, sim, saved, devices);
             return new RunReport(exit, r, loop.Statistics, sim, saved);
         }
