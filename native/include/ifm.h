@@ -69,7 +69,7 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------- versions */
 
 #define IFM_ABI_VERSION_MAJOR 1
-#define IFM_ABI_VERSION_MINOR 0
+#define IFM_ABI_VERSION_MINOR 1
 /** The ABI version this header describes: major in the high 16 bits, minor in the low 16 bits. */
 #define IFM_ABI_VERSION ((uint32_t)((IFM_ABI_VERSION_MAJOR << 16) | IFM_ABI_VERSION_MINOR))
 /** True when a library reporting version v can serve a program built against this header. */
@@ -83,7 +83,12 @@ IFM_API const char *ifm_version_string(void);
 
 /* ------------------------------------------------------------------------------------------------------ status */
 
-/** Result of every fallible call. The values are part of the ABI and never change meaning. */
+/**
+ * Result of every fallible call. The values are part of the ABI and never change meaning. They are also the error
+ * codes of the whole runtime (IfmErrorCode in C#, the `ifm` tool's failures): codes 10 and up came with ABI 1.1; of
+ * those the functions here return IFM_ERR_CONFIGURATION and IFM_ERR_BACKEND, the others name failures of the parts
+ * that run devices (ifm_status_string knows them all).
+ */
 typedef int32_t ifm_status;
 
 enum {
@@ -96,7 +101,15 @@ enum {
     IFM_ERR_IO = 6,                /**< A file does not exist or cannot be read or written. */
     IFM_ERR_CHECKPOINT = 7,        /**< The checkpoint is torn or corrupt, of an unknown version, or of another model. */
     IFM_ERR_OUT_OF_MEMORY = 8,     /**< Not enough memory (or too many open handles). */
-    IFM_ERR_INTERNAL = 9           /**< An unexpected internal failure; the message says what. */
+    IFM_ERR_INTERNAL = 9,          /**< An unexpected internal failure; the message says what. */
+    IFM_ERR_CONFIGURATION = 10,    /**< An option or configuration value is invalid (e.g. an unknown backend name). Since 1.1. */
+    IFM_ERR_BACKEND = 11,          /**< The backend asked for cannot run here (no OpenCL driver or device), or its device failed. Since 1.1. */
+    IFM_ERR_DEVICE_MAP = 12,       /**< A device map cannot be parsed or does not fit the model. Since 1.1. */
+    IFM_ERR_DEVICE_FAULT = 13,     /**< A sensor or actuator failed. Since 1.1. */
+    IFM_ERR_LINK = 14,             /**< A link to a microcontroller failed or was lost. Since 1.1. */
+    IFM_ERR_DATA_FORMAT = 15,      /**< A recorded data file is malformed. Since 1.1. */
+    IFM_ERR_CANCELLED = 16,        /**< The operation was cancelled before it finished. Since 1.1. */
+    IFM_ERR_NON_FINITE = 17        /**< A network output or learned state became NaN or infinite (the state diverged). Since 1.1. */
 };
 
 /** A static, human-readable name and meaning of a status, e.g. "IFM_ERR_IO: ..." (never NULL). Cannot fail. */
@@ -188,6 +201,38 @@ typedef struct ifm_session ifm_session;
  * @return IFM_OK; IFM_ERR_NULL_POINTER (model or out_session NULL); IFM_ERR_INVALID_HANDLE; IFM_ERR_OUT_OF_MEMORY.
  */
 IFM_API ifm_status ifm_session_create(const ifm_model *model, ifm_session **out_session);
+
+/** Weight layout of the CPU engine (ifm_session_options.layout). */
+enum {
+    IFM_LAYOUT_AUTO = 0,    /**< Dense for dense small networks, else sparse (the default). */
+    IFM_LAYOUT_DENSE = 1,   /**< An N x N weight matrix (SIMD rows). */
+    IFM_LAYOUT_SPARSE = 2   /**< Rows of the nonzero weights only. */
+};
+
+/**
+ * How ifm_session_create_with_options creates a session. Zero-initialise it (`ifm_session_options o = {0};`), set
+ * struct_size = sizeof(ifm_session_options) and the fields you need: all-zero fields mean the defaults. The layout is
+ * ABI: new fields are only ever appended, and struct_size tells the library which a program knows. Since 1.1.
+ */
+typedef struct ifm_session_options {
+    uint32_t struct_size;       /**< sizeof(ifm_session_options) as the program was built. */
+    const char *backend;        /**< "cpu" (NULL: the default), "opencl", or "auto" (measure both on this model, keep the faster; the CPU when OpenCL is not usable). */
+    const char *device;         /**< OpenCL device: "platform:device" or part of its name; NULL: the first GPU, else the first device. */
+    int32_t layout;             /**< IFM_LAYOUT_AUTO, IFM_LAYOUT_DENSE or IFM_LAYOUT_SPARSE (the CPU engine's). */
+    int32_t plasticity_off;     /**< 0: learning enabled (plastic models); 1: frozen (ifm_plasticity_set_enabled can change it later). */
+} ifm_session_options;
+
+/**
+ * Creates a session with options: a backend, the CPU weight layout, learning on or off. options NULL is the same as
+ * ifm_session_create. All of the session's memory is allocated here; "auto" also runs the model for about half a
+ * second on each backend to measure it (the session starts at tick 0 all the same).
+ * @return IFM_OK; IFM_ERR_NULL_POINTER (model or out_session NULL); IFM_ERR_INVALID_HANDLE;
+ *         IFM_ERR_INVALID_ARGUMENT (struct_size smaller than this struct of ABI 1.1, layout or plasticity_off out of
+ *         range, a string over-long or not NUL-terminated); IFM_ERR_CONFIGURATION (unknown
+ *         backend name); IFM_ERR_BACKEND ("opencl" and no usable OpenCL device; the message says why);
+ *         IFM_ERR_OUT_OF_MEMORY. Since 1.1.
+ */
+IFM_API ifm_status ifm_session_create_with_options(const ifm_model *model, const ifm_session_options *options, ifm_session **out_session);
 
 /**
  * Destroys a session. NULL is a no-op.

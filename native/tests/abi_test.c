@@ -357,6 +357,116 @@ static void test_session(ifm_model *m, ifm_model *other, const char *work) {
     free(after);
 }
 
+/* ifm_session_create_with_options (ABI 1.1): backends by name, the CPU layout, plasticity off; bad options refused. */
+static int outputs_close(ifm_session *x, ifm_session *y, uint32_t n, float tolerance) {
+    float a[64], b[64];
+    if (n > 64 || ifm_get_outputs(x, a, n) != IFM_OK || ifm_get_outputs(y, b, n) != IFM_OK) return 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(fabsf(a[i] - b[i]) <= tolerance)) return 0;
+    }
+    return 1;
+}
+
+static void run_ticks(ifm_session *s, const ifm_model_info *info, int ticks) {
+    float in[64];
+    for (uint32_t i = 0; i < info->input_count && i < 64; i++) in[i] = (float)((i % 3) == 0);
+    ifm_set_inputs(s, in, info->input_count);
+    ifm_step(s, (uint32_t)ticks);
+}
+
+static void test_session_options(ifm_model *m) {
+    ifm_model_info info;
+    ifm_model_get_info(m, &info);
+    TRUE((ifm_abi_version() & 0xFFFFu) >= 1);
+    TRUE(strncmp(ifm_status_string(IFM_ERR_CONFIGURATION), "IFM_ERR_CONFIGURATION", 21) == 0);
+    TRUE(strncmp(ifm_status_string(IFM_ERR_BACKEND), "IFM_ERR_BACKEND", 15) == 0);
+    TRUE(strncmp(ifm_status_string(IFM_ERR_CANCELLED), "IFM_ERR_CANCELLED", 17) == 0);
+
+    ifm_session *ref = NULL, *s = (ifm_session *)0x1;
+    EXPECT(ifm_session_create(m, &ref), IFM_OK, NULL);
+    run_ticks(ref, &info, 50);
+
+    ifm_session_options o;
+    memset(&o, 0, sizeof o);
+    EXPECT(ifm_session_create_with_options(NULL, &o, &s), IFM_ERR_NULL_POINTER, "ifm_session_create_with_options");
+    TRUE(s == NULL);
+    EXPECT(ifm_session_create_with_options(m, &o, NULL), IFM_ERR_NULL_POINTER, "ifm_session_create_with_options");
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_INVALID_ARGUMENT, "ifm_session_create_with_options"); /* struct_size 0 */
+    TRUE(strstr(ifm_last_error(), "struct_size") != NULL);
+    o.struct_size = sizeof o;
+    o.layout = 7;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_INVALID_ARGUMENT, "ifm_session_create_with_options");
+    o.layout = IFM_LAYOUT_AUTO;
+    o.plasticity_off = 2;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_INVALID_ARGUMENT, "ifm_session_create_with_options");
+    o.plasticity_off = 0;
+    o.backend = "cuda";
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_CONFIGURATION, "ifm_session_create_with_options");
+    TRUE(strstr(ifm_last_error(), "unknown backend 'cuda' (expected cpu, opencl or auto)") != NULL);
+    TRUE(s == NULL);
+
+    /* NULL options and all-default options: the CPU engine, the same ticks as ifm_session_create. */
+    EXPECT(ifm_session_create_with_options(m, NULL, &s), IFM_OK, NULL);
+    run_ticks(s, &info, 50);
+    TRUE(outputs_close(s, ref, info.output_count, 0.0f));
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    o.backend = NULL;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+    run_ticks(s, &info, 50);
+    TRUE(outputs_close(s, ref, info.output_count, 0.0f));
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+
+    /* Both layouts by name compute the same network (summation order may differ in the last bits). */
+    const int layouts[2] = {IFM_LAYOUT_DENSE, IFM_LAYOUT_SPARSE};
+    for (int i = 0; i < 2; i++) {
+        o.backend = "cpu";
+        o.layout = layouts[i];
+        EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+        run_ticks(s, &info, 50);
+        TRUE(outputs_close(s, ref, info.output_count, 1e-4f));
+        EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    }
+    o.layout = IFM_LAYOUT_AUTO;
+
+    /* Learning off: the session starts frozen. */
+    int32_t enabled = -1;
+    o.plasticity_off = 1;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+    EXPECT(ifm_plasticity_get_enabled(s, &enabled), IFM_OK, NULL);
+    TRUE(enabled == 0);
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    o.plasticity_off = 0;
+
+    /* OpenCL: a session when a driver is installed, else IFM_ERR_BACKEND saying why; a device that is not there fails. */
+    o.backend = "opencl";
+    ifm_status cl = ifm_session_create_with_options(m, &o, &s);
+    TRUE(cl == IFM_OK || cl == IFM_ERR_BACKEND);
+    if (cl == IFM_OK) {
+        run_ticks(s, &info, 50);
+        TRUE(outputs_close(s, ref, info.output_count, 1e-3f));
+        EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+        printf("abi_test: opencl backend ran\n");
+    } else {
+        TRUE(strstr(ifm_last_error(), "OpenCL backend not available: ") != NULL);
+        printf("abi_test: opencl backend not available here\n");
+    }
+    o.device = "9:9";
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_BACKEND, "ifm_session_create_with_options");
+    o.device = NULL;
+
+    /* auto: measures, then a session at tick 0 with learning as asked. */
+    int64_t tick = -1;
+    o.backend = "auto";
+    o.plasticity_off = 1;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+    EXPECT(ifm_get_tick(s, &tick), IFM_OK, NULL);
+    TRUE(tick == 0);
+    EXPECT(ifm_plasticity_get_enabled(s, &enabled), IFM_OK, NULL);
+    TRUE(enabled == 0);
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    EXPECT(ifm_session_destroy(ref), IFM_OK, NULL);
+}
+
 static void test_closed_model(const char *model_path) {
     ifm_model *m = NULL;
     ifm_session *s = NULL;
@@ -392,6 +502,7 @@ int main(int argc, char **argv) {
     }
     test_model_queries(a);
     test_session(a, b, argv[3]);
+    test_session_options(a);
     test_closed_model(argv[1]);
     ifm_model_free(a);
     ifm_model_free(b);

@@ -3,7 +3,7 @@ using Ifm.Cli;
 using Ifm.Cli.Commands;
 
 // Entry point of the `ifm` tool: builds the command tree and turns every failure into a one-line message
-// and a non-zero exit code (2: bad arguments, 1: the command failed). No stack trace reaches the user.
+// and a non-zero exit code (2: bad arguments, 1: the command failed, 70: an internal error, with a crash report).
 var root = new RootCommand("IFM Edge: run state neural networks with online plasticity on edge devices.");
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());

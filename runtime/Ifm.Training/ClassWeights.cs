@@ -31,13 +31,13 @@ public sealed class ClassWeights
     public static ClassWeights Explicit(IReadOnlyList<double> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        if (weights.Count == 0) throw new ArgumentException("class weights: none given");
+        if (weights.Count == 0) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, "class weights: none given");
         foreach (double w in weights)
         {
-            if (!(w >= 0) || !double.IsFinite(w)) throw new ArgumentException($"class weights must be finite and ≥ 0, got {w.ToString(CultureInfo.InvariantCulture)}");
+            if (!(w >= 0) || !double.IsFinite(w)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"class weights must be finite and ≥ 0, got {w.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        if (weights.All(w => w == 0)) throw new ArgumentException("class weights: at least one must be positive");
+        if (weights.All(w => w == 0)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, "class weights: at least one must be positive");
         return new ClassWeights(false, [.. weights]);
     }
 
@@ -53,7 +53,7 @@ public sealed class ClassWeights
         for (int i = 0; i < parts.Length; i++)
         {
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]))
-                throw new ArgumentException($"class weights: '{parts[i]}' is not a number (expected none, balanced, or comma-separated numbers)");
+                throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"class weights: '{parts[i]}' is not a number (expected none, balanced, or comma-separated numbers)");
         }
 
         return Explicit(weights);
@@ -66,7 +66,7 @@ public sealed class ClassWeights
         if (IsNone) return null;
         if (_explicit is not null)
         {
-            if (_explicit.Length != classes) throw new ArgumentException($"{_explicit.Length} class weights for {classes} output channels");
+            if (_explicit.Length != classes) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"{_explicit.Length} class weights for {classes} output channels");
             return (double[])_explicit.Clone();
         }
 
@@ -75,7 +75,7 @@ public sealed class ClassWeights
         double total = 0;
         foreach (var s in data)
         {
-            if (s.TargetWidth != classes) throw new ArgumentException($"{s.Source}: {s.TargetWidth} target values per tick for {classes} classes");
+            if (s.TargetWidth != classes) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"{s.Source}: {s.TargetWidth} target values per tick for {classes} classes");
             for (int t = 0; t < s.Ticks; t++)
             {
                 var row = s.TargetRow(t);

@@ -70,17 +70,17 @@ public sealed record TrainOptions
     /// <summary>Throws a clear error for options out of range.</summary>
     public void Validate()
     {
-        if (Window < 1) throw new ArgumentException($"window must be at least 1 tick, got {Window}");
-        if (Batch < 1) throw new ArgumentException($"batch must be at least 1, got {Batch}");
-        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, got {Epochs}");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
-        if (!(ClipNorm >= 0)) throw new ArgumentException($"clip norm must be ≥ 0, got {ClipNorm}");
-        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentException($"validation fraction must be in [0, 1), got {ValidationFraction}");
-        if (Patience < 0) throw new ArgumentException($"patience must be ≥ 0, got {Patience}");
-        if (Warmup < 0) throw new ArgumentException($"warm-up must be ≥ 0 ticks, got {Warmup}");
-        if (TargetSpan < 1) throw new ArgumentException($"target span must be at least 1 tick, got {TargetSpan}");
-        if (TicksPerRow < 1) throw new ArgumentException($"ticks per row must be at least 1, got {TicksPerRow}");
-        if (PredictAhead < 0) throw new ArgumentException($"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
+        if (Window < 1) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"window must be at least 1 tick, got {Window}");
+        if (Batch < 1) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"batch must be at least 1, got {Batch}");
+        if (Epochs < 1) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"epochs must be at least 1, got {Epochs}");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"learning rate must be positive, got {LearningRate}");
+        if (!(ClipNorm >= 0)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"clip norm must be ≥ 0, got {ClipNorm}");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"validation fraction must be in [0, 1), got {ValidationFraction}");
+        if (Patience < 0) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"patience must be ≥ 0, got {Patience}");
+        if (Warmup < 0) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"warm-up must be ≥ 0 ticks, got {Warmup}");
+        if (TargetSpan < 1) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"target span must be at least 1 tick, got {TargetSpan}");
+        if (TicksPerRow < 1) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"ticks per row must be at least 1, got {TicksPerRow}");
+        if (PredictAhead < 0) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"predict-ahead must be ≥ 0 ticks, got {PredictAhead}");
         ArgumentNullException.ThrowIfNull(ClassWeights);
     }
 }

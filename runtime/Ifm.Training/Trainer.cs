@@ -36,7 +36,7 @@ public sealed class Trainer
         Func<TrainableNetwork, double>? selectionScore = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Count == 0) throw new ArgumentException("no training data");
+        if (data.Count == 0) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, "no training data");
         var m = _net.Template;
         foreach (var s in data)
         {
@@ -97,7 +97,7 @@ public sealed class Trainer
             }
 
             trainLoss = epochLoss / Math.Max(1e-12, epochTerms);
-            if (!double.IsFinite(trainLoss)) throw new InvalidOperationException($"training diverged in epoch {epoch} (loss {trainLoss}); try a smaller learning rate");
+            if (!double.IsFinite(trainLoss)) throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"training diverged in epoch {epoch} (loss {trainLoss}); try a smaller learning rate");
             if (validation.Count > 0)
             {
                 (double vl, double va) = EvaluateAligned(_net, validation, _o, w, classWeights);

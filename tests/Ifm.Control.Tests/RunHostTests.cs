@@ -122,10 +122,12 @@ public sealed class RunHostTests
         Assert.Contains("model: file '/nonexistent.ifm' does not exist", e1.Message, StringComparison.Ordinal);
         var e2 = Assert.Throws<RunConfigException>(() => Run(new RunConfig { Model = Paths.Model("pong.ifm") }));
         Assert.Contains("devices: required", e2.Message, StringComparison.Ordinal);
-        var e3 = Assert.Throws<ArgumentException>(() => Run(new RunConfig { Model = Paths.Model("pong.ifm"), Sim = "pavlov" }));
+        var e3 = Assert.Throws<Ifm.Core.IfmException>(() => Run(new RunConfig { Model = Paths.Model("pong.ifm"), Sim = "pavlov" }));
+        Assert.Equal(Ifm.Core.IfmErrorCode.Configuration, e3.Code);
         Assert.Contains("needs a model with 2 inputs", e3.Message, StringComparison.Ordinal);
-        var e4 = Assert.Throws<InvalidOperationException>(() => Run(new RunConfig { Model = Paths.Model("pong.ifm"), Sim = "pong", Backend = "opencl" }));
-        Assert.Contains("opencl", e4.Message, StringComparison.Ordinal);
+        // The environment's backend list has no OpenCL backend: the configuration is refused naming what it has.
+        var e4 = Assert.Throws<RunConfigException>(() => Run(new RunConfig { Model = Paths.Model("pong.ifm"), Sim = "pong", Backend = "opencl" }));
+        Assert.Contains("backend: must be \"cpu\" or \"auto\", got \"opencl\"", e4.Message, StringComparison.Ordinal);
     }
 
     [Fact]

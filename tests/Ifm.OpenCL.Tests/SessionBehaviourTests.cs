@@ -103,12 +103,20 @@ public sealed class SessionBehaviourTests
     }
 
     [Fact]
-    public void The_factory_makes_sessions_on_each_backend_and_auto_says_why()
+    public void The_backend_list_makes_sessions_on_each_backend_and_auto_says_why()
     {
         var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 100 });
-        using (var c = SessionFactory.Create(m, Backend.Cpu).Session) Assert.IsType<CpuSession>(c);
-        using (var o = SessionFactory.Create(m, Backend.OpenCl).Session) Assert.IsType<OpenClSession>(o);
-        var auto = SessionFactory.Create(m, Backend.Auto, measureMilliseconds: 40);
+        var list = new BackendList(new OpenClBackend());
+        Assert.Equal(["cpu", "opencl", "auto"], list.Names);
+        using (var c = list.Create(m, "cpu").Session) Assert.IsType<CpuSession>(c);
+        var o = list.Create(m, "opencl");
+        using (o.Session)
+        {
+            Assert.IsType<OpenClSession>(o.Session);
+            Assert.Matches(@"^opencl \(\d+:\d+ .+\)$", o.Description);
+        }
+
+        var auto = list.Create(m, BackendList.Auto, measureMilliseconds: 40);
         using (auto.Session)
         {
             Assert.Matches(@"^auto chose (cpu|opencl): [\d.]+ µs/tick on .+ vs [\d.]+ µs/tick on the CPU", auto.Reason);
@@ -116,6 +124,8 @@ public sealed class SessionBehaviourTests
             Assert.Equal(0, auto.Session.Tick);
         }
 
-        Assert.Throws<ArgumentException>(() => SessionFactory.ParseBackend("cuda"));
+        var e = Assert.Throws<Ifm.Core.IfmException>(() => new BackendList(new OpenClBackend("9:9")).Create(m, "opencl"));
+        Assert.Equal(Ifm.Core.IfmErrorCode.Backend, e.Code);
+        Assert.StartsWith("OpenCL backend not available: OpenCL device 9:9 does not exist", e.Message, StringComparison.Ordinal);
     }
 }

@@ -25,11 +25,11 @@ public sealed class ClassWeightTests
         Assert.True(ClassWeights.Parse("none").IsNone);
         Assert.True(ClassWeights.Parse(" Balanced ").IsBalanced);
         Assert.Equal("1,0.5,2", ClassWeights.Parse("1, 0.5,2").ToString());
-        Assert.Contains("'x' is not a number", Assert.Throws<ArgumentException>(() => ClassWeights.Parse("1,x")).Message);
-        Assert.Contains("≥ 0", Assert.Throws<ArgumentException>(() => ClassWeights.Parse("1,-1")).Message);
-        Assert.Contains("at least one must be positive", Assert.Throws<ArgumentException>(() => ClassWeights.Parse("0,0")).Message);
+        Assert.Contains("'x' is not a number", Assert.Throws<Ifm.Core.IfmException>(() => ClassWeights.Parse("1,x")).Message);
+        Assert.Contains("≥ 0", Assert.Throws<Ifm.Core.IfmException>(() => ClassWeights.Parse("1,-1")).Message);
+        Assert.Contains("at least one must be positive", Assert.Throws<Ifm.Core.IfmException>(() => ClassWeights.Parse("0,0")).Message);
         var data = Labelled([0, 1], 3, 1, 1);
-        Assert.Contains("2 class weights for 3 output channels", Assert.Throws<ArgumentException>(() => ClassWeights.Parse("1,2").Resolve([data], 3)).Message);
+        Assert.Contains("2 class weights for 3 output channels", Assert.Throws<Ifm.Core.IfmException>(() => ClassWeights.Parse("1,2").Resolve([data], 3)).Message);
     }
 
     [Fact]

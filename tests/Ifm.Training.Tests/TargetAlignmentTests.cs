@@ -26,7 +26,7 @@ public sealed class TargetAlignmentTests
     [Fact]
     public void A_negative_shift_is_rejected_by_the_options()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TrainOptions { PredictAhead = -1 }.Validate());
+        var e = Assert.Throws<Ifm.Core.IfmException>(() => new TrainOptions { PredictAhead = -1 }.Validate());
         Assert.Contains("predict-ahead", e.Message);
     }
 
@@ -105,6 +105,6 @@ public sealed class TargetAlignmentTests
         var (aligned, _) = Trainer.Evaluate(net, [s], o with { Window = 2 }, 2);
         var (manual, _) = Trainer.Evaluate(net, [s.ShiftTargets(1).AverageTargets(3)], new TrainOptions { Window = 2 }, 2);
         Assert.Equal(manual, aligned, 12);
-        Assert.Contains("target span", Assert.Throws<ArgumentException>(() => new TrainOptions { TargetSpan = 0 }.Validate()).Message);
+        Assert.Contains("target span", Assert.Throws<Ifm.Core.IfmException>(() => new TrainOptions { TargetSpan = 0 }.Validate()).Message);
     }
 }

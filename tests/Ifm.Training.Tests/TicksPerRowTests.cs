@@ -17,7 +17,7 @@ public sealed class TicksPerRowTests
         Assert.Equal(new float[] { 10, 10, 10, 20, 20, 20 }, r.Targets);
         Assert.Same(s, s.RepeatRows(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => s.RepeatRows(0));
-        Assert.Contains("ticks per row", Assert.Throws<ArgumentException>(() => new TrainOptions { TicksPerRow = 0 }.Validate()).Message);
+        Assert.Contains("ticks per row", Assert.Throws<Ifm.Core.IfmException>(() => new TrainOptions { TicksPerRow = 0 }.Validate()).Message);
     }
 
     /// <summary>

@@ -162,10 +162,10 @@ internal sealed partial class DeviceMapJsonContext : JsonSerializerContext;
 /// not in the model. <see cref="Errors"/> holds one message per problem, each starting with the JSON path of the
 /// offending entry (<c>devices[2].channels[0].encoder.bits: must be 1..32, got 40</c>).
 /// </summary>
-public sealed class DeviceMapException : Exception
+public sealed class DeviceMapException : Ifm.Core.IfmException
 {
     public DeviceMapException(string sourceName, IReadOnlyList<string> errors, Exception? inner = null)
-        : base(Format(sourceName, errors), inner)
+        : base(Ifm.Core.IfmErrorCode.DeviceMap, Format(sourceName, errors), inner)
     {
         SourceName = sourceName;
         Errors = errors;
@@ -185,7 +185,7 @@ public sealed class DeviceMapException : Exception
 
 /// <summary>A device failed at run time or when it was opened; <see cref="DeviceName"/> says which.</summary>
 public sealed class DeviceFaultException(string deviceName, string message, Exception? inner = null)
-    : IOException($"device '{deviceName}': {message}", inner)
+    : Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.DeviceFault, $"device '{deviceName}': {message}", inner)
 {
     public string DeviceName { get; } = deviceName;
 }

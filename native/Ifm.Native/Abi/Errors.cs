@@ -1,6 +1,4 @@
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
-using Ifm.Runtime.Persistence;
+using Ifm.Core;
 
 namespace Ifm.Native.Abi;
 
@@ -18,19 +16,16 @@ internal static class Errors
     public static int ClosedHandle(string function, string parameter, string kind) =>
         Fail(function, Status.InvalidHandle, $"'{parameter}' is not an open {kind} handle (closed, of another kind, or never returned by libifm)");
 
+    /// <summary>
+    /// The status of <paramref name="e"/>: its <see cref="IfmErrorCode"/> (<see cref="IfmErrors.CodeOf"/>, the mapping the
+    /// CLI uses too), whose numbers are the ABI's. Anything but an <see cref="IfmException"/> (and the environment's I/O
+    /// and memory failures) is a bug: <c>IFM_ERR_INTERNAL</c> with the exception's type in the message.
+    /// </summary>
     public static int From(string function, Exception e)
     {
         try
         {
-            int status = e switch
-            {
-                IfmFormatException or ModelValidationException => Status.ModelFormat,
-                CheckpointException => Status.Checkpoint,
-                OutOfMemoryException or InsufficientExecutionStackException => Status.OutOfMemory,
-                IOException or UnauthorizedAccessException => Status.Io,
-                ArgumentException => Status.InvalidArgument,
-                _ => Status.Internal,
-            };
+            int status = (int)IfmErrors.CodeOf(e);
             string text = status == Status.Internal ? $"{e.GetType().Name}: {e.Message}" : e.Message;
             return Fail(function, status, text);
         }

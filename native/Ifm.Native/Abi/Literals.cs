@@ -25,6 +25,14 @@ internal static unsafe class Literals
         Status.Checkpoint => Address("IFM_ERR_CHECKPOINT: the checkpoint is corrupt, torn or of another model\0"u8),
         Status.OutOfMemory => Address("IFM_ERR_OUT_OF_MEMORY: not enough memory\0"u8),
         Status.Internal => Address("IFM_ERR_INTERNAL: unexpected internal error\0"u8),
+        Status.Configuration => Address("IFM_ERR_CONFIGURATION: an option or configuration value is invalid\0"u8),
+        Status.Backend => Address("IFM_ERR_BACKEND: the backend cannot run here, or its device failed\0"u8),
+        Status.DeviceMap => Address("IFM_ERR_DEVICE_MAP: the device map is malformed or does not fit the model\0"u8),
+        Status.DeviceFault => Address("IFM_ERR_DEVICE_FAULT: a sensor or actuator failed\0"u8),
+        Status.Link => Address("IFM_ERR_LINK: the link to a microcontroller failed or was lost\0"u8),
+        Status.DataFormat => Address("IFM_ERR_DATA_FORMAT: a recorded data file is malformed\0"u8),
+        Status.Cancelled => Address("IFM_ERR_CANCELLED: the operation was cancelled\0"u8),
+        Status.NonFinite => Address("IFM_ERR_NON_FINITE: a network output or learned state became NaN or infinite\0"u8),
         _ => Address("unknown status\0"u8),
     };
 

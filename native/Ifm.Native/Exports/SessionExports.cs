@@ -30,6 +30,60 @@ internal static unsafe class SessionExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "ifm_session_create_with_options")]
+    public static int CreateWithOptions(nint model, SessionOptionsAbi* options, nint* session)
+    {
+        const string F = "ifm_session_create_with_options";
+        try
+        {
+            if (session == null) return Errors.NullPointer(F, "out_session");
+            *session = 0;
+            var m = HandleTable.Find<IfmModel>(model, HandleTable.ModelKind);
+            if (m is null) return model == 0 ? Errors.NullPointer(F, "model") : Errors.ClosedHandle(F, "model", "model");
+            if (options == null)
+            {
+                *session = HandleTable.Add(new NativeSession(new CpuSession(m)), HandleTable.SessionKind);
+                return Status.Ok;
+            }
+
+            if (options->StructSize < (uint)sizeof(SessionOptionsAbi))
+            {
+                return Errors.Fail(F, Status.InvalidArgument,
+                    $"'options->struct_size' is {options->StructSize}, ifm_session_options has {sizeof(SessionOptionsAbi)} bytes: set it to sizeof(ifm_session_options)");
+            }
+
+            if (options->Layout is < 0 or > (int)SynapseLayout.Sparse)
+            {
+                return Errors.Fail(F, Status.InvalidArgument, $"'options->layout' is {options->Layout}: use IFM_LAYOUT_AUTO (0), IFM_LAYOUT_DENSE (1) or IFM_LAYOUT_SPARSE (2)");
+            }
+
+            if (options->PlasticityOff is not (0 or 1)) return Errors.Fail(F, Status.InvalidArgument, $"'options->plasticity_off' is {options->PlasticityOff}: use 0 (learn) or 1 (frozen)");
+            string backend = CpuBackend.Instance.Name;
+            if (options->Backend != null)
+            {
+                backend = Utf8Text.Read(options->Backend)!;
+                if (backend is null) return Errors.Fail(F, Status.InvalidArgument, $"'options->backend' is longer than {Utf8Text.MaxInputBytes} bytes or not NUL-terminated");
+            }
+
+            string? device = null;
+            if (options->Device != null)
+            {
+                device = Utf8Text.Read(options->Device);
+                if (device is null) return Errors.Fail(F, Status.InvalidArgument, $"'options->device' is longer than {Utf8Text.MaxInputBytes} bytes or not NUL-terminated");
+            }
+
+            bool learn = options->PlasticityOff == 0;
+            BackendChoice choice = SessionOptionsAbi.Backends(device).Create(m, backend, new SessionOptions { Layout = (SynapseLayout)options->Layout },
+                s => s.Plasticity.Enabled = learn);
+            *session = HandleTable.Add(new NativeSession(choice.Session), HandleTable.SessionKind);
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Errors.From(F, e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "ifm_session_destroy")]
     public static int Destroy(nint session)
     {

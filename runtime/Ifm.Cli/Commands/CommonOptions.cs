@@ -19,8 +19,8 @@ internal static class CommonOptions
     /// <summary>Reads the model, turning a missing file into a one-line error.</summary>
     public static IfmModel LoadModel(string path)
     {
-        if (Directory.Exists(path)) throw new CliException($"{path}: is a directory, not a model file");
-        if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist");
+        if (Directory.Exists(path)) throw new CliException($"{path}: is a directory, not a model file", Ifm.Core.IfmErrorCode.Io);
+        if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist", Ifm.Core.IfmErrorCode.Io);
         return Ifm.Runtime.Format.IfmFile.Read(path);
     }
 

@@ -1,15 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Ifm.Control.Backends;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
 using Ifm.Control.Service;
-using Ifm.Devices.Mapping;
 using Ifm.FirmwareBridge.Devices;
-using Ifm.Runtime.OpenCL.Selection;
-using Ifm.Runtime.Persistence;
 
 namespace Ifm.Cli.Commands;
 
@@ -39,8 +35,7 @@ internal static class RunCommand
         var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 for the loop thread." };
         var cpus = new Option<string?>("--cpus") { Description = "Pin the loop thread to these CPUs, e.g. 2,3." };
         var mlock = new Option<bool?>("--mlock") { Description = "Lock the process's memory (mlockall)." };
-        var backend = new Option<string?>("--backend") { Description = "cpu (default), opencl or auto." };
-        backend.AcceptOnlyFromAmong("cpu", "opencl", "auto");
+        var backend = BackendOptions.CreateBackend(defaultCpu: false);
         var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: platform:device or a name." };
         var statusInterval = new Option<double?>("--status-interval") { Description = "Seconds between status updates (default 0.5 on a terminal, 10 otherwise)." };
         var spinUs = new Option<double>("--spin-us") { Description = "Microseconds before each deadline spent spinning instead of sleeping.", DefaultValueFactory = _ => 200 };
@@ -52,15 +47,7 @@ internal static class RunCommand
         };
         cmd.SetAction(r =>
         {
-            RunConfig c;
-            try
-            {
-                c = r.GetValue(config) is { } path ? RunConfigLoader.Load(path) : new RunConfig();
-            }
-            catch (RunConfigException e)
-            {
-                throw new CliException(e.Message);
-            }
+            RunConfig c = r.GetValue(config) is { } path ? RunConfigLoader.Load(path, BackendOptions.Available()) : new RunConfig();
 
             if (r.GetValue(model) is { } m) c.Model = m;
             if (r.GetValue(devices) is { } d) c.Devices = d;
@@ -78,7 +65,7 @@ internal static class RunCommand
             if (r.GetValue(backend) is { } b) c.Backend = b;
             if (r.GetValue(openclDevice) is { } od) c.OpenclDevice = od;
             if (string.IsNullOrEmpty(c.Model)) throw new CliException("no model: give the .ifm file as an argument or \"model\" in --config");
-            var errors = RunConfigLoader.Validate(c, requireModel: true);
+            var errors = RunConfigLoader.Validate(c, requireModel: true, BackendOptions.Available());
             if (errors.Count > 0) throw new CliException(string.Join("; ", errors.Select(e => e.Replace("devices: required", "--devices: required", StringComparison.Ordinal))));
 
             OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
@@ -100,22 +87,15 @@ internal static class RunCommand
                 StallFile = Environment.GetEnvironmentVariable("IFM_TEST_STALL_FILE") is { Length: > 0 } stall ? stall : null,
                 SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
                 DeviceProviders = [bridge],
+                Backends = BackendOptions.Available(c.OpenclDevice),
             };
-            RegisterOpenCl(env.Backends);
-            try
+            int exit = RunHost.Run(c, env).ExitCode;
+            foreach (var (port, link) in bridge.Links)
             {
-                int exit = RunHost.Run(c, env).ExitCode;
-                foreach (var (port, link) in bridge.Links)
-                {
-                    log.Info($"  bridge link {port}: {link.Counters}");
-                }
+                log.Info($"  bridge link {port}: {link.Counters}");
+            }
 
-                return exit;
-            }
-            catch (Exception e) when (e is RunConfigException or DeviceMapException or CheckpointException)
-            {
-                throw new CliException(e.Message);
-            }
+            return exit;
         });
         return cmd;
     }
@@ -130,27 +110,5 @@ internal static class RunCommand
         }
 
         return list;
-    }
-
-    /// <summary>The OpenCL backend for --backend opencl|auto: auto measures both backends on the model and keeps the faster.</summary>
-    private static void RegisterOpenCl(SessionFactories backends)
-    {
-        backends.Register("opencl", static (model, request) =>
-        {
-            try
-            {
-                return SessionFactory.Create(model, Backend.OpenCl, request.Device).Session;
-            }
-            catch (Ifm.Runtime.OpenCL.Interop.OpenClException e)
-            {
-                throw new CliException("OpenCL backend not available: " + e.Message);
-            }
-        });
-        backends.RegisterAutoSelector(static (Ifm.Runtime.Model.IfmModel model, BackendRequest request, out string note) =>
-        {
-            BackendChoice choice = SessionFactory.Create(model, Backend.Auto, request.Device);
-            note = choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
-            return choice.Session;
-        });
     }
 }

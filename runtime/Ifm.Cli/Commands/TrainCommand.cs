@@ -56,7 +56,7 @@ internal static class TrainCommand
             {
                 ClassWeights.Parse(v.GetValueOrDefault<string>() ?? "");
             }
-            catch (ArgumentException e)
+            catch (Ifm.Core.IfmException e)
             {
                 v.AddError("--class-weights: " + e.Message);
             }

@@ -29,7 +29,7 @@ public sealed class RunConfig
 
     public RealtimeConfig Realtime { get; set; } = new();
 
-    /// <summary>"cpu", "opencl" or "auto".</summary>
+    /// <summary>A backend of the host's <see cref="Ifm.Runtime.Engine.BackendList"/> ("cpu", "opencl") or "auto".</summary>
     public string Backend { get; set; } = "cpu";
 
     /// <summary>OpenCL device (platform:device or a name), for the opencl/auto backends.</summary>

@@ -1,10 +1,10 @@
 namespace Ifm.Control.Config;
 
 /// <summary>A configuration that cannot run; every problem names its key (e.g. "realtime.priority: must be 1..99, got 120").</summary>
-public sealed class RunConfigException : Exception
+public sealed class RunConfigException : Ifm.Core.IfmException
 {
     public RunConfigException(string source, IReadOnlyList<string> errors, Exception? inner = null)
-        : base(Format(source, errors), inner)
+        : base(Ifm.Core.IfmErrorCode.Configuration, Format(source, errors), inner)
     {
         Errors = errors;
     }

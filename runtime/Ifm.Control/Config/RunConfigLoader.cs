@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ifm.Runtime.Engine;
 
 namespace Ifm.Control.Config;
 
@@ -12,7 +13,8 @@ public static class RunConfigLoader
     public const double MinRateHz = 0.001;
 
     /// <summary>Loads <paramref name="path"/>; relative paths in it resolve against its folder. Throws <see cref="RunConfigException"/>.</summary>
-    public static RunConfig Load(string path)
+    /// <param name="backends">The backends "backend" may name (default: the CPU engine and auto).</param>
+    public static RunConfig Load(string path, BackendList? backends = null)
     {
         string text;
         try
@@ -27,7 +29,7 @@ public static class RunConfigLoader
             throw new RunConfigException(path, [$"cannot read the file: {why}"], e);
         }
 
-        RunConfig config = Parse(text, path);
+        RunConfig config = Parse(text, path, backends);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         config.Model = Resolve(folder, config.Model);
         config.Devices = Resolve(folder, config.Devices);
@@ -36,7 +38,7 @@ public static class RunConfigLoader
     }
 
     /// <summary>Parses and validates configuration text (paths are not resolved).</summary>
-    public static RunConfig Parse(string json, string source = "run configuration")
+    public static RunConfig Parse(string json, string source = "run configuration", BackendList? backends = null)
     {
         RunConfig? config;
         try
@@ -49,13 +51,13 @@ public static class RunConfigLoader
         }
 
         if (config is null) throw new RunConfigException(source, ["the document is null; expected an object"]);
-        var errors = Validate(config, requireModel: true);
+        var errors = Validate(config, requireModel: true, backends);
         if (errors.Count > 0) throw new RunConfigException(source, errors);
         return config;
     }
 
     /// <summary>Every problem of <paramref name="c"/>, each prefixed with its key.</summary>
-    public static List<string> Validate(RunConfig c, bool requireModel)
+    public static List<string> Validate(RunConfig c, bool requireModel, BackendList? backends = null)
     {
         var e = new List<string>();
         var inv = CultureInfo.InvariantCulture;
@@ -71,7 +73,13 @@ public static class RunConfigLoader
         if (c.CheckpointIntervalSeconds is { } ci && !(ci > 0 && ci <= 1e7)) e.Add(string.Create(inv, $"checkpointIntervalSeconds: must be null or > 0, got {ci}"));
         if (c.CheckpointIntervalSeconds is not null && c.Checkpoint is null) e.Add("checkpointIntervalSeconds: needs checkpoint (the file to write)");
         if (c.OverrunPolicy is not ("count" or "skip" or "safe-stop")) e.Add($"overrunPolicy: must be \"count\", \"skip\" or \"safe-stop\", got \"{c.OverrunPolicy}\"");
-        if (c.Backend is not ("cpu" or "opencl" or "auto")) e.Add($"backend: must be \"cpu\", \"opencl\" or \"auto\", got \"{c.Backend}\"");
+        backends ??= BackendList.CpuOnly;
+        if (c.Backend is null || !backends.Accepts(c.Backend))
+        {
+            var names = backends.Names.Select(n => $"\"{n}\"").ToList();
+            e.Add($"backend: must be {string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}, got \"{c.Backend}\"");
+        }
+
         if (c.Realtime is null)
         {
             e.Add("realtime: must be an object, got null");

@@ -1,4 +1,3 @@
-using Ifm.Control.Backends;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Service;
 using Ifm.Devices.Simulation;
@@ -13,7 +12,8 @@ public sealed class RunEnvironment
     /// <summary>Cancelled on SIGINT/SIGTERM (the CLI wires the signals) or by a test.</summary>
     public CancellationToken Cancellation { get; init; }
 
-    public SessionFactories Backends { get; init; } = new();
+    /// <summary>The backends <c>backend</c> may name (the CLI appends the OpenCL backend); the CPU engine alone by default.</summary>
+    public Ifm.Runtime.Engine.BackendList Backends { get; init; } = Ifm.Runtime.Engine.BackendList.CpuOnly;
 
     /// <summary>sd_notify target (null when not under systemd Type=notify).</summary>
     public SystemdNotifier? Notifier { get; init; }

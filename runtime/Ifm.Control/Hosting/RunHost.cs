@@ -27,7 +27,7 @@ public static class RunHost
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(env);
-        var errors = RunConfigLoader.Validate(config, requireModel: true);
+        var errors = RunConfigLoader.Validate(config, requireModel: true, env.Backends);
         if (errors.Count > 0) throw new RunConfigException("run configuration", errors);
         RunLog log = env.Log;
         var inv = CultureInfo.InvariantCulture;
@@ -64,7 +64,10 @@ public static class RunHost
         var sim = hardware as SimulatedHardware;
         IHardwareFactory? unbound = hardware;
 
-        INetworkSession session = env.Backends.Create(model, config.Backend, config.OpenclDevice, out string backendNote);
+        BackendChoice choice = env.Backends.Create(model, config.Backend);
+        INetworkSession session = choice.Session;
+        string backendNote = config.Backend != BackendList.Auto ? choice.Backend
+            : choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
         BackgroundCheckpointWriter? writer = null;
         DeviceSet? devices = null;
         try
@@ -175,8 +178,10 @@ public static class RunHost
                 }
             }
 
-            // A run whose learned state could not be kept has failed, however well the loop ran.
-            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 && !saveFailed ? 0 : 1;
+            // A fault exits as its error code says (1; 70 when it is a bug, not a device or backend failure); a run whose
+            // learned state could not be kept has failed, however well the loop ran.
+            int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 && !saveFailed ? 0
+                : r.Fault is { } fault ? Ifm.Core.IfmErrors.ExitCode(Ifm.Core.IfmErrors.CodeOf(fault)) : 1;
             FinalReport.Write(log, r, loop.Statistics, options, session, sim, saved, devices);
             return new RunReport(exit, r, loop.Statistics, sim, saved);
         }

@@ -6,7 +6,7 @@ namespace Ifm.Control.Loop;
 
 /// <summary>The network produced a NaN or infinite output: its state has diverged. The loop stops with a fault.</summary>
 public sealed class NonFiniteOutputException(long period, long tick, int output, string name, float value)
-    : Exception(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+    : Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.NonFinite, string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"non-finite network output in period {period} (tick {tick}): output {output} '{name}' is {value}; the state has diverged, so no command was written"));
 
 /// <summary>What a finished run reports.</summary>

@@ -55,7 +55,7 @@ public static class BuiltInPlants
         if (fits) return null;
         if (model.InputCount != inputs.Count || model.OutputCount != outputs.Count)
         {
-            throw new ArgumentException($"the {sim} plant needs a model with {inputs.Count} inputs ({Show(inputs)}) and {outputs.Count} outputs " +
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"the {sim} plant needs a model with {inputs.Count} inputs ({Show(inputs)}) and {outputs.Count} outputs " +
                 $"({Show(outputs)}); '{model.Name}' has {model.InputCount} inputs and {model.OutputCount} outputs");
         }
 

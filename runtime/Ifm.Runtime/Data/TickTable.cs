@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Ifm.Runtime.Data;
 
 /// <summary>Thrown for a malformed tick data file; the message names the file and the line.</summary>
-public sealed class DataFormatException : Exception
+public sealed class DataFormatException : Ifm.Core.IfmException
 {
-    public DataFormatException(string message) : base(message.ReplaceLineEndings(" ")) { }
+    public DataFormatException(string message) : base(Ifm.Core.IfmErrorCode.DataFormat, message.ReplaceLineEndings(" ")) { }
 }
 
 /// <summary>

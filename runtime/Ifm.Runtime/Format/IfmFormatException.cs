@@ -5,9 +5,9 @@ namespace Ifm.Runtime.Format;
 /// The message names the file, the part that is wrong and why, e.g.
 /// <c>model.ifm: tensor 'edges.weight': data_offsets [0, 400] end beyond the data section (392 bytes)</c>.
 /// </summary>
-public sealed class IfmFormatException : Exception
+public sealed class IfmFormatException : Ifm.Core.IfmException
 {
-    public IfmFormatException(string message) : base(message) { }
+    public IfmFormatException(string message) : base(Ifm.Core.IfmErrorCode.ModelFormat, message) { }
 
-    public IfmFormatException(string message, Exception inner) : base(message, inner) { }
+    public IfmFormatException(string message, Exception inner) : base(Ifm.Core.IfmErrorCode.ModelFormat, message, inner) { }
 }

@@ -8,12 +8,12 @@ using Ifm.Runtime.Format;
 namespace Ifm.Runtime.Persistence;
 
 /// <summary>Thrown when a checkpoint cannot be loaded: corrupt, torn, of another model, or of an unknown version.</summary>
-public sealed class CheckpointException : Exception
+public sealed class CheckpointException : Ifm.Core.IfmException
 {
     // Messages quote file contents (metadata values): kept on one line.
-    public CheckpointException(string message) : base(message.ReplaceLineEndings(" ")) { }
+    public CheckpointException(string message) : base(Ifm.Core.IfmErrorCode.Checkpoint, message.ReplaceLineEndings(" ")) { }
 
-    public CheckpointException(string message, Exception inner) : base(message.ReplaceLineEndings(" "), inner) { }
+    public CheckpointException(string message, Exception inner) : base(Ifm.Core.IfmErrorCode.Checkpoint, message.ReplaceLineEndings(" "), inner) { }
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ public static class PavlovEvaluation
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trials);
         if (model.InputCount != 2 || model.OutputCount != 1)
-            throw new ArgumentException($"a Pavlov model has 2 inputs (food, bell) and 1 output (salivation); this one has {model.InputCount} and {model.OutputCount}");
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"a Pavlov model has 2 inputs (food, bell) and 1 output (salivation); this one has {model.InputCount} and {model.OutputCount}");
         var seq = PavlovSchedule.ToSequence(trials, "schedule");
         using var session = new CpuSession(model);
         var y = new float[1];

@@ -26,7 +26,7 @@ public sealed class ModelPolicy : IPongPolicy, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerPeriod, 1);
         _ticksPerPeriod = ticksPerPeriod;
         if (model.InputCount != 24 || model.OutputCount != 3)
-            throw new ArgumentException($"a Pong model has 24 inputs and 3 outputs (right, left, none); this one has {model.InputCount} and {model.OutputCount}");
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"a Pong model has 24 inputs and 3 outputs (right, left, none); this one has {model.InputCount} and {model.OutputCount}");
         _session = new CpuSession(model);
     }
 
