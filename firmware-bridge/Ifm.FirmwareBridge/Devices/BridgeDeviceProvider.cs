@@ -78,6 +78,8 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
             throw new IOException($"port {d.Port} does not exist: connect the board, or start socat and ifm-virtual-mcu first");
         }
 
+        SerialDevice.EnsureCharacterDevice(d.Port!); // a regular file named as the port is refused, never written
+
         var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
         return defaults with
         {
