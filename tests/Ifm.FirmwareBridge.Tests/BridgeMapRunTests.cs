@@ -82,7 +82,12 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         socat.Start();
 
         // ... and the loop's next writes drive it again once the host has reconnected.
-        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long, seen));
+        if (mcu.WaitForLine(l => l == "EVENT safe-left", Long, seen) is null)
+        {
+            run.Interrupt();
+            (int c, string o, string e) = run.Finish(TimeSpan.FromSeconds(60));
+            Assert.Fail($"the MCU was not driven again after the reconnection (ifm exit {c}):\n{o}\n{e}\nMCU:\n{string.Join('\n', mcu.Lines.Where(l => !l.StartsWith("STATUS", StringComparison.Ordinal) || l == mcu.Lines.Last(x => x.StartsWith("STATUS", StringComparison.Ordinal))))}");
+        }
 
         run.Interrupt();
         (int code, string stdout, string stderr) = run.Finish(TimeSpan.FromSeconds(60));
