@@ -69,6 +69,8 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         // Long enough for a busy machine: the run is stopped with SIGINT (as Ctrl-C) once the MCU is driven again.
         using var run = IfmCli.Start("run", model, "--devices", map, "--duration", "300");
         Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT host-up", StringComparison.Ordinal), Long));
+        // The link is up at bind (before the first period): pull it only once the loop drives the paddle.
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long));
         int seen = mcu.Lines.Length;
         socat.Kill();
         // The MCU's watchdog stops the paddle when the host's heartbeats stop ...
@@ -80,7 +82,12 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         socat.Start();
 
         // ... and the loop's next writes drive it again once the host has reconnected.
-        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long, seen));
+        if (mcu.WaitForLine(l => l == "EVENT safe-left", Long, seen) is null)
+        {
+            run.Interrupt();
+            (int c, string o, string e) = run.Finish(TimeSpan.FromSeconds(60));
+            Assert.Fail($"the MCU was not driven again after the reconnection (ifm exit {c}):\n{o}\n{e}\nMCU:\n{string.Join('\n', mcu.Lines.Where(l => !l.StartsWith("STATUS", StringComparison.Ordinal) || l == mcu.Lines.Last(x => x.StartsWith("STATUS", StringComparison.Ordinal))))}");
+        }
 
         run.Interrupt();
         (int code, string stdout, string stderr) = run.Finish(TimeSpan.FromSeconds(60));
@@ -100,6 +107,61 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         Assert.True(int.Parse(link.Groups[2].Value, CultureInfo.InvariantCulture) >= 1, link.Value);
         Assert.True(Wait.Until(() => mcu.Status("safe") == 1, Long));
         Assert.Equal(0, mcu.Status("act0"));
+
+        // The loss and the recovery are logged when they happen, in order, not only counted in the final report.
+        int lost = stderr.IndexOf($"bridge link {socat.HostEnd} lost: ", StringComparison.Ordinal);
+        int restored = stderr.IndexOf($"bridge link {socat.HostEnd} restored after ", StringComparison.Ordinal);
+        Assert.True(lost >= 0 && restored > lost, stderr);
+        Assert.Contains("actuators held at their safe values", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sighup_stops_ifm_run_in_order_with_the_mcu_at_its_acknowledged_safe_value()
+    {
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
+        string map = WriteMap(socat, Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
+        using var run = IfmCli.Start("run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", map, "--duration", "300");
+        Assert.NotNull(mcu.WaitForLine(l => l.StartsWith("EVENT host-up", StringComparison.Ordinal), Long));
+        // Driven by the model (the paddle leaves the safe state), then the terminal goes away.
+        Assert.NotNull(mcu.WaitForLine(l => l == "EVENT safe-left", Long));
+        int seen = mcu.Lines.Length;
+        run.Signal(1); // SIGHUP
+        (int code, string stdout, string stderr) = run.Finish(TimeSpan.FromSeconds(60));
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        string all = stdout + stderr;
+        Assert.True(code == 0, $"exit {code}: {all}");
+        Assert.Matches(@"run stopped on request after \d+ periods", all);
+        Assert.Contains("actuators in safe state", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", all, StringComparison.Ordinal);
+
+        // The host commanded the safe value itself before it closed the link (the MCU reports its own watchdog only
+        // a heartbeat timeout later): the next STATUS line shows the paddle at 0.
+        Assert.True(Wait.Until(() => mcu.Lines.Skip(seen).Any(l => l.StartsWith("STATUS", StringComparison.Ordinal)), Long));
+        Assert.Equal(0, mcu.Status("act0"));
+    }
+
+    [Fact]
+    public void A_peer_that_never_sends_hello_is_a_link_fault_unless_the_map_tolerates_it()
+    {
+        using var socat = new SocatPair(); // nothing on the MCU end: the host's HELLO requests go unanswered
+        string model = Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm");
+        string map = WriteMap(socat, Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
+        (int code, string stdout, string stderr) = RunIfm("run", model, "--devices", map, "--duration", "2");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("run completed", stdout, StringComparison.Ordinal);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ifm: device 'ball': devices[0] (bridge_sensor) could not be opened: link fault: no valid HELLO from " + socat.HostEnd + " within 1000 ms", line, StringComparison.Ordinal);
+
+        // Tolerated: the run starts without the MCU, every read is stale, the actuator stays safe, exit 0.
+        File.WriteAllText(map, File.ReadAllText(map).Replace("\"heartbeatTimeoutMs\": 1000", "\"heartbeatTimeoutMs\": 1000, \"linkStartTimeoutMs\": 0", StringComparison.Ordinal));
+        (code, stdout, stderr) = RunIfm("run", model, "--devices", map, "--duration", "2");
+        string all = stdout + stderr;
+        Assert.True(code == 0, all);
+        Assert.Contains("run completed after 120 periods", all, StringComparison.Ordinal);
+        Assert.Contains("device ball (bridge_sensor): 120 reads every 1 period(s), 120 stale", all, StringComparison.Ordinal);
+        Assert.Contains("actuators in safe state", all, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -296,9 +296,12 @@ internal static class IfmCli
 
         public bool HasExited => process.HasExited;
 
-        public void Interrupt()
+        public void Interrupt() => Signal(SigInt);
+
+        /// <summary>Sends a signal by number (1 SIGHUP, 2 SIGINT, 15 SIGTERM).</summary>
+        public void Signal(int signal)
         {
-            if (Kill(process.Id, SigInt) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
+            if (Kill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
         public (int Code, string Stdout, string Stderr) Finish(TimeSpan timeout)

@@ -63,6 +63,11 @@ internal static class BridgeDeviceValidator
             errors.Add($"{at}.sensorPeriodUs: must be 1..60000000 µs between sensor frames, got {sp}");
         }
 
+        if (d.LinkStartTimeoutMs is { } ls && ls is < 0 or > 600_000)
+        {
+            errors.Add($"{at}.linkStartTimeoutMs: must be 0..600000 ms (0: start without the MCU), got {ls}");
+        }
+
         if (actuator)
         {
             if (d.SafeState?.Mode is { } mode)
@@ -97,6 +102,7 @@ internal static class BridgeDeviceValidator
             Same(d.BaudRate, "baudRate");
             Same(d.HeartbeatTimeoutMs, "heartbeatTimeoutMs");
             Same(d.SensorPeriodUs, "sensorPeriodUs");
+            Same(d.LinkStartTimeoutMs, "linkStartTimeoutMs");
 
             void Same(int? value, string field)
             {
@@ -136,9 +142,10 @@ internal static class BridgeDeviceValidator
             int baud = port.Select(d => d.BaudRate).FirstOrDefault(v => v is not null) ?? DefaultBaudRate;
             int heartbeat = port.Select(d => d.HeartbeatTimeoutMs).FirstOrDefault(v => v is not null) ?? DefaultHeartbeatTimeoutMs;
             int period = port.Select(d => d.SensorPeriodUs).FirstOrDefault(v => v is not null) ?? DefaultSensorPeriodUs;
+            int start = port.Select(d => d.LinkStartTimeoutMs).FirstOrDefault(v => v is not null) ?? heartbeat;
             foreach (DeviceSpec d in port)
             {
-                (d.BaudRate, d.HeartbeatTimeoutMs, d.SensorPeriodUs) = (baud, heartbeat, period);
+                (d.BaudRate, d.HeartbeatTimeoutMs, d.SensorPeriodUs, d.LinkStartTimeoutMs) = (baud, heartbeat, period, start);
             }
         }
     }

@@ -75,6 +75,13 @@ public sealed class DeviceSpec
     /// <summary>Firmware bridge: period of the MCU's sensor stream in µs (10000).</summary>
     public int? SensorPeriodUs { get; set; }
 
+    /// <summary>
+    /// Firmware bridge: how long binding waits for the MCU's valid HELLO, in ms (default: the heartbeat timeout);
+    /// without one the bind fails. 0 tolerates an absent MCU: the run starts, reads are stale and actuators stay
+    /// safe until it answers.
+    /// </summary>
+    public int? LinkStartTimeoutMs { get; set; }
+
     /// <summary>Seed of a simulated device's RNG (Pong ball restarts).</summary>
     public ulong? Seed { get; set; }
 

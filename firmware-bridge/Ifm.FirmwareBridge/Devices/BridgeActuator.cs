@@ -1,4 +1,5 @@
 using Ifm.Devices;
+using Ifm.Devices.Mapping;
 using Ifm.FirmwareBridge.Link;
 using Ifm.FirmwareBridge.Protocol;
 
@@ -70,6 +71,12 @@ public sealed class BridgeActuator : IActuator
         Client.SetActuators(_channels, command);
     }
 
+    /// <summary>
+    /// Commands the safe values and waits (at most the link timeout) until the MCU acknowledges them, so that "in safe
+    /// state" is only reported when it is true. While the link is down nothing can answer: the MCU's own heartbeat
+    /// watchdog applies its safe values, which are finite (validated in its HELLO or set by the host).
+    /// </summary>
+    /// <exception cref="DeviceFaultException">The MCU rejected the safe values or did not acknowledge them in time.</exception>
     public void EnterSafeState()
     {
         try
@@ -78,7 +85,21 @@ public sealed class BridgeActuator : IActuator
         }
         catch (ObjectDisposedException)
         {
-            // The link is gone: the MCU's own heartbeat watchdog puts the actuators in their safe state.
+            return; // the link is gone: the MCU's own heartbeat watchdog puts the actuators in their safe state
+        }
+
+        BridgeOptions o = Client.Options;
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(o.LinkTimeoutMs, 4 * o.RetransmitTimeoutMs));
+        SafeStateConfirmation r = Client.ConfirmSafeState(_channels, timeout);
+        if (r is SafeStateConfirmation.Rejected or SafeStateConfirmation.TimedOut or SafeStateConfirmation.NotCommanded)
+        {
+            string why = r switch
+            {
+                SafeStateConfirmation.Rejected => $"rejected them ({Client.LastError})",
+                SafeStateConfirmation.TimedOut => $"did not acknowledge them within {timeout.TotalMilliseconds:0} ms",
+                _ => "was not commanded to them",
+            };
+            throw new DeviceFaultException(Name, $"safe values not confirmed: the MCU on {Client.PortName} {why}");
         }
     }
 
@@ -90,7 +111,15 @@ public sealed class BridgeActuator : IActuator
         }
 
         _disposed = true;
-        EnterSafeState();
+        try
+        {
+            EnterSafeState();
+        }
+        catch (DeviceFaultException)
+        {
+            // Reported by whoever asked for the safe state (DeviceSet.EnterSafeState); disposing goes on.
+        }
+
         _release?.Invoke();
     }
 

@@ -86,6 +86,14 @@ public sealed class BridgeDeviceFactory : IDisposable
 
             BridgeClient client = _createClient(options.Port, options.ToLinkOptions());
             client.Start();
+            if (options.LinkStartTimeoutMs > 0 && !client.WaitForLink(TimeSpan.FromMilliseconds(options.LinkStartTimeoutMs)))
+            {
+                string why = client.LastError ?? "nothing received that parses as a HELLO";
+                client.Dispose();
+                throw new IOException($"link fault: no valid HELLO from {options.Port} within {options.LinkStartTimeoutMs} ms ({why}); " +
+                    "set linkStartTimeoutMs to 0 to start without the MCU");
+            }
+
             _links[options.Port] = (client, 1);
             return client;
         }

@@ -23,6 +23,14 @@ public sealed record BridgeDeviceOptions(string Name, string Port, IReadOnlyList
 
     public int SensorPeriodUs { get; init; } = 10_000;
 
+    /// <summary>
+    /// How long creating the first device of a port waits for the MCU's valid HELLO; without one creation fails
+    /// (no device runs against a peer that never identified itself). 0, the default here, does not wait: the link
+    /// comes up in the background and reads are stale and actuators safe until then. Device maps default to the
+    /// heartbeat timeout.
+    /// </summary>
+    public int LinkStartTimeoutMs { get; init; }
+
     internal BridgeOptions ToLinkOptions() => new()
     {
         BaudRate = BaudRate,

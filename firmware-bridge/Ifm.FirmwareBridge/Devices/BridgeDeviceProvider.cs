@@ -14,11 +14,14 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
 {
     private readonly BridgeDeviceFactory _factory;
     private readonly Dictionary<string, BridgeClient> _links = new(StringComparer.Ordinal);
+    private readonly Action<string>? _log;
 
     /// <param name="createClient">Makes an unstarted client for a port; defaults to <see cref="BridgeClient.ForSerialPort"/>.</param>
-    public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null)
+    /// <param name="log">Told (on a bridge thread) when a link is lost and when it comes back, one line each.</param>
+    public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null, Action<string>? log = null)
     {
         _factory = new BridgeDeviceFactory(createClient);
+        _log = log;
     }
 
     /// <summary>The shared client of a port while a device of the map uses it (counters, capabilities).</summary>
@@ -65,6 +68,27 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
             BridgeActuator a => a.Client,
             _ => throw new ArgumentException("not a bridge device", nameof(device)),
         };
+        if (_links.TryAdd(port, client) && _log is { } log)
+        {
+            // The run goes on while a link is down (stale reads, safe actuators): say so when it happens, not only in
+            // the final counters.
+            long lostAt = 0;
+            client.LinkLost += (_, e) =>
+            {
+                Volatile.Write(ref lostAt, System.Diagnostics.Stopwatch.GetTimestamp());
+                log($"bridge link {port} lost: {e.Reason}; actuators held at their safe values, reads stale until it is back");
+            };
+            client.LinkUp += (_, e) =>
+            {
+                long since = Volatile.Read(ref lostAt);
+                if (since != 0)
+                {
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+                    log(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bridge link {port} restored after {ms:0} ms ({e.Reason})"));
+                }
+            };
+        }
+
         _links[port] = client;
         return device;
     }
@@ -78,12 +102,15 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
             throw new IOException($"port {d.Port} does not exist: connect the board, or start socat and ifm-virtual-mcu first");
         }
 
+        SerialDevice.EnsureCharacterDevice(d.Port!); // a regular file named as the port is refused, never written
+
         var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
         return defaults with
         {
             BaudRate = d.BaudRate ?? defaults.BaudRate,
             HeartbeatTimeoutMs = d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
             SensorPeriodUs = d.SensorPeriodUs ?? defaults.SensorPeriodUs,
+            LinkStartTimeoutMs = d.LinkStartTimeoutMs ?? d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
         };
     }
 }

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Ifm.FirmwareBridge.Protocol;
 
 namespace Ifm.FirmwareBridge.Link;
 
 public sealed partial class BridgeClient
 {
-    // Guarded by _cmdLock: the commands the control loop wants on the MCU's actuators.
-    private readonly object _cmdLock = new();
+    // Guarded by _valuesLock: the commands the control loop wants on the MCU's actuators.
     private readonly float[] _cmd = new float[ProtocolConstants.MaxActuators];
     private readonly float[] _safe = new float[ProtocolConstants.MaxActuators];
     private readonly bool[] _hostSafe = new bool[ProtocolConstants.MaxActuators];
@@ -33,7 +33,7 @@ public sealed partial class BridgeClient
             return false;
         }
 
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             for (int i = 0; i < channels.Length; i++)
             {
@@ -54,7 +54,7 @@ public sealed partial class BridgeClient
     public void EnterSafeState(ReadOnlySpan<int> channels)
     {
         bool changed = false;
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             foreach (int ch in channels)
             {
@@ -84,7 +84,7 @@ public sealed partial class BridgeClient
     {
         Span<int> channels = stackalloc int[ProtocolConstants.MaxActuators];
         int n = 0;
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             for (int ch = 0; ch < ProtocolConstants.MaxActuators; ch++)
             {
@@ -98,10 +98,73 @@ public sealed partial class BridgeClient
         EnterSafeState(channels[..n]);
     }
 
+    /// <summary>
+    /// Waits until the MCU has acknowledged an ACTUATE that carries the safe values of <paramref name="channels"/>
+    /// (call after <see cref="EnterSafeState"/>). Safe values are always finite: the host's are checked when set,
+    /// the MCU's when its HELLO is validated.
+    /// </summary>
+    /// <returns>
+    /// <see cref="SafeStateConfirmation.Acknowledged"/>; <see cref="SafeStateConfirmation.LinkDown"/> when the link
+    /// is not up (nothing can answer; the MCU's own heartbeat watchdog applies its safe values);
+    /// <see cref="SafeStateConfirmation.NotCommanded"/> when a channel is not commanded safe;
+    /// <see cref="SafeStateConfirmation.Rejected"/> on a NAK; <see cref="SafeStateConfirmation.TimedOut"/>.
+    /// </returns>
+    public SafeStateConfirmation ConfirmSafeState(ReadOnlySpan<int> channels, TimeSpan timeout)
+    {
+        long version;
+        lock (_valuesLock)
+        {
+            foreach (int ch in channels)
+            {
+                if (!_channelSafe[ch])
+                {
+                    return SafeStateConfirmation.NotCommanded;
+                }
+            }
+
+            version = _cmdVersion;
+        }
+
+        if (_disposed)
+        {
+            return SafeStateConfirmation.LinkDown;
+        }
+
+        _wake.Set();
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            if (_state != LinkState.Up || _disposed)
+            {
+                return SafeStateConfirmation.LinkDown;
+            }
+
+            lock (_txLock)
+            {
+                if (_ackedVersion >= version)
+                {
+                    return SafeStateConfirmation.Acknowledged;
+                }
+
+                if (_rejectedVersion >= version)
+                {
+                    return SafeStateConfirmation.Rejected;
+                }
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return SafeStateConfirmation.TimedOut;
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
     /// <summary>Whether every one of <paramref name="channels"/> is commanded to its safe value.</summary>
     public bool IsInSafeState(ReadOnlySpan<int> channels)
     {
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             foreach (int ch in channels)
             {
@@ -123,7 +186,7 @@ public sealed partial class BridgeClient
             throw new ArgumentOutOfRangeException(nameof(value), value, "safe value must be finite");
         }
 
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             _safe[channel] = value;
             _hostSafe[channel] = true;
@@ -140,7 +203,7 @@ public sealed partial class BridgeClient
 
     private void AdoptMcuSafeValues(DeviceCapabilities caps)
     {
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             for (int ch = 0; ch < caps.Actuators.Count; ch++)
             {
@@ -158,13 +221,13 @@ public sealed partial class BridgeClient
 
     private void ResendActuatorCommands()
     {
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             _cmdVersion++;
         }
     }
 
-    /// <summary>ACTUATE payload with every commanded channel; the caller holds <see cref="_cmdLock"/>.</summary>
+    /// <summary>ACTUATE payload with every commanded channel; the caller holds <see cref="_valuesLock"/>.</summary>
     private int BuildActuatePayload(Span<byte> p)
     {
         int count = 0;

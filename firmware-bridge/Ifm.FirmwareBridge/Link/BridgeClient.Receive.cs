@@ -6,12 +6,14 @@ namespace Ifm.FirmwareBridge.Link;
 
 public sealed partial class BridgeClient
 {
-    private readonly object _sensorLock = new();
+    // Guarded by _valuesLock: the newest sample of every sensor channel.
+    private readonly object _valuesLock = new();
     private readonly float[] _sensors = new float[ProtocolConstants.MaxSensors];
     private long _sampleCount;
     private uint _sampleTimeUs;
     private volatile bool _mcuSafe = true;
 
+    // Guarded by _txLock: round trips measured from heartbeat echoes.
     private readonly long[] _rttTicks = new long[512];
     private int _rttCount;
 
@@ -38,7 +40,7 @@ public sealed partial class BridgeClient
     public bool ReadSensors(ReadOnlySpan<int> channels, Span<float> destination, ref long lastSample)
     {
         long count;
-        lock (_sensorLock)
+        lock (_valuesLock)
         {
             for (int i = 0; i < channels.Length; i++)
             {
@@ -56,7 +58,7 @@ public sealed partial class BridgeClient
     /// <summary>Round-trip times (heartbeat to echo) measured so far, newest last, at most 512.</summary>
     public TimeSpan[] RoundTripSamples()
     {
-        lock (_rttTicks)
+        lock (_txLock)
         {
             int n = Math.Min(_rttCount, _rttTicks.Length);
             var result = new TimeSpan[n];
@@ -120,7 +122,7 @@ public sealed partial class BridgeClient
             return false;
         }
 
-        lock (_stateLock)
+        lock (_linkLock)
         {
             if (_disposed)
             {
@@ -139,7 +141,7 @@ public sealed partial class BridgeClient
         try
         {
             // A lone delimiter ends any partial frame the MCU's parser holds from before.
-            lock (_writeLock)
+            lock (_txLock)
             {
                 _tx[0] = 0;
                 s.Write(_tx, 0, 1);
@@ -233,7 +235,7 @@ public sealed partial class BridgeClient
             return;
         }
 
-        lock (_sensorLock)
+        lock (_valuesLock)
         {
             for (int i = 0; i < count; i++)
             {
@@ -254,26 +256,19 @@ public sealed partial class BridgeClient
             return;
         }
 
-        long sent = 0;
-        lock (_writeLock)
+        lock (_txLock)
         {
-            if (ack == _heartbeatSeq)
+            if (ack != _heartbeatSeq)
             {
-                sent = _heartbeatSentTicks;
-                _heartbeatSeq = 0;
-            }
-        }
-
-        if (sent != 0)
-        {
-            lock (_rttTicks)
-            {
-                _rttTicks[_rttCount % _rttTicks.Length] = now - sent;
-                _rttCount++;
+                return;
             }
 
-            _echo.Set();
+            _heartbeatSeq = 0;
+            _rttTicks[_rttCount % _rttTicks.Length] = now - _heartbeatSentTicks;
+            _rttCount++;
         }
+
+        _echo.Set();
     }
 
     private void HandleHello(ReadOnlySpan<byte> p)
@@ -301,7 +296,7 @@ public sealed partial class BridgeClient
 
         bool cameUp = false;
         bool reconnect = false;
-        lock (_stateLock)
+        lock (_linkLock)
         {
             if (_stream is not null && _state != LinkState.Up)
             {

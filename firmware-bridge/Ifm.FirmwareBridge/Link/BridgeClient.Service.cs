@@ -10,21 +10,16 @@ public sealed partial class BridgeClient
     private volatile bool _reconfigureOnHello;
     private long _lastHeartbeatTicks;
 
-    // Guarded by _writeLock: what is on the wire and waiting for an ACK.
+    // Guarded by _txLock: what is on the wire and waiting for an answer.
     private ushort _heartbeatSeq;
     private long _heartbeatSentTicks;
-    private readonly byte[] _actuatePayload = new byte[1 + 5 * ProtocolConstants.MaxActuators];
-    private int _actuatePayloadLength;
-    private ushort _actuateSeq;
-    private bool _actuateInFlight;
-    private long _actuateSentTicks;
+    private readonly ReliableCommand _actuate;  // the newest ACTUATE, retransmitted until acknowledged or superseded
+    private readonly ReliableCommand _configCmd; // the CONFIG at _configNext, given up after MaxConfigRetries
     private readonly ConfigItem[] _config = new ConfigItem[2 + ProtocolConstants.MaxActuators];
     private int _configCount;
     private int _configNext;
-    private ushort _configSeq;
-    private bool _configInFlight;
-    private long _configSentTicks;
-    private int _configRetries;
+    private long _ackedVersion;  // the newest actuator-command version an ACTUATE carried and the MCU accepted
+    private long _rejectedVersion; // ... and rejected (NAK)
 
     private readonly record struct ConfigItem(ConfigKey Key, byte Channel, uint Value);
 
@@ -54,7 +49,7 @@ public sealed partial class BridgeClient
             return null;
         }
 
-        lock (_rttTicks)
+        lock (_txLock)
         {
             long t = _rttTicks[(_rttCount - 1) % _rttTicks.Length];
             return TimeSpan.FromSeconds((double)t / Stopwatch.Frequency);
@@ -74,7 +69,7 @@ public sealed partial class BridgeClient
         try
         {
             _reconfigureOnHello = true; // the MCU forgets its configuration: send it again when its HELLO comes
-            lock (_writeLock)
+            lock (_txLock)
             {
                 WriteFrame(s, MessageType.Reset, NextSeq(), 0, []);
             }
@@ -164,7 +159,7 @@ public sealed partial class BridgeClient
         return seq;
     }
 
-    /// <summary>Encodes and writes one frame; the caller holds <see cref="_writeLock"/>.</summary>
+    /// <summary>Encodes and writes one frame; the caller holds <see cref="_txLock"/>.</summary>
     private void WriteFrame(Stream s, MessageType type, ushort seq, ushort ack, ReadOnlySpan<byte> payload)
     {
         int n = FrameCodec.Encode(type, seq, ack, payload, _tx);
@@ -172,9 +167,12 @@ public sealed partial class BridgeClient
         Interlocked.Increment(ref Counters.FramesSent);
     }
 
+    /// <summary>Writes the frame of an acknowledged command (first send or retransmission); the caller holds <see cref="_txLock"/>.</summary>
+    private void WriteFrame(Stream s, ReliableCommand command) => WriteFrame(s, command.Type, command.Sequence, 0, command.Payload);
+
     private void SendSimple(Stream s, MessageType type)
     {
-        lock (_writeLock)
+        lock (_txLock)
         {
             WriteFrame(s, type, NextSeq(), 0, []);
         }
@@ -185,7 +183,7 @@ public sealed partial class BridgeClient
         Span<byte> p = stackalloc byte[5];
         BinaryPrimitives.WriteUInt32LittleEndian(p, (uint)(now * 1_000_000 / Stopwatch.Frequency));
         p[4] = 0;
-        lock (_writeLock)
+        lock (_txLock)
         {
             ushort seq = NextSeq();
             _heartbeatSeq = seq;
@@ -198,74 +196,60 @@ public sealed partial class BridgeClient
     {
         Span<byte> payload = stackalloc byte[1 + 5 * ProtocolConstants.MaxActuators];
         int length = 0;
+        long version = 0;
         bool changed;
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             changed = _cmdVersion != _sentVersion;
             if (changed)
             {
                 _sentVersion = _cmdVersion;
+                version = _cmdVersion;
                 length = BuildActuatePayload(payload);
             }
         }
 
-        lock (_writeLock)
+        lock (_txLock)
         {
             if (changed && length > 0)
             {
-                payload[..length].CopyTo(_actuatePayload);
-                _actuatePayloadLength = length;
-                _actuateSeq = NextSeq();
-                _actuateInFlight = true;
-                _actuateSentTicks = now;
-                WriteFrame(s, MessageType.Actuate, _actuateSeq, 0, payload[..length]);
+                // A newer command supersedes the one in flight: ACTUATE carries absolute values.
+                _actuate.Start(MessageType.Actuate, NextSeq(), payload[..length], now, version);
+                WriteFrame(s, _actuate);
             }
-            else if (_actuateInFlight && now - _actuateSentTicks >= _retransmitTicks)
+            else if (_actuate.Poll(now) == RetransmitAction.Retransmit)
             {
-                // Same frame, same seq: ACTUATE carries absolute values, so a duplicate is harmless.
-                _actuateSentTicks = now;
                 Interlocked.Increment(ref Counters.Retransmits);
-                WriteFrame(s, MessageType.Actuate, _actuateSeq, 0, _actuatePayload.AsSpan(0, _actuatePayloadLength));
+                WriteFrame(s, _actuate); // same frame, same seq: a duplicate is harmless
             }
         }
     }
 
     private void ServiceConfig(Stream s, long now)
     {
-        Span<byte> p = stackalloc byte[6];
-        lock (_writeLock)
+        lock (_txLock)
         {
-            if (_configInFlight)
+            switch (_configCmd.Poll(now))
             {
-                if (now - _configSentTicks < _retransmitTicks)
-                {
+                case RetransmitAction.Retransmit:
+                    Interlocked.Increment(ref Counters.Retransmits);
+                    WriteFrame(s, _configCmd);
                     return;
-                }
-
-                if (_configRetries >= _options.MaxConfigRetries)
-                {
+                case RetransmitAction.GiveUp:
                     _lastError = $"CONFIG key {_config[_configNext].Key} was never acknowledged by the MCU on {PortName}";
-                    _configInFlight = false;
                     _configNext++;
                     return;
-                }
-
-                _configRetries++;
-                Interlocked.Increment(ref Counters.Retransmits);
+                default:
+                    break;
             }
-            else
-            {
-                if (_configNext >= _configCount)
-                {
-                    return;
-                }
 
-                _configSeq = NextSeq();
-                _configInFlight = true;
-                _configRetries = 0;
+            if (_configCmd.InFlight || _configNext >= _configCount)
+            {
+                return;
             }
 
             ConfigItem item = _config[_configNext];
+            Span<byte> p = stackalloc byte[6];
             p[0] = (byte)item.Key;
             int n;
             if (item.Key == ConfigKey.SafeValue)
@@ -280,8 +264,8 @@ public sealed partial class BridgeClient
                 n = 5;
             }
 
-            _configSentTicks = now;
-            WriteFrame(s, MessageType.Config, _configSeq, 0, p[..n]);
+            _configCmd.Start(MessageType.Config, NextSeq(), p[..n], now);
+            WriteFrame(s, _configCmd);
         }
     }
 
@@ -289,14 +273,14 @@ public sealed partial class BridgeClient
     {
         Span<float> safe = stackalloc float[ProtocolConstants.MaxActuators];
         Span<bool> hostSafe = stackalloc bool[ProtocolConstants.MaxActuators];
-        lock (_cmdLock)
+        lock (_valuesLock)
         {
             _safe.CopyTo(safe);
             _hostSafe.CopyTo(hostSafe);
         }
 
         int actuators = _capabilities?.Actuators.Count ?? 0;
-        lock (_writeLock)
+        lock (_txLock)
         {
             int n = 0;
             _config[n++] = new ConfigItem(ConfigKey.HeartbeatTimeoutMilliseconds, 0, (uint)_options.McuHeartbeatTimeoutMs);
@@ -311,36 +295,34 @@ public sealed partial class BridgeClient
 
             _configCount = n;
             _configNext = 0;
-            _configInFlight = false;
+            _configCmd.Cancel();
         }
     }
 
     private void HandleAck(ushort ack, bool rejected, byte reason)
     {
-        if (ack == 0)
+        lock (_txLock)
         {
-            return;
-        }
-
-        lock (_writeLock)
-        {
-            if (_actuateInFlight && ack == _actuateSeq)
+            if (_actuate.Acknowledge(ack))
             {
-                _actuateInFlight = false;
                 if (rejected)
                 {
+                    _rejectedVersion = Math.Max(_rejectedVersion, _actuate.Tag);
                     _lastError = $"MCU on {PortName} rejected ACTUATE: {(NakReason)reason}";
+                }
+                else
+                {
+                    _ackedVersion = Math.Max(_ackedVersion, _actuate.Tag);
                 }
             }
 
-            if (_configInFlight && ack == _configSeq)
+            if (_configCmd.Acknowledge(ack))
             {
                 if (rejected)
                 {
                     _lastError = $"MCU on {PortName} rejected CONFIG {_config[_configNext].Key}: {(NakReason)reason}";
                 }
 
-                _configInFlight = false;
                 _configNext++;
                 _wake.Set();
             }
@@ -350,7 +332,7 @@ public sealed partial class BridgeClient
     private void DeclareLost(Stream s, string reason)
     {
         bool wasUp;
-        lock (_stateLock)
+        lock (_linkLock)
         {
             if (!ReferenceEquals(_stream, s))
             {
@@ -368,7 +350,7 @@ public sealed partial class BridgeClient
     private void Disconnect(Stream s, string reason)
     {
         bool wasUp;
-        lock (_stateLock)
+        lock (_linkLock)
         {
             if (!ReferenceEquals(_stream, s))
             {
@@ -387,10 +369,10 @@ public sealed partial class BridgeClient
     private void OnLinkDown(bool wasUp, LinkState state, string reason)
     {
         _lastError = reason;
-        lock (_writeLock)
+        lock (_txLock)
         {
-            _actuateInFlight = false;
-            _configInFlight = false;
+            _actuate.Cancel();
+            _configCmd.Cancel();
             _configCount = 0;
         }
 

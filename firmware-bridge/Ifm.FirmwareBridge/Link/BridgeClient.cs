@@ -10,6 +10,25 @@ namespace Ifm.FirmwareBridge.Link;
 /// service thread (HELLO, heartbeats, commands, retransmissions, link timeout). The control loop only copies values
 /// in and out under short locks: it never waits for the serial line and never allocates.
 /// </summary>
+/// <remarks>
+/// <para>Files: this one holds the lifecycle and the link state; <c>.Receive</c> the receive thread (parsing,
+/// HELLO, sensor samples, ACKs); <c>.Service</c> the service thread (HELLO requests, heartbeats, link timeout, the
+/// acknowledged ACTUATE and CONFIG commands, each a <see cref="ReliableCommand"/>); <c>.Actuators</c> the commands and
+/// safe values the control loop sets.</para>
+/// <para>Three locks, each guarding one group of fields; no thread ever holds two of them at once, so they cannot
+/// deadlock, and none is held across a blocking call other than the frame write under <see cref="_txLock"/>:</para>
+/// <list type="bullet">
+/// <item><see cref="_linkLock"/>: the open stream and the link state (<see cref="_stream"/>, <see cref="_state"/>,
+/// <see cref="_everUp"/>). Taken by the receive thread (open, HELLO, loss) and the service thread (timeout, loss).
+/// Both fields are also read without it (volatile): a stale read at worst writes to a stream that has just failed.</item>
+/// <item><see cref="_txLock"/>: everything on the way out: the frame buffer and the sequence counter, the commands
+/// awaiting an ACK (ACTUATE, the CONFIG queue), the heartbeat awaiting its echo and the round-trip samples. Taken
+/// by the service thread (sending), the receive thread (ACKs, echoes) and <see cref="Ping"/>.</item>
+/// <item><see cref="_valuesLock"/>: the values exchanged with the control loop: the newest sensor sample and the
+/// actuator commands and safe values. Taken for a copy by the loop's thread, the receive thread (samples) and the
+/// service thread (building an ACTUATE).</item>
+/// </list>
+/// </remarks>
 public sealed partial class BridgeClient : IDisposable
 {
     private const int ServiceTickMs = 5;
@@ -18,18 +37,17 @@ public sealed partial class BridgeClient : IDisposable
     private readonly BridgeOptions _options;
     private readonly long _linkTimeoutTicks;
     private readonly long _heartbeatTicks;
-    private readonly long _retransmitTicks;
     private readonly long _helloTicks;
 
     private readonly FrameParser _parser = new();
     private SequenceTracker _rxSequence;
     private readonly byte[] _rxBuffer = new byte[1024];
 
-    private readonly object _writeLock = new();
+    private readonly object _txLock = new();
     private readonly byte[] _tx = new byte[ProtocolConstants.MaxWire];
     private ushort _txSeq = 1;
 
-    private readonly object _stateLock = new();
+    private readonly object _linkLock = new();
     private Stream? _stream;
     private volatile LinkState _state = LinkState.Disconnected;
     private DeviceCapabilities? _capabilities;
@@ -58,13 +76,16 @@ public sealed partial class BridgeClient : IDisposable
         Counters = new BridgeCounters(portName);
         _linkTimeoutTicks = MsToTicks(_options.LinkTimeoutMs);
         _heartbeatTicks = MsToTicks(_options.HeartbeatIntervalMs);
-        _retransmitTicks = MsToTicks(_options.RetransmitTimeoutMs);
+        long retransmitTicks = MsToTicks(_options.RetransmitTimeoutMs);
+        _actuate = new ReliableCommand(retransmitTicks, ReliableCommand.Unlimited);
+        _configCmd = new ReliableCommand(retransmitTicks, _options.MaxConfigRetries);
         _helloTicks = MsToTicks(_options.HelloIntervalMs);
     }
 
     /// <summary>Creates a client for a serial device path (a tty, USB CDC device, or one end of a socat pty pair).</summary>
     /// <remarks>On Linux the device is driven through libc (no allocation per read) unless
-    /// <see cref="BridgeOptions.UseSystemIOPorts"/> is set; elsewhere through System.IO.Ports.</remarks>
+    /// <see cref="BridgeOptions.UseSystemIOPorts"/> is set; elsewhere through System.IO.Ports. Only a character
+    /// device is ever opened (<see cref="SerialDevice"/>): a regular file is refused at every attempt.</remarks>
     public static BridgeClient ForSerialPort(string portPath, BridgeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(portPath);
@@ -155,7 +176,7 @@ public sealed partial class BridgeClient : IDisposable
 
         _disposed = true;
         Stream? s;
-        lock (_stateLock)
+        lock (_linkLock)
         {
             s = _stream;
             _stream = null;
@@ -174,6 +195,7 @@ public sealed partial class BridgeClient : IDisposable
 
     private static Stream OpenSerial(string path, int baud)
     {
+        SerialDevice.EnsureCharacterDevice(path);
         var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One)
         {
             Handshake = Handshake.None,

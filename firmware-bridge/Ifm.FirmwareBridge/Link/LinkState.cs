@@ -20,3 +20,18 @@ public sealed class LinkEventArgs(LinkState state, string reason) : EventArgs
 
     public string Reason { get; } = reason;
 }
+
+/// <summary>Outcome of <see cref="BridgeClient.ConfirmSafeState"/>.</summary>
+public enum SafeStateConfirmation
+{
+    /// <summary>The MCU acknowledged an ACTUATE carrying the safe values.</summary>
+    Acknowledged,
+    /// <summary>The link is not up: the MCU's heartbeat watchdog applies its own safe values.</summary>
+    LinkDown,
+    /// <summary>A channel is not commanded to its safe value.</summary>
+    NotCommanded,
+    /// <summary>The MCU rejected the ACTUATE (NAK).</summary>
+    Rejected,
+    /// <summary>No answer within the timeout.</summary>
+    TimedOut,
+}

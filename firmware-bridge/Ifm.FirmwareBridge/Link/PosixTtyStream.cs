@@ -45,9 +45,11 @@ internal sealed unsafe partial class PosixTtyStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Opens and configures <paramref name="path"/>.</summary>
-    /// <exception cref="IOException">The device is missing, busy or not configurable; the message names the errno.</exception>
+    /// <exception cref="IOException">The path is not a character device (a regular file, a directory, ...), or the
+    /// device is missing, busy or not configurable; the message names the path and the reason.</exception>
     public static PosixTtyStream Open(string path, int baud)
     {
+        SerialDevice.EnsureCharacterDevice(path); // never open (let alone write) a regular file
         int fd = open(path, ORdWr | ONoCtty | ONonBlock | OCloExec);
         if (fd < 0)
         {
@@ -56,6 +58,11 @@ internal sealed unsafe partial class PosixTtyStream : Stream
 
         try
         {
+            if (SerialDevice.ProblemOfOpenFile(fd, path) is { } problem)
+            {
+                throw new IOException(problem); // replaced between the check and the open
+            }
+
             if (isatty(fd) == 1)
             {
                 Configure(fd, path, baud);

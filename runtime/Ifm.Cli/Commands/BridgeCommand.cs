@@ -152,6 +152,11 @@ internal static class BridgeCommand
             throw new CliException($"serial port '{path}' does not exist");
         }
 
+        if (SerialDevice.Problem(path) is { } problem)
+        {
+            throw new CliException(problem); // nothing is opened, let alone written
+        }
+
         var client = BridgeClient.ForSerialPort(path, new BridgeOptions { BaudRate = baud });
         client.Start();
         if (!client.WaitForLink(TimeSpan.FromMilliseconds(timeoutMs)))

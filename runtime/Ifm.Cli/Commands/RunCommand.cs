@@ -24,7 +24,7 @@ internal static class RunCommand
         var sim = new Option<string?>("--sim") { Description = "Built-in simulated plant: pong or pavlov (its example map is used when --devices is not given)." };
         sim.AcceptOnlyFromAmong("pong", "pavlov");
         var rate = new Option<double?>("--rate") { Description = "Loop rate in Hz (default: the map's loopRateHz)." };
-        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C / SIGTERM; the Pavlov plant stops after its schedule)." };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C / SIGTERM / SIGHUP; the Pavlov plant stops after its schedule)." };
         var ticks = new Option<int?>("--ticks") { Description = "Network ticks per period (default 1)." };
         var plasticity = new Option<string?>("--plasticity") { Description = "Run the model's plasticity rules (on, default) or freeze the weights (off)." };
         plasticity.AcceptOnlyFromAmong("on", "off");
@@ -71,13 +71,12 @@ internal static class RunCommand
             OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
             var log = new RunLog(Console.Out, Console.Error, mode);
             using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            using var signals = StopSignals.Register(stop); // SIGINT, SIGTERM and SIGHUP: an orderly stop
             using var notifier = SystemdNotifier.FromEnvironment();
 
             // MCU channels behind the firmware bridge (bridge_sensor / bridge_actuator in the map). Disposed last:
             // RunHost has already put every actuator in its safe state and released the devices.
-            using var bridge = new BridgeDeviceProvider();
+            using var bridge = new BridgeDeviceProvider(log: log.Warning);
             var env = new RunEnvironment
             {
                 Log = log,
