@@ -15,7 +15,10 @@ public sealed class CpuSession : INetworkSession
     private readonly SynapseMatrix _synapses;
     private readonly PlasticityEngine _plasticity;
     private readonly PopulationSlice[] _slices;
-    private readonly float[] _state;      // s (IFM, leaky) or membrane v (LIF)
+    private readonly float[] _state;      // s (IFM, leaky) or membrane v (spiking and NIR kinds)
+    private readonly float[] _current;    // synaptic current i (current-based kinds), zero elsewhere
+    private readonly NeuronCell[] _cells; // every neuron's constants (NeuronModel.Pack)
+    private readonly bool _hasCurrent;
     private readonly float[] _external;   // x: external input per neuron, zero except input neurons
     private readonly float[] _syn;        // Σ_j w_ij·y_j(t−1)
     private readonly float[] _scratch;
@@ -39,6 +42,9 @@ public sealed class CpuSession : INetworkSession
         int n = model.NeuronCount;
         int padded = _synapses.InputLength;
         _state = new float[n];
+        _current = new float[n];
+        _cells = NeuronTable.Build(model);
+        _hasCurrent = NeuronTable.HasCurrent(model);
         _external = new float[n];
         _syn = new float[n];
         _scratch = new float[n];
@@ -95,7 +101,7 @@ public sealed class CpuSession : INetworkSession
     /// <summary>Every neuron's output after the last tick.</summary>
     public ReadOnlySpan<float> NeuronOutputs => _out.AsSpan(0, _model.NeuronCount);
 
-    /// <summary>Every neuron's internal state (s, or v for LIF) after the last tick.</summary>
+    /// <summary>Every neuron's internal state (s, or the membrane v of spiking and NIR kinds) after the last tick.</summary>
     public ReadOnlySpan<float> NeuronStates => _state;
 
     /// <summary>The session's current weights in CSR edge order (they differ from the model's once plasticity ran).</summary>
@@ -170,6 +176,7 @@ public sealed class CpuSession : INetworkSession
     public void Reset()
     {
         Array.Clear(_state);
+        Array.Clear(_current);
         Array.Clear(_external);
         Array.Clear(_refractory);
         Array.Clear(_out);
@@ -187,6 +194,7 @@ public sealed class CpuSession : INetworkSession
         FlushTrace();
         var s = SessionState.WithCore(_model, Tick, new((float[])_state.Clone(), NeuronOutputs.ToArray(), (float[])_external.Clone(),
             _synapses.Weights.ToArray(), (int[])_refractory.Clone()));
+        if (_hasCurrent) s.Floats[SessionState.CurrentKey] = (float[])_current.Clone();
         _plasticity.Save(s);
         return s;
     }
@@ -199,6 +207,7 @@ public sealed class CpuSession : INetworkSession
         output.CopyTo(_out, 0);
         input.CopyTo(_external, 0);
         refractory.CopyTo(_refractory, 0);
+        if (_hasCurrent) state.Float(SessionState.CurrentKey, _model.NeuronCount).CopyTo(_current, 0);
         _plasticity.Load(state);
         _tracePending = false;
         _weightsCurrent = _plasticity.FusedTrace is null;
@@ -243,28 +252,21 @@ public sealed class CpuSession : INetworkSession
     private void UpdatePopulation(PopulationSlice p)
     {
         var r = p.Range;
-        var syn = _syn.AsSpan(r);
-        var bias = _model.BiasArray.AsSpan(r);
-        var state = _state.AsSpan(r);
-        var y = _next.AsSpan(r);
-        var scratch = _scratch.AsSpan(r);
-        var x = _external.AsSpan(r);
-        var q = p.Population.Parameters;
-        switch (p.Population.Kind)
+        p.Model.UpdateCpu(new NeuronBlock
         {
-            case NeuronKind.Ifm when p.Population.Role == NeuronRole.Input:
-                IfmNeurons.UpdateInput(syn, bias, x, state, y, scratch);
-                break;
-            case NeuronKind.Ifm:
-                IfmNeurons.UpdateRecurrent(syn, bias, q.A, state, y, scratch);
-                break;
-            case NeuronKind.Leaky:
-                LeakyNeurons.Update(syn, bias, x, p.K, p.OneMinusK, q.Activation, state, y, scratch);
-                break;
-            default:
-                LifNeurons.Update(syn, bias, x, p.K, q, state, y, _refractory.AsSpan(r));
-                break;
-        }
+            Syn = _syn.AsSpan(r),
+            Bias = _model.BiasArray.AsSpan(r),
+            X = _external.AsSpan(r),
+            State = _state.AsSpan(r),
+            State2 = _current.AsSpan(r),
+            Y = _next.AsSpan(r),
+            Scratch = _scratch.AsSpan(r),
+            Refractory = _refractory.AsSpan(r),
+            Cells = _cells.AsSpan(r),
+            K = p.K,
+            OneMinusK = p.OneMinusK,
+            Population = p.Population,
+        });
     }
 
     private static void ThrowInputLength(int got, int expected) =>
@@ -320,6 +322,7 @@ public sealed class CpuSession : INetworkSession
         public PopulationSlice(Population p, float dt)
         {
             Population = p;
+            Model = NeuronModels.Of(p.Kind);
             Range = new Range(p.Start, p.End);
             var tau = p.Parameters.Tau;
             K = new float[tau.Length];
@@ -332,6 +335,8 @@ public sealed class CpuSession : INetworkSession
         }
 
         public Population Population { get; }
+
+        public NeuronModel Model { get; }
 
         public Range Range { get; }
 

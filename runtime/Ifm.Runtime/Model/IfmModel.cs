@@ -188,7 +188,7 @@ public sealed class IfmModel
     /// <summary>Approximate bytes the model's arrays occupy in memory.</summary>
     public long ByteSize =>
         (long)_bias.Length * 4 + (long)_rowStart.Length * 4 + (long)_weight.Length * 16
-        + Populations.Sum(p => (long)p.Count * 4 * (p.Kind switch { NeuronKind.Ifm => 1, NeuronKind.Leaky => 1, _ => 5 }));
+        + Populations.Sum(p => (long)p.Count * 4 * NeuronModels.Of(p.Kind).ParameterSpecs.Count);
 
     internal float[] BiasArray => _bias;
     internal int[] RowStartArray => _rowStart;

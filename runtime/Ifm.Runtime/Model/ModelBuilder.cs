@@ -149,31 +149,25 @@ public sealed class ModelBuilder
 
     private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p)
     {
-        switch (kind)
+        if (!Enum.IsDefined(kind)) Fail($"{where}: unknown neuron kind {(int)kind}");
+        var m = NeuronModels.Of(kind);
+        foreach (var spec in m.ParameterSpecs)
         {
-            case NeuronKind.Ifm:
-                CheckArray(where, "a", p.A, count, positive: false);
-                break;
-            case NeuronKind.Leaky:
-                CheckArray(where, "tau", p.Tau, count, positive: true);
-                if (!Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
-                break;
-            case NeuronKind.Lif:
-                CheckArray(where, "tau", p.Tau, count, positive: true);
-                CheckArray(where, "v_threshold", p.VThreshold, count, positive: false);
-                CheckArray(where, "v_reset", p.VReset, count, positive: false);
-                CheckArray(where, "v_leak", p.VLeak, count, positive: false);
-                CheckArray(where, "resistance", p.Resistance, count, positive: false);
-                if (p.RefractoryTicks < 0) Fail($"{where}: refractory_ticks must be ≥ 0, got {p.RefractoryTicks}");
-                for (int i = 0; i < count; i++)
-                {
-                    if (p.VReset[i] >= p.VThreshold[i]) Fail($"{where}: neuron {i}: v_reset ({F(p.VReset[i])}) must be below v_threshold ({F(p.VThreshold[i])})");
-                }
+            if (!p.Arrays.TryGetValue(spec.Name, out var values)) Fail($"{where}: {m.Name} neurons need the parameter '{spec.Name}' ({spec.Meaning})");
+            CheckArray(where, spec.Name, values!, count, spec.Positive);
+        }
 
-                break;
-            default:
-                Fail($"{where}: unknown neuron kind {(int)kind}");
-                break;
+        foreach (var name in p.Arrays.Keys)
+        {
+            if (!m.ParameterSpecs.Any(s => s.Name == name)) Fail($"{where}: {m.Name} neurons have no parameter '{name}' (they have {string.Join(", ", m.ParameterSpecs.Select(s => s.Name))})");
+        }
+
+        if (m.HasActivation && !Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
+        if (m.Spiking && p.RefractoryTicks < 0) Fail($"{where}: refractory_ticks must be ≥ 0, got {p.RefractoryTicks}");
+        for (int i = 0; i < count; i++)
+        {
+            var error = m.Validate(p, i);
+            if (error is not null) Fail($"{where}: {error}");
         }
     }
 
