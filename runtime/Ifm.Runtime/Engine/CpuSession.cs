@@ -19,6 +19,7 @@ public sealed class CpuSession : INetworkSession
     private readonly float[] _current;    // synaptic current i (current-based kinds), zero elsewhere
     private readonly NeuronCell[] _cells; // every neuron's constants (NeuronModel.Pack)
     private readonly bool _hasCurrent;
+    private readonly bool[]? _sameTick;  // feed-forward timing: per edge, true when it reads this tick's output
     private readonly float[] _external;   // x: external input per neuron, zero except input neurons
     private readonly float[] _syn;        // Σ_j w_ij·y_j(t−1)
     private readonly float[] _scratch;
@@ -36,6 +37,8 @@ public sealed class CpuSession : INetworkSession
     {
         _model = model;
         options ??= SessionOptions.Default;
+        _sameTick = model.SameTickEdges;
+        if (_sameTick is not null) options = options with { FusedPlasticity = false };
         if (options.FusedPlasticity && PlasticityEngine.CanFuse(model) && options.Layout == SynapseLayout.Auto && !PlasticityEngine.BoundsContainZero(model))
             options = options with { Layout = SynapseLayout.Sparse };
         _synapses = new SynapseMatrix(model, options);
@@ -133,12 +136,12 @@ public sealed class CpuSession : INetworkSession
         for (int t = 0; t < ticks; t++)
         {
             // 1. Synaptic input from the outputs of the previous tick (fused with the last tick's trace update when
-            //    one Hebbian-trace group holds every edge).
+            //    one Hebbian-trace group holds every edge); under feed-forward timing per population, in step 2.
             if (_plasticity.FusedTrace is { } fused && (_tracePending || _plasticity.FusedActive))
             {
                 RunFused(fused, update: _tracePending, computeSyn: true);
             }
-            else
+            else if (_sameTick is null)
             {
                 // Static weights, or learning frozen: the effective weights do not change, so once they are
                 // materialised the static kernel (two streams per edge instead of four) computes the same sum.
@@ -147,7 +150,11 @@ public sealed class CpuSession : INetworkSession
             }
 
             // 2. Each population's neuron function: new states and outputs.
-            foreach (var p in _slices) UpdatePopulation(p);
+            foreach (var p in _slices)
+            {
+                if (_sameTick is not null) FeedForwardSum(p.Range);
+                UpdatePopulation(p);
+            }
 
             // 3. Online learning from y(t−1) and y(t): traces and effective weights for the next tick.
             if (_plasticity.FusedTrace is not null)
@@ -247,6 +254,25 @@ public sealed class CpuSession : INetworkSession
         _fusedSlots!.CopyTraceTo(fused.H);
         fused.MaterializeWeights();
         _weightsCurrent = true;
+    }
+
+    /// <summary>
+    /// Feed-forward timing: the synaptic sums of one population, in CSR order, from this tick's outputs of earlier
+    /// populations (already computed in <c>_next</c>) and the previous tick's outputs for every other edge.
+    /// </summary>
+    private void FeedForwardSum(Range range)
+    {
+        var rowStart = _model.RowStartArray;
+        var pre = _model.PreArray;
+        var w = _synapses.Weights;
+        var same = _sameTick!;
+        var (start, count) = range.GetOffsetAndLength(_syn.Length);
+        for (int i = start; i < start + count; i++)
+        {
+            float sum = 0f;
+            for (int k = rowStart[i]; k < rowStart[i + 1]; k++) sum += w[k] * (same[k] ? _next[pre[k]] : _out[pre[k]]);
+            _syn[i] = sum;
+        }
     }
 
     private void UpdatePopulation(PopulationSlice p)

@@ -47,6 +47,7 @@ public static class IfmFile
         ArgumentNullException.ThrowIfNull(model);
         int v = model.IsPlastic ? 2 : 1;
         foreach (var p in model.Populations) v = Math.Max(v, NeuronModels.Of(p.Kind).FormatVersion);
+        if (model.Timing != TickTiming.Synchronous) v = Math.Max(v, 3);
         return v;
     }
 
@@ -118,8 +119,19 @@ public static class IfmFile
 
     private static IfmModel BuildModel(JsonFields g, TensorReader t, IReadOnlyDictionary<string, string> md, string source, int version)
     {
-        g.AllowOnly("name", "dt", "neurons", "edges", "populations", "edge_groups");
+        g.AllowOnly("name", "dt", "neurons", "edges", "populations", "edge_groups", "timing");
         var b = new ModelBuilder { Name = g.String("name", "model"), Dt = g.Float("dt") };
+        if (g.Has("timing"))
+        {
+            if (version < 3) throw g.Fail($"graph.timing: needs format version 3 (the file says {version})");
+            b.Timing = g.String("timing") switch
+            {
+                "synchronous" => TickTiming.Synchronous,
+                "feed_forward" => TickTiming.FeedForward,
+                var tm => throw g.Fail($"graph.timing: unknown timing '{tm}' (expected synchronous or feed_forward)"),
+            };
+        }
+
         if (b.Dt <= 0) throw g.Fail("graph.dt: must be positive");
         int n = g.Int("neurons", min: 1, max: 1 << 28);
         int e = g.Int("edges", min: 0, max: int.MaxValue);
@@ -224,6 +236,7 @@ public static class IfmFile
             w.WriteStartObject();
             w.WriteString("name", model.Name);
             w.WriteNumber("dt", model.Dt);
+            if (model.Timing == TickTiming.FeedForward) w.WriteString("timing", "feed_forward");
             w.WriteNumber("neurons", model.NeuronCount);
             w.WriteNumber("edges", model.EdgeCount);
             w.WriteStartArray("populations");

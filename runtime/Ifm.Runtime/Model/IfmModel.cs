@@ -65,6 +65,26 @@ public sealed class IfmModel
     /// <summary>Model name from the file (free text).</summary>
     public string Name { get; }
 
+    /// <summary>When an edge's signal arrives (<see cref="TickTiming"/>); synchronous unless the model says otherwise.</summary>
+    public TickTiming Timing { get; internal init; }
+
+    /// <summary>
+    /// Per edge (CSR order): true when the edge delivers its pre neuron's output of the same tick — under
+    /// <see cref="TickTiming.FeedForward"/>, edges from an earlier population to a later one. Null under synchronous timing.
+    /// </summary>
+    public bool[]? SameTickEdges
+    {
+        get
+        {
+            if (Timing != TickTiming.FeedForward) return null;
+            var populationOf = new int[NeuronCount];
+            for (int p = 0; p < Populations.Count; p++) Array.Fill(populationOf, p, Populations[p].Start, Populations[p].Count);
+            var same = new bool[EdgeCount];
+            for (int k = 0; k < same.Length; k++) same[k] = populationOf[_pre[k]] < populationOf[_post[k]];
+            return same;
+        }
+    }
+
     /// <summary>Simulation time step in seconds; used by the leaky and LIF kinds and by STDP time constants.</summary>
     public float Dt { get; }
 

@@ -20,6 +20,9 @@ public sealed class ModelBuilder
     /// <summary>Time step in seconds.</summary>
     public float Dt { get; set; } = 0.001f;
 
+    /// <summary>When edge signals arrive (<see cref="TickTiming"/>).</summary>
+    public TickTiming Timing { get; set; }
+
     /// <summary>Total neurons added so far.</summary>
     public int NeuronCount { get; private set; }
 
@@ -134,7 +137,8 @@ public sealed class ModelBuilder
         }
 
         var model = new IfmModel(Name, Dt, populations, (float[])_bias.Clone(), groups, rowStart, pre, post, weight, group, alpha,
-            new Dictionary<string, string>(_extra, StringComparer.Ordinal));
+            new Dictionary<string, string>(_extra, StringComparer.Ordinal)) { Timing = Timing };
+        if (!Enum.IsDefined(Timing)) Fail($"unknown tick timing {(int)Timing}");
         var edgeCounts = model.EdgeCountPerGroup();
         for (int g = 0; g < groups.Count; g++)
         {

@@ -62,3 +62,18 @@ public enum LifResetMode
     /// <summary>v ← v − v_threshold.</summary>
     SubtractThreshold,
 }
+
+/// <summary>When the signal of an edge reaches its post neuron.</summary>
+public enum TickTiming
+{
+    /// <summary>Every edge carries one tick of delay: tick t reads the outputs of tick t − 1 (the paper's network).</summary>
+    Synchronous,
+
+    /// <summary>
+    /// Populations update in their order within a tick; an edge from an earlier population to a later one delivers the
+    /// output of the same tick, every other edge (within a population, or back to an earlier one: the edges that close
+    /// a cycle) the output of the previous tick. This is how NIR graphs and the frameworks that export them
+    /// (snnTorch, Norse, …) run a feed-forward chain within one time step.
+    /// </summary>
+    FeedForward,
+}

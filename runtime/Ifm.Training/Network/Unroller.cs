@@ -28,6 +28,7 @@ public sealed class Unroller
     private readonly float[] _x;             // T·I inputs
     private readonly float[] _weff;
     private readonly double[] _gyCur, _gyPrev, _gsCur, _gsPrev, _gHCur, _gHPrev, _gsyn;
+    private readonly bool[]? _sameTick;     // feed-forward timing: per edge, reads this tick's output
     private int _ticks;
     private bool _freshAtStart;
 
@@ -59,6 +60,7 @@ public sealed class Unroller
         _gHCur = new double[p];
         _gHPrev = new double[p];
         _gsyn = new double[n];
+        _sameTick = net.Template.SameTickEdges;
     }
 
     /// <summary>Use the smooth spike function in the forward pass (for gradient checks); the runtime's LIF is hard.</summary>
@@ -105,8 +107,17 @@ public sealed class Unroller
             var pre = _net.Template.Pre;
             for (int i = 0; i < n; i++)
             {
+                // Feed-forward timing: edges from earlier populations read this tick's outputs (neurons run in order).
                 float syn = 0;
-                for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * yPrev[pre[k]];
+                if (_sameTick is null)
+                {
+                    for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * yPrev[pre[k]];
+                }
+                else
+                {
+                    for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * (_sameTick[k] ? yNow[pre[k]] : yPrev[pre[k]]);
+                }
+
                 float b = theta[_net.BiasOffset + i];
                 float xi = _inputChannel[i] >= 0 ? x[_inputChannel[i]] : 0f;
                 if (SmoothSpikes && _net.Cell[i] == CellCode.Lif)
@@ -159,6 +170,8 @@ public sealed class Unroller
         int n = _net.N, p = _net.PlasticEdges.Length, oc = _net.Template.OutputCount;
         if (outputGradient.Length != _ticks * oc) throw new ArgumentException($"{outputGradient.Length} output gradients for {_ticks} ticks × {oc} channels");
         if (gradient.Length != _net.ParameterCount) throw new ArgumentException("gradient length differs from the parameter count");
+        if (_sameTick is not null)
+            throw new NotSupportedException("training cannot differentiate feed-forward timing yet (the trainer runs such models forward only)");
         if (_net.ForwardOnlyKind is { } kind)
             throw new NotSupportedException($"training cannot differentiate {kind} neurons (the trainer runs them forward only; trainable kinds: ifm, leaky, lif)");
         var theta = _net.Parameters;
