@@ -41,10 +41,11 @@ public static class NirFile
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            // PureHDF reports damaged structures with various exception types; a truncated or corrupt file is bad input.
-            throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.Message}", e);
+            // PureHDF reports damaged structures with various exception types (an array size read from a corrupt
+            // structure surfaces as OutOfMemoryException "array dimensions exceeded"); a corrupt file is bad input.
+            throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 
