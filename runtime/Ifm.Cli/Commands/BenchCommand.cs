@@ -51,7 +51,7 @@ internal static class BenchCommand
                 var (e, c) = ev.PropagationTicks;
                 layoutName += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; {100.0 * e / Math.Max(1, e + c):0.#} % of ticks event-driven");
             }
-            double? rateHz = session is CpuSession cs && m.Populations.Any(p => p.Kind == NeuronKind.Lif) ? FiringRate(cs) : null;
+            double? rateHz = session is CpuSession cs && m.Populations.Any(p => NeuronModels.Of(p.Kind).Spiking) ? FiringRate(cs) : null;
             if (rateHz is { } hz) layoutName += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; firing rate {hz:0.0} Hz");
             if (r.GetValue(json)) WriteJson(Console.OpenStandardOutput(), path, m, choice.Description, layoutName, result);
             else WriteTable(Console.Out, path, m, choice.Description, layoutName, result);

@@ -56,7 +56,7 @@ internal static class InspectCommand
         }
     }
 
-    private static string Kind(NeuronKind k) => k switch { NeuronKind.Ifm => "ifm", NeuronKind.Leaky => "leaky", _ => "lif" };
+    private static string Kind(NeuronKind k) => NeuronModels.Of(k).Name;
 
     private static string Parameters(Population p)
     {
@@ -65,7 +65,9 @@ internal static class InspectCommand
         {
             NeuronKind.Ifm => $"a {Range(q.A)}",
             NeuronKind.Leaky => $"tau {Range(q.Tau)} s, {q.Activation.ToString().ToLowerInvariant()}",
-            _ => $"tau {Range(q.Tau)} s, v_th {Range(q.VThreshold)}, reset {(q.ResetMode == LifResetMode.ToReset ? "to v_reset" : "subtract")}, refractory {q.RefractoryTicks}",
+            NeuronKind.Lif => $"tau {Range(q.Tau)} s, v_th {Range(q.VThreshold)}, reset {(q.ResetMode == LifResetMode.ToReset ? "to v_reset" : "subtract")}, refractory {q.RefractoryTicks}",
+            var k => string.Join(", ", NeuronModels.Of(k).ParameterSpecs.Select(s => $"{s.Name} {Range(q[s.Name])}"))
+                + (NeuronModels.Of(k).Spiking ? $", reset {(q.ResetMode == LifResetMode.ToReset ? "to v_reset" : "subtract")}, refractory {q.RefractoryTicks}" : ""),
         };
     }
 

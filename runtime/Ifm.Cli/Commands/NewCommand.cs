@@ -15,7 +15,7 @@ internal static class NewCommand
         var p = new Option<double>("--connectivity") { Description = "Probability of each allowed edge, in (0, 1].", DefaultValueFactory = _ => 0.2 };
         p.Check(v => v > 0 && v <= 1, v => string.Create(CultureInfo.InvariantCulture, $"--connectivity must be in (0, 1], got {v}"));
         var kind = new Option<string>("--kind") { Description = "Neuron kind of every population.", DefaultValueFactory = _ => "ifm" };
-        kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
+        kind.AcceptOnlyFromAmong([.. NeuronModels.All.Select(m => m.Name)]);
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same network).", DefaultValueFactory = _ => 1 };
         var rule = new Option<string>("--rule") { Description = "Put every edge in one plastic group with this rule and default parameters.", DefaultValueFactory = _ => "none" };
         rule.AcceptOnlyFromAmong("none", "hebbian_trace", "neuromodulated", "oja", "stdp");
@@ -32,7 +32,7 @@ internal static class NewCommand
                 Inputs = r.GetValue(inputs),
                 Outputs = r.GetValue(outputs),
                 Connectivity = r.GetValue(p),
-                Kind = r.GetValue(kind) switch { "leaky" => NeuronKind.Leaky, "lif" => NeuronKind.Lif, _ => NeuronKind.Ifm },
+                Kind = NeuronModels.Find(r.GetValue(kind)!)!.Kind,
                 Seed = r.GetValue(seed),
                 Name = Path.GetFileNameWithoutExtension(r.GetValue(output)!),
                 Rule = r.GetValue(rule) switch

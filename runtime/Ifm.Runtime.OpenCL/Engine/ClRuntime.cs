@@ -78,6 +78,7 @@ internal sealed unsafe class ClRuntime : IDisposable
     {
         var source = new StringBuilder();
         var asm = typeof(ClRuntime).Assembly;
+        source.Append(KindDefines()).Append('\n');
         foreach (var name in Sources) source.Append(ReadSource(asm, name)).Append('\n');
         int status;
         nint program = Api.CreateProgramWithSource(ctx, 1, [source.ToString()], null, &status);
@@ -92,6 +93,21 @@ internal sealed unsafe class ClRuntime : IDisposable
         }
 
         return handle;
+    }
+
+    /// <summary>
+    /// tick.cl's KIND_* constants, from the neuron-kind registry (<see cref="Model.NeuronModel.KernelCodes"/>), so the
+    /// kernel and the host cannot disagree on a code; kind codes tick.cl has no branch for fail the build there.
+    /// </summary>
+    internal static string KindDefines()
+    {
+        var d = new StringBuilder();
+        foreach (var m in Model.NeuronModels.All)
+        {
+            foreach (var (name, code) in m.KernelCodes) d.Append("#define KIND_").Append(name).Append(' ').Append(code).Append('\n');
+        }
+
+        return d.ToString();
     }
 
     private string BuildLog(nint program, nint dev)

@@ -29,6 +29,8 @@ public sealed class OpenClSession : INetworkSession
     private readonly ClKernelCall _gatherOutputs;
     private readonly DeviceNetwork _net;
     private readonly DeviceBuffer<float> _state;
+    private readonly DeviceBuffer<float> _current;
+    private readonly bool _hasCurrent;
     private readonly DeviceBuffer<int> _refractory;
     private readonly DeviceBuffer<float> _inputs;
     private readonly DeviceBuffer<int> _inputIndex;
@@ -48,12 +50,27 @@ public sealed class OpenClSession : INetworkSession
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
+        if (model.Timing != TickTiming.Synchronous)
+            throw new NotSupportedException($"model '{model.Name}' uses feed-forward timing, which the OpenCL backend does not run yet; use the CPU backend");
         _model = model;
         _rt = new ClRuntime(device);
         try
         {
             int n = model.NeuronCount;
-            var layout = NeuronTable.Build(model);
+            var cells = NeuronTable.Build(model);
+            _hasCurrent = NeuronTable.HasCurrent(model);
+            var kind = new int[n];
+            var mode = new int[n];
+            var refractoryTicks = new int[n];
+            var coefficients = new float[n * NeuronCell.Slots];
+            for (int i = 0; i < n; i++)
+            {
+                kind[i] = cells[i].Code;
+                mode[i] = cells[i].Mode;
+                refractoryTicks[i] = cells[i].RefractoryTicks;
+                for (int s = 0; s < NeuronCell.Slots; s++) coefficients[i * NeuronCell.Slots + s] = cells[i].Slot(s);
+            }
+
             _net = new DeviceNetwork
             {
                 Pre = _rt.Buffer<int>(model.Pre),
@@ -68,6 +85,7 @@ public sealed class OpenClSession : INetworkSession
             var rowStart = _rt.Buffer<int>(model.RowStart);
             var bias = _rt.Buffer<float>(model.Bias);
             _state = _rt.Buffer<float>(n);
+            _current = _rt.Buffer<float>(n);
             _refractory = _rt.Buffer<int>(n);
             _out = _rt.Buffer<float>(n);
             _next = _rt.Buffer<float>(n);
@@ -78,10 +96,8 @@ public sealed class OpenClSession : INetworkSession
 
             _tick = _rt.Kernel("tick")
                 .Arg(0, n).Arg(1, rowStart).Arg(2, _net.Pre).Arg(3, _net.W).Arg(6, bias).Arg(7, _net.External)
-                .Arg(8, _rt.Buffer<int>(layout.Kind)).Arg(9, _rt.Buffer<int>(layout.Mode)).Arg(10, _rt.Buffer<int>(layout.RefractoryTicks))
-                .Arg(11, _rt.Buffer<float>(layout.P0)).Arg(12, _rt.Buffer<float>(layout.P1)).Arg(13, _rt.Buffer<float>(layout.P2))
-                .Arg(14, _rt.Buffer<float>(layout.P3)).Arg(15, _rt.Buffer<float>(layout.P4))
-                .Arg(16, _state).Arg(17, _refractory);
+                .Arg(8, _rt.Buffer<int>(kind)).Arg(9, _rt.Buffer<int>(mode)).Arg(10, _rt.Buffer<int>(refractoryTicks))
+                .Arg(11, _rt.Buffer<float>(coefficients)).Arg(12, _state).Arg(13, _current).Arg(14, _refractory);
             _scatterInputs = _rt.Kernel("scatter").Arg(0, model.InputCount).Arg(1, _inputs).Arg(2, _inputIndex).Arg(3, _net.External);
             _gatherOutputs = _rt.Kernel("gather").Arg(0, model.OutputCount).Arg(2, _outputIndex).Arg(3, _outputs);
             _plasticity = new OpenClPlasticity(_rt, model, _net, _outputIndex);
@@ -147,7 +163,7 @@ public sealed class OpenClSession : INetworkSession
     /// <summary>Every neuron's output after the last tick (reads the device; allocates).</summary>
     public float[] ReadNeuronOutputs() => _out.ToArray();
 
-    /// <summary>Every neuron's state (s, or v for LIF) after the last tick (reads the device; allocates).</summary>
+    /// <summary>Every neuron's state (s, or the membrane v of spiking and NIR kinds) after the last tick (reads the device; allocates).</summary>
     public float[] ReadNeuronStates() => _state.ToArray();
 
     /// <summary>The current effective weights in CSR edge order (reads the device; allocates).</summary>
@@ -167,6 +183,7 @@ public sealed class OpenClSession : INetworkSession
     {
         ThrowIfDisposed();
         var s = SessionState.WithCore(_model, Tick, new(_state.ToArray(), _out.ToArray(), _net.External.ToArray(), _net.W.ToArray(), _refractory.ToArray()));
+        if (_hasCurrent) s.Floats[SessionState.CurrentKey] = _current.ToArray();
         _plasticity.Save(s);
         return s;
     }
@@ -181,6 +198,7 @@ public sealed class OpenClSession : INetworkSession
         _net.External.Write(input);
         _net.W.Write(weight);
         _refractory.Write(refractory);
+        if (_hasCurrent) _current.Write(state.Float(SessionState.CurrentKey, _model.NeuronCount));
         _plasticity.Load(state);
         _rt.Finish();
         Tick = state.Tick;
@@ -196,6 +214,7 @@ public sealed class OpenClSession : INetworkSession
     private void ClearDynamicState()
     {
         _state.Clear();
+        _current.Clear();
         _refractory.Clear();
         _out.Clear();
         _next.Clear();

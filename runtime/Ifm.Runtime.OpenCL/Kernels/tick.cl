@@ -1,40 +1,46 @@
 // One synchronous tick of the whole network: one work-item per neuron reads the outputs of tick t-1 (yPrev) through its
 // CSR row of incoming edges and writes its new state and output (yNext). The host swaps yPrev/yNext between ticks.
-// Same operations, in the same order, as the CPU engine's kernels (Engine/Kernels/*Neurons.cs); contraction of a*b+c
-// into fma is off so every product and sum rounds exactly as there.
+// Each branch is the scalar reference update of its kind (NeuronModel.Step in runtime/Ifm.Runtime/Model/Neurons/),
+// with the same operations in the same order; contraction of a*b+c into fma is off so every product and sum rounds
+// exactly as there. The KIND_* codes are prepended by the host from the neuron-kind registry (ClRuntime.KindDefines).
 #pragma OPENCL FP_CONTRACT OFF
-
-#define KIND_IFM_INPUT 0
-#define KIND_IFM 1
-#define KIND_LEAKY 2
-#define KIND_LIF 3
 
 #define ACT_TANH 0
 #define ACT_SIGMOID 1
 #define ACT_RELU 2
 #define ACT_IDENTITY 3
+#define SLOTS 8
 
-// p0..p4 per neuron: IFM a; leaky k = dt/tau, 1-k; LIF k, v_threshold, v_reset, v_leak, R.
-// mode per neuron: leaky activation; LIF 1 = subtract threshold, 0 = to v_reset.
+// p[i*SLOTS + s]: the NeuronCell slots. P0 = dt/tau (dt for IF and the integrator; IFM: a), P1 = v_threshold
+// (leaky: 1 - dt/tau), P2 = v_reset, P3 = v_leak, P4 = R, P5 = dt/tau_syn, P6 = w_in.
+// mode per neuron: leaky activation; spiking kinds 1 = subtract threshold, 0 = to v_reset.
+// state: s or the membrane v; current: the synaptic current i of current-based kinds.
+
+// Spike test and reset of an integrated membrane vi; returns y.
+inline float fire(const float vi, __global const float* q, const int mode, const int refractoryTicks,
+    __global float* state, __global int* refractory, const int i)
+{
+    if (vi > q[1])
+    {
+        state[i] = mode == 1 ? vi - q[1] : q[2];
+        refractory[i] = refractoryTicks;
+        return 1.0f;
+    }
+    state[i] = vi;
+    return 0.0f;
+}
+
 __kernel void tick(const int n,
     __global const int* rowStart, __global const int* pre, __global const float* w,
     __global const float* yPrev, __global float* yNext,
     __global const float* bias, __global const float* ext,
     __global const int* kind, __global const int* mode, __global const int* refractoryTicks,
-    __global const float* p0, __global const float* p1, __global const float* p2,
-    __global const float* p3, __global const float* p4,
-    __global float* state, __global int* refractory)
+    __global const float* p, __global float* state, __global float* current, __global int* refractory)
 {
     const int i = get_global_id(0);
     if (i >= n) return;
     const int k = kind[i];
-    if (k == KIND_LIF && refractory[i] > 0)
-    {
-        refractory[i] -= 1;
-        state[i] = p2[i];
-        yNext[i] = 0.0f;
-        return;
-    }
+    __global const float* q = p + (size_t)i * SLOTS;
 
     // Synaptic sum: four interleaved accumulators (independent loads), combined pairwise.
     const int end = rowStart[i + 1];
@@ -53,34 +59,48 @@ __kernel void tick(const int n,
     const float b = bias[i];
     if (k == KIND_IFM_INPUT || k == KIND_IFM)
     {
-        const float u = k == KIND_IFM_INPUT ? (ext[i] + b) + syn : (syn + b) + tanh(p0[i] * state[i]);
+        const float u = k == KIND_IFM_INPUT ? (ext[i] + b) + syn : (syn + b) + tanh(q[0] * state[i]);
         state[i] = fmax(u, u * 0.01f);
         yNext[i] = tanh(u);
     }
     else if (k == KIND_LEAKY)
     {
-        const float drive = ((syn + b) + ext[i]) * p0[i];
-        const float s = state[i] * p1[i] + drive;
+        const float s = state[i] * q[1] + ((syn + b) + ext[i]) * q[0];
         state[i] = s;
         const int f = mode[i];
         yNext[i] = f == ACT_TANH ? tanh(s) : f == ACT_SIGMOID ? 1.0f / (1.0f + exp(-s)) : f == ACT_RELU ? fmax(s, 0.0f) : s;
     }
     else
     {
-        const float current = (syn + b) + ext[i];
-        const float v = state[i];
-        float vi = v + p0[i] * ((p3[i] - v) + p4[i] * current);
-        if (vi > p1[i])
+        const float drive = (syn + b) + ext[i];
+        float input = drive;
+        if (k == KIND_CUBA_LIF || k == KIND_CUBA_LI)
         {
-            yNext[i] = 1.0f;
-            vi = mode[i] == 1 ? vi - p1[i] : p2[i];
-            refractory[i] = refractoryTicks[i];
+            const float c = current[i] + q[5] * (q[6] * drive - current[i]);
+            current[i] = c;
+            input = c;
+        }
+
+        const int spiking = k == KIND_LIF || k == KIND_CUBA_LIF || k == KIND_IF;
+        if (spiking && refractory[i] > 0)
+        {
+            refractory[i] -= 1;
+            state[i] = q[2];
+            yNext[i] = 0.0f;
+            return;
+        }
+
+        const float v = state[i];
+        const float vi = (k == KIND_IF || k == KIND_INTEGRATOR) ? v + q[0] * (q[4] * input) : v + q[0] * ((q[3] - v) + q[4] * input);
+        if (spiking)
+        {
+            yNext[i] = fire(vi, q, mode[i], refractoryTicks[i], state, refractory, i);
         }
         else
         {
-            yNext[i] = 0.0f;
+            state[i] = vi;
+            yNext[i] = vi;
         }
-        state[i] = vi;
     }
 }
 

@@ -15,7 +15,11 @@ public sealed class CpuSession : INetworkSession
     private readonly SynapseMatrix _synapses;
     private readonly PlasticityEngine _plasticity;
     private readonly PopulationSlice[] _slices;
-    private readonly float[] _state;      // s (IFM, leaky) or membrane v (LIF)
+    private readonly float[] _state;      // s (IFM, leaky) or membrane v (spiking and NIR kinds)
+    private readonly float[] _current;    // synaptic current i (current-based kinds), zero elsewhere
+    private readonly NeuronCell[] _cells; // every neuron's constants (NeuronModel.Pack)
+    private readonly bool _hasCurrent;
+    private readonly bool[]? _sameTick;  // feed-forward timing: per edge, true when it reads this tick's output
     private readonly float[] _external;   // x: external input per neuron, zero except input neurons
     private readonly float[] _syn;        // Σ_j w_ij·y_j(t−1)
     private readonly float[] _scratch;
@@ -36,12 +40,17 @@ public sealed class CpuSession : INetworkSession
     {
         _model = model;
         options ??= SessionOptions.Default;
+        _sameTick = model.SameTickEdges;
+        if (_sameTick is not null) options = options with { FusedPlasticity = false };
         if (options.FusedPlasticity && PlasticityEngine.CanFuse(model) && options.Layout == SynapseLayout.Auto && !PlasticityEngine.BoundsContainZero(model))
             options = options with { Layout = SynapseLayout.Sparse };
         _synapses = new SynapseMatrix(model, options);
         int n = model.NeuronCount;
         int padded = _synapses.InputLength;
         _state = new float[n];
+        _current = new float[n];
+        _cells = NeuronTable.Build(model);
+        _hasCurrent = NeuronTable.HasCurrent(model);
         _external = new float[n];
         _syn = new float[n];
         _scratch = new float[n];
@@ -117,7 +126,7 @@ public sealed class CpuSession : INetworkSession
     /// <summary>Every neuron's output after the last tick.</summary>
     public ReadOnlySpan<float> NeuronOutputs => _out.AsSpan(0, _model.NeuronCount);
 
-    /// <summary>Every neuron's internal state (s, or v for LIF) after the last tick.</summary>
+    /// <summary>Every neuron's internal state (s, or the membrane v of spiking and NIR kinds) after the last tick.</summary>
     public ReadOnlySpan<float> NeuronStates => _state;
 
     /// <summary>The session's current weights in CSR edge order (they differ from the model's once plasticity ran).</summary>
@@ -149,12 +158,12 @@ public sealed class CpuSession : INetworkSession
         for (int t = 0; t < ticks; t++)
         {
             // 1. Synaptic input from the outputs of the previous tick (fused with the last tick's trace update when
-            //    one Hebbian-trace group holds every edge).
+            //    one Hebbian-trace group holds every edge); under feed-forward timing per population, in step 2.
             if (_plasticity.FusedTrace is { } fused && (_tracePending || _plasticity.FusedActive))
             {
                 RunFused(fused, update: _tracePending, computeSyn: true);
             }
-            else
+            else if (_sameTick is null)
             {
                 // Static weights, or learning frozen: the effective weights do not change, so once they are
                 // materialised the static kernel (two streams per edge instead of four) computes the same sum.
@@ -163,7 +172,11 @@ public sealed class CpuSession : INetworkSession
             }
 
             // 2. Each population's neuron function: new states and outputs.
-            foreach (var p in _slices) UpdatePopulation(p);
+            foreach (var p in _slices)
+            {
+                if (_sameTick is not null) FeedForwardSum(p.Range);
+                UpdatePopulation(p);
+            }
 
             // 3. Online learning from y(t−1) and y(t): traces and effective weights for the next tick.
             if (_plasticity.FusedTrace is not null)
@@ -192,6 +205,7 @@ public sealed class CpuSession : INetworkSession
     public void Reset()
     {
         Array.Clear(_state);
+        Array.Clear(_current);
         Array.Clear(_external);
         Array.Clear(_refractory);
         Array.Clear(_out);
@@ -209,6 +223,7 @@ public sealed class CpuSession : INetworkSession
         FlushTrace();
         var s = SessionState.WithCore(_model, Tick, new((float[])_state.Clone(), NeuronOutputs.ToArray(), (float[])_external.Clone(),
             _synapses.Weights.ToArray(), (int[])_refractory.Clone()));
+        if (_hasCurrent) s.Floats[SessionState.CurrentKey] = (float[])_current.Clone();
         _plasticity.Save(s);
         return s;
     }
@@ -221,6 +236,7 @@ public sealed class CpuSession : INetworkSession
         output.CopyTo(_out, 0);
         input.CopyTo(_external, 0);
         refractory.CopyTo(_refractory, 0);
+        if (_hasCurrent) state.Float(SessionState.CurrentKey, _model.NeuronCount).CopyTo(_current, 0);
         _plasticity.Load(state);
         _tracePending = false;
         _weightsCurrent = _plasticity.FusedTrace is null;
@@ -276,31 +292,43 @@ public sealed class CpuSession : INetworkSession
         _weightsCurrent = true;
     }
 
+    /// <summary>
+    /// Feed-forward timing: the synaptic sums of one population, in CSR order, from this tick's outputs of earlier
+    /// populations (already computed in <c>_next</c>) and the previous tick's outputs for every other edge.
+    /// </summary>
+    private void FeedForwardSum(Range range)
+    {
+        var rowStart = _model.RowStartArray;
+        var pre = _model.PreArray;
+        var w = _synapses.Weights;
+        var same = _sameTick!;
+        var (start, count) = range.GetOffsetAndLength(_syn.Length);
+        for (int i = start; i < start + count; i++)
+        {
+            float sum = 0f;
+            for (int k = rowStart[i]; k < rowStart[i + 1]; k++) sum += w[k] * (same[k] ? _next[pre[k]] : _out[pre[k]]);
+            _syn[i] = sum;
+        }
+    }
+
     private void UpdatePopulation(PopulationSlice p)
     {
         var r = p.Range;
-        var syn = _syn.AsSpan(r);
-        var bias = _model.BiasArray.AsSpan(r);
-        var state = _state.AsSpan(r);
-        var y = _next.AsSpan(r);
-        var scratch = _scratch.AsSpan(r);
-        var x = _external.AsSpan(r);
-        var q = p.Population.Parameters;
-        switch (p.Population.Kind)
+        p.Model.UpdateCpu(new NeuronBlock
         {
-            case NeuronKind.Ifm when p.Population.Role == NeuronRole.Input:
-                IfmNeurons.UpdateInput(syn, bias, x, state, y, scratch);
-                break;
-            case NeuronKind.Ifm:
-                IfmNeurons.UpdateRecurrent(syn, bias, q.A, state, y, scratch);
-                break;
-            case NeuronKind.Leaky:
-                LeakyNeurons.Update(syn, bias, x, p.K, p.OneMinusK, q.Activation, state, y, scratch);
-                break;
-            default:
-                LifNeurons.Update(syn, bias, x, p.K, q, state, y, _refractory.AsSpan(r));
-                break;
-        }
+            Syn = _syn.AsSpan(r),
+            Bias = _model.BiasArray.AsSpan(r),
+            X = _external.AsSpan(r),
+            State = _state.AsSpan(r),
+            State2 = _current.AsSpan(r),
+            Y = _next.AsSpan(r),
+            Scratch = _scratch.AsSpan(r),
+            Refractory = _refractory.AsSpan(r),
+            Cells = _cells.AsSpan(r),
+            K = p.K,
+            OneMinusK = p.OneMinusK,
+            Population = p.Population,
+        });
     }
 
     private static void ThrowInputLength(int got, int expected) =>
@@ -356,6 +384,7 @@ public sealed class CpuSession : INetworkSession
         public PopulationSlice(Population p, float dt)
         {
             Population = p;
+            Model = NeuronModels.Of(p.Kind);
             Range = new Range(p.Start, p.End);
             var tau = p.Parameters.Tau;
             K = new float[tau.Length];
@@ -368,6 +397,8 @@ public sealed class CpuSession : INetworkSession
         }
 
         public Population Population { get; }
+
+        public NeuronModel Model { get; }
 
         public Range Range { get; }
 

@@ -17,6 +17,9 @@ public sealed class SessionState
 
     public long Tick { get; }
 
+    /// <summary>The synaptic currents of current-based neuron kinds (present only when the model has such neurons).</summary>
+    public const string CurrentKey = "current";
+
     public Dictionary<string, float[]> Floats { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, int[]> Ints { get; } = new(StringComparer.Ordinal);

@@ -41,14 +41,14 @@ internal sealed class SpikePropagation
 
     public long ClockTicks { get; private set; }
 
-    /// <summary>True when every neuron that has an out-edge is of a spiking kind (its output is 0 or 1).</summary>
+    /// <summary>True when every neuron that has an out-edge is of a spiking kind (<see cref="NeuronModel.Spiking"/>: its output is 0 or 1).</summary>
     public static bool Applies(IfmModel model)
     {
         if (model.EdgeCount == 0) return false;
         var pre = model.PreArray;
         foreach (var p in model.Populations)
         {
-            if (p.Kind == NeuronKind.Lif) continue;
+            if (NeuronModels.Of(p.Kind).Spiking) continue;
 
             // A non-spiking population may take part only if none of its neurons sends an edge.
             foreach (int j in pre)
@@ -64,7 +64,7 @@ internal sealed class SpikePropagation
     {
         SpikePropagationMode.ClockDriven => null,
         SpikePropagationMode.EventDriven when !Applies(model) => throw new ArgumentException(
-            "event-driven spike propagation needs every presynaptic neuron to be a spiking kind (lif); this model has rate neurons with out-edges"),
+            "event-driven spike propagation needs every presynaptic neuron to be of a spiking kind; this model has rate neurons with out-edges"),
         SpikePropagationMode.EventDriven => new SpikePropagation(model, synapses, double.PositiveInfinity),
         _ => Applies(model) ? new SpikePropagation(model, synapses, options.EventDrivenBelow) : null,
     };

@@ -15,7 +15,7 @@ namespace Ifm.Runtime.Format;
 public static class IfmFile
 {
     /// <summary>Format version this runtime writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Oldest format version this runtime reads.</summary>
     public const int OldestVersion = 1;
@@ -38,6 +38,20 @@ public static class IfmFile
     public static void Write(IfmModel model, string path) => AtomicFile.WriteAllBytes(path, ToBytes(model));
 
     /// <summary>
+    /// The lowest format version that holds <paramref name="model"/>: 1 for static models of the original kinds, 2 with
+    /// plasticity, 3 with the neuron kinds added for NIR models. Older runtimes refuse a file whose version they do not
+    /// know, so a model is never run with equations a runtime does not have.
+    /// </summary>
+    public static int RequiredVersion(IfmModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int v = model.IsPlastic ? 2 : 1;
+        foreach (var p in model.Populations) v = Math.Max(v, NeuronModels.Of(p.Kind).FormatVersion);
+        if (model.Timing != TickTiming.Synchronous) v = Math.Max(v, 3);
+        return v;
+    }
+
+    /// <summary>
     /// Encodes a model; the encoding is canonical (same model, same bytes). Models without plasticity are written as
     /// version 1, so runtimes that predate plasticity still read them.
     /// </summary>
@@ -46,7 +60,7 @@ public static class IfmFile
         var metadata = new Dictionary<string, string>(model.ExtraMetadata, StringComparer.Ordinal)
         {
             [FormatKey] = FormatValue,
-            [VersionKey] = (model.IsPlastic ? 2 : 1).ToString(CultureInfo.InvariantCulture),
+            [VersionKey] = RequiredVersion(model).ToString(CultureInfo.InvariantCulture),
             [GraphKey] = GraphJson(model),
         };
 
@@ -58,22 +72,7 @@ public static class IfmFile
         {
             string prefix = $"populations.{p.Name}.";
             var q = p.Parameters;
-            switch (p.Kind)
-            {
-                case NeuronKind.Ifm:
-                    tensors.Add(F32(prefix + "a", q.A));
-                    break;
-                case NeuronKind.Leaky:
-                    tensors.Add(F32(prefix + "tau", q.Tau));
-                    break;
-                case NeuronKind.Lif:
-                    tensors.Add(F32(prefix + "tau", q.Tau));
-                    tensors.Add(F32(prefix + "v_threshold", q.VThreshold));
-                    tensors.Add(F32(prefix + "v_reset", q.VReset));
-                    tensors.Add(F32(prefix + "v_leak", q.VLeak));
-                    tensors.Add(F32(prefix + "resistance", q.Resistance));
-                    break;
-            }
+            foreach (var spec in NeuronModels.Of(p.Kind).ParameterSpecs) tensors.Add(F32(prefix + spec.Name, q[spec.Name]));
         }
 
         tensors.Add(I32("edges.pre", model.Pre));
@@ -120,8 +119,19 @@ public static class IfmFile
 
     private static IfmModel BuildModel(JsonFields g, TensorReader t, IReadOnlyDictionary<string, string> md, string source, int version)
     {
-        g.AllowOnly("name", "dt", "neurons", "edges", "populations", "edge_groups");
+        g.AllowOnly("name", "dt", "neurons", "edges", "populations", "edge_groups", "timing");
         var b = new ModelBuilder { Name = g.String("name", "model"), Dt = g.Float("dt") };
+        if (g.Has("timing"))
+        {
+            if (version < 3) throw g.Fail($"graph.timing: needs format version 3 (the file says {version})");
+            b.Timing = g.String("timing") switch
+            {
+                "synchronous" => TickTiming.Synchronous,
+                "feed_forward" => TickTiming.FeedForward,
+                var tm => throw g.Fail($"graph.timing: unknown timing '{tm}' (expected synchronous or feed_forward)"),
+            };
+        }
+
         if (b.Dt <= 0) throw g.Fail("graph.dt: must be positive");
         int n = g.Int("neurons", min: 1, max: 1 << 28);
         int e = g.Int("edges", min: 0, max: int.MaxValue);
@@ -132,13 +142,9 @@ public static class IfmFile
             string name = p.String("name");
             int count = p.Int("count", min: 1, max: n);
             if (b.NeuronCount + count > n) throw p.Fail($"{p.Path}.count: populations hold more than graph.neurons = {n} neurons");
-            var kind = p.String("kind") switch
-            {
-                "ifm" => NeuronKind.Ifm,
-                "leaky" => NeuronKind.Leaky,
-                "lif" => NeuronKind.Lif,
-                var k => throw p.Fail($"{p.Path}.kind: unknown neuron kind '{k}' (expected ifm, leaky or lif)"),
-            };
+            var model = NeuronModels.Find(p.String("kind")) ?? throw p.Fail($"{p.Path}.kind: unknown neuron kind '{p.String("kind")}' (expected {NeuronModels.Names})");
+            if (model.FormatVersion > version) throw p.Fail($"{p.Path}.kind: {model.Name} neurons need format version {model.FormatVersion} (the file says {version})");
+            var kind = model.Kind;
             var role = p.String("role") switch
             {
                 "input" => NeuronRole.Input,
@@ -149,27 +155,26 @@ public static class IfmFile
             var labels = p.Strings("labels");
             if (labels is not null && labels.Length != count) throw p.Fail($"{p.Path}.labels: {labels.Length} labels for {count} neurons");
             string prefix = $"populations.{name}.";
-            NeuronParameters parameters = kind switch
+            var arrays = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var spec in model.ParameterSpecs) arrays[spec.Name] = t.F32(prefix + spec.Name, count);
+            var activation = !model.HasActivation ? Activation.Tanh : p.String("activation", "tanh") switch
             {
-                NeuronKind.Ifm => NeuronParameters.ForIfm(t.F32(prefix + "a", count)),
-                NeuronKind.Leaky => NeuronParameters.ForLeaky(t.F32(prefix + "tau", count), p.String("activation", "tanh") switch
-                {
-                    "tanh" => Activation.Tanh,
-                    "sigmoid" => Activation.Sigmoid,
-                    "relu" => Activation.Relu,
-                    "identity" => Activation.Identity,
-                    var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu or identity)"),
-                }),
-                _ => NeuronParameters.ForLif(t.F32(prefix + "tau", count), t.F32(prefix + "v_threshold", count), t.F32(prefix + "v_reset", count),
-                    t.F32(prefix + "v_leak", count), t.F32(prefix + "resistance", count), p.String("reset", "to_reset") switch
-                    {
-                        "to_reset" => LifResetMode.ToReset,
-                        "subtract" => LifResetMode.SubtractThreshold,
-                        var r => throw p.Fail($"{p.Path}.reset: unknown reset mode '{r}' (expected to_reset or subtract)"),
-                    }, p.Int("refractory_ticks", 0, min: 0, max: 1_000_000)),
+                "tanh" => Activation.Tanh,
+                "sigmoid" => Activation.Sigmoid,
+                "relu" => Activation.Relu,
+                "identity" => Activation.Identity,
+                var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu or identity)"),
             };
-            if (kind != NeuronKind.Leaky && p.Has("activation")) throw p.Fail($"{p.Path}.activation: only leaky populations have an activation");
-            if (kind != NeuronKind.Lif && (p.Has("reset") || p.Has("refractory_ticks"))) throw p.Fail($"{p.Path}: reset and refractory_ticks belong to lif populations");
+            var reset = !model.Spiking ? LifResetMode.ToReset : p.String("reset", "to_reset") switch
+            {
+                "to_reset" => LifResetMode.ToReset,
+                "subtract" => LifResetMode.SubtractThreshold,
+                var r => throw p.Fail($"{p.Path}.reset: unknown reset mode '{r}' (expected to_reset or subtract)"),
+            };
+            int refractory = model.Spiking ? p.Int("refractory_ticks", 0, min: 0, max: 1_000_000) : 0;
+            var parameters = NeuronParameters.Create(arrays, activation, reset, refractory);
+            if (!model.HasActivation && p.Has("activation")) throw p.Fail($"{p.Path}.activation: only leaky populations have an activation");
+            if (!model.Spiking && (p.Has("reset") || p.Has("refractory_ticks"))) throw p.Fail($"{p.Path}: reset and refractory_ticks belong to spiking populations");
             b.AddPopulation(name, kind, role, count, parameters, labels);
         }
 
@@ -234,6 +239,7 @@ public static class IfmFile
             w.WriteStartObject();
             w.WriteString("name", model.Name);
             w.WriteNumber("dt", model.Dt);
+            if (model.Timing == TickTiming.FeedForward) w.WriteString("timing", "feed_forward");
             w.WriteNumber("neurons", model.NeuronCount);
             w.WriteNumber("edges", model.EdgeCount);
             w.WriteStartArray("populations");
@@ -241,11 +247,12 @@ public static class IfmFile
             {
                 w.WriteStartObject();
                 w.WriteString("name", p.Name);
-                w.WriteString("kind", p.Kind switch { NeuronKind.Ifm => "ifm", NeuronKind.Leaky => "leaky", _ => "lif" });
+                var kind = NeuronModels.Of(p.Kind);
+                w.WriteString("kind", kind.Name);
                 w.WriteString("role", p.Role switch { NeuronRole.Input => "input", NeuronRole.Hidden => "hidden", _ => "output" });
                 w.WriteNumber("count", p.Count);
-                if (p.Kind == NeuronKind.Leaky) w.WriteString("activation", p.Parameters.Activation.ToString().ToLowerInvariant());
-                if (p.Kind == NeuronKind.Lif)
+                if (kind.HasActivation) w.WriteString("activation", p.Parameters.Activation.ToString().ToLowerInvariant());
+                if (kind.Spiking)
                 {
                     w.WriteString("reset", p.Parameters.ResetMode == LifResetMode.ToReset ? "to_reset" : "subtract");
                     w.WriteNumber("refractory_ticks", p.Parameters.RefractoryTicks);

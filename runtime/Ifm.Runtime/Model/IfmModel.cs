@@ -65,6 +65,26 @@ public sealed class IfmModel
     /// <summary>Model name from the file (free text).</summary>
     public string Name { get; }
 
+    /// <summary>When an edge's signal arrives (<see cref="TickTiming"/>); synchronous unless the model says otherwise.</summary>
+    public TickTiming Timing { get; internal init; }
+
+    /// <summary>
+    /// Per edge (CSR order): true when the edge delivers its pre neuron's output of the same tick — under
+    /// <see cref="TickTiming.FeedForward"/>, edges from an earlier population to a later one. Null under synchronous timing.
+    /// </summary>
+    public bool[]? SameTickEdges
+    {
+        get
+        {
+            if (Timing != TickTiming.FeedForward) return null;
+            var populationOf = new int[NeuronCount];
+            for (int p = 0; p < Populations.Count; p++) Array.Fill(populationOf, p, Populations[p].Start, Populations[p].Count);
+            var same = new bool[EdgeCount];
+            for (int k = 0; k < same.Length; k++) same[k] = populationOf[_pre[k]] < populationOf[_post[k]];
+            return same;
+        }
+    }
+
     /// <summary>Simulation time step in seconds; used by the leaky and LIF kinds and by STDP time constants.</summary>
     public float Dt { get; }
 
@@ -188,7 +208,7 @@ public sealed class IfmModel
     /// <summary>Approximate bytes the model's arrays occupy in memory.</summary>
     public long ByteSize =>
         (long)_bias.Length * 4 + (long)_rowStart.Length * 4 + (long)_weight.Length * 16
-        + Populations.Sum(p => (long)p.Count * 4 * (p.Kind switch { NeuronKind.Ifm => 1, NeuronKind.Leaky => 1, _ => 5 }));
+        + Populations.Sum(p => (long)p.Count * 4 * NeuronModels.Of(p.Kind).ParameterSpecs.Count);
 
     internal float[] BiasArray => _bias;
     internal int[] RowStartArray => _rowStart;

@@ -20,6 +20,9 @@ public sealed class ModelBuilder
     /// <summary>Time step in seconds.</summary>
     public float Dt { get; set; } = 0.001f;
 
+    /// <summary>When edge signals arrive (<see cref="TickTiming"/>).</summary>
+    public TickTiming Timing { get; set; }
+
     /// <summary>Total neurons added so far.</summary>
     public int NeuronCount { get; private set; }
 
@@ -138,7 +141,8 @@ public sealed class ModelBuilder
         }
 
         var model = new IfmModel(Name, Dt, populations, (float[])_bias.Clone(), groups, rowStart, pre, post, weight, group, alpha,
-            new Dictionary<string, string>(_extra, StringComparer.Ordinal));
+            new Dictionary<string, string>(_extra, StringComparer.Ordinal)) { Timing = Timing };
+        if (!Enum.IsDefined(Timing)) Fail($"unknown tick timing {(int)Timing}");
         var edgeCounts = model.EdgeCountPerGroup();
         for (int g = 0; g < groups.Count; g++)
         {
@@ -162,33 +166,26 @@ public sealed class ModelBuilder
 
     private static void ValidateParameters(string where, NeuronKind kind, int count, NeuronParameters p, float dt)
     {
-        switch (kind)
+        if (!Enum.IsDefined(kind)) Fail($"{where}: unknown neuron kind {(int)kind}");
+        var m = NeuronModels.Of(kind);
+        foreach (var spec in m.ParameterSpecs)
         {
-            case NeuronKind.Ifm:
-                CheckArray(where, "a", p.A, count, positive: false);
-                break;
-            case NeuronKind.Leaky:
-                CheckArray(where, "tau", p.Tau, count, positive: true);
-                CheckTau(where, p.Tau, dt);
-                if (!Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
-                break;
-            case NeuronKind.Lif:
-                CheckArray(where, "tau", p.Tau, count, positive: true);
-                CheckTau(where, p.Tau, dt);
-                CheckArray(where, "v_threshold", p.VThreshold, count, positive: false);
-                CheckArray(where, "v_reset", p.VReset, count, positive: false);
-                CheckArray(where, "v_leak", p.VLeak, count, positive: false);
-                CheckArray(where, "resistance", p.Resistance, count, positive: false);
-                if (p.RefractoryTicks < 0) Fail($"{where}: refractory_ticks must be ≥ 0, got {p.RefractoryTicks}");
-                for (int i = 0; i < count; i++)
-                {
-                    if (p.VReset[i] >= p.VThreshold[i]) Fail($"{where}: neuron {i}: v_reset ({F(p.VReset[i])}) must be below v_threshold ({F(p.VThreshold[i])})");
-                }
+            if (!p.Arrays.TryGetValue(spec.Name, out var values)) Fail($"{where}: {m.Name} neurons need the parameter '{spec.Name}' ({spec.Meaning})");
+            CheckArray(where, spec.Name, values!, count, spec.Positive);
+            if (spec.Name is "tau" or "tau_syn") CheckTau(where, spec.Name, values!, dt);
+        }
 
-                break;
-            default:
-                Fail($"{where}: unknown neuron kind {(int)kind}");
-                break;
+        foreach (var name in p.Arrays.Keys)
+        {
+            if (!m.ParameterSpecs.Any(s => s.Name == name)) Fail($"{where}: {m.Name} neurons have no parameter '{name}' (they have {string.Join(", ", m.ParameterSpecs.Select(s => s.Name))})");
+        }
+
+        if (m.HasActivation && !Enum.IsDefined(p.Activation)) Fail($"{where}: unknown activation {(int)p.Activation}");
+        if (m.Spiking && p.RefractoryTicks < 0) Fail($"{where}: refractory_ticks must be ≥ 0, got {p.RefractoryTicks}");
+        for (int i = 0; i < count; i++)
+        {
+            var error = m.Validate(p, i);
+            if (error is not null) Fail($"{where}: {error}");
         }
     }
 
@@ -207,12 +204,12 @@ public sealed class ModelBuilder
     /// The Euler step s ← (1 − dt/τ)·s + (dt/τ)·u is stable only for dt/τ ≤ 2: a shorter τ makes the state oscillate
     /// with growing amplitude to infinity (τ = 1e-45, a denormal, is "positive" but gives dt/τ = ∞ at once).
     /// </summary>
-    private static void CheckTau(string where, float[] tau, float dt)
+    private static void CheckTau(string where, string name, float[] tau, float dt)
     {
         for (int i = 0; i < tau.Length; i++)
         {
             if (tau[i] < dt / 2)
-                Fail($"{where}: parameter 'tau' of neuron {i} is {F(tau[i])} s, shorter than dt/2 = {F(dt / 2)} s (the Euler step diverges; tau must be at least half a tick)");
+                Fail($"{where}: parameter '{name}' of neuron {i} is {F(tau[i])} s, shorter than dt/2 = {F(dt / 2)} s (the Euler step diverges; it must be at least half a tick)");
         }
     }
 

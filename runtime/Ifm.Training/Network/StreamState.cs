@@ -2,7 +2,7 @@ namespace Ifm.Training.Network;
 
 /// <summary>
 /// The state a stream of ticks carries from one training window to the next (truncated BPTT: values carry over,
-/// gradients stop at the window boundary): outputs y, states s (membrane v for LIF), refractory counters and the
+/// gradients stop at the window boundary): outputs y, states s (membrane v for spiking and NIR kinds), synaptic currents, refractory counters and the
 /// Hebbian traces H of the plastic edges.
 /// </summary>
 public sealed class StreamState
@@ -12,6 +12,7 @@ public sealed class StreamState
         ArgumentNullException.ThrowIfNull(net);
         Y = new float[net.N];
         S = new float[net.N];
+        Current = new float[net.N];
         Refractory = new int[net.N];
         H = new float[net.PlasticEdges.Length];
         Fresh = true;
@@ -20,6 +21,9 @@ public sealed class StreamState
     public float[] Y { get; }
 
     public float[] S { get; }
+
+    /// <summary>Synaptic currents of current-based kinds (zero elsewhere).</summary>
+    public float[] Current { get; }
 
     public int[] Refractory { get; }
 
@@ -36,6 +40,7 @@ public sealed class StreamState
     {
         Array.Clear(Y);
         Array.Clear(S);
+        Array.Clear(Current);
         Array.Clear(Refractory);
         Array.Clear(H);
         Fresh = true;

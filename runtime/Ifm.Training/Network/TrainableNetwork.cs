@@ -1,15 +1,19 @@
+using Ifm.Runtime.Engine;
 using Ifm.Runtime.Model;
 using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Training.Network;
 
-/// <summary>Per-neuron update the differentiable tick runs (the runtime's kernels, one code per neuron).</summary>
+/// <summary>Which backward rule the differentiable tick applies to a neuron (kinds without a gradient: none).</summary>
 internal enum CellCode : byte
 {
     IfmInput,
     IfmRecurrent,
     Leaky,
     Lif,
+
+    /// <summary>A kind the trainer runs forward (the reference update) but cannot differentiate.</summary>
+    ForwardOnly,
 }
 
 /// <summary>
@@ -36,6 +40,9 @@ public sealed class TrainableNetwork
         template.Alpha.CopyTo(Parameters.AsSpan(AlphaOffset, E));
         Trainable.AsSpan(WeightOffset, E + N).Fill(true);
 
+        // Every neuron's constants from its kind's definition (NeuronModel.Pack), as the runtime's backends use them.
+        Cells = NeuronTable.Build(template);
+        Model = new NeuronModel[N];
         Cell = new CellCode[N];
         K = new float[N];
         Activation = new Activation[N];
@@ -47,31 +54,36 @@ public sealed class TrainableNetwork
         Refractory = new int[N];
         foreach (var p in template.Populations)
         {
-            var q = p.Parameters;
+            var m = NeuronModels.Of(p.Kind);
             for (int i = 0; i < p.Count; i++)
             {
                 int n = p.Start + i;
+                var c = Cells[n];
+                Model[n] = m;
+                K[n] = c.P0;
+                VThreshold[n] = c.P1;
+                VReset[n] = c.P2;
+                VLeak[n] = c.P3;
+                Resistance[n] = c.P4;
+                SubtractReset[n] = c.Mode == 1;
+                Refractory[n] = c.RefractoryTicks;
+                Activation[n] = (Activation)c.Mode;
                 switch (p.Kind)
                 {
                     case NeuronKind.Ifm:
                         Cell[n] = p.Role == NeuronRole.Input ? CellCode.IfmInput : CellCode.IfmRecurrent;
-                        Parameters[AOffset + n] = q.A[i];
+                        Parameters[AOffset + n] = p.Parameters.A[i];
                         Trainable[AOffset + n] = p.Role != NeuronRole.Input;
                         break;
                     case NeuronKind.Leaky:
                         Cell[n] = CellCode.Leaky;
-                        K[n] = template.Dt / q.Tau[i];
-                        Activation[n] = q.Activation;
+                        break;
+                    case NeuronKind.Lif:
+                        Cell[n] = CellCode.Lif;
                         break;
                     default:
-                        Cell[n] = CellCode.Lif;
-                        K[n] = template.Dt / q.Tau[i];
-                        VThreshold[n] = q.VThreshold[i];
-                        VReset[n] = q.VReset[i];
-                        VLeak[n] = q.VLeak[i];
-                        Resistance[n] = q.Resistance[i];
-                        SubtractReset[n] = q.ResetMode == LifResetMode.SubtractThreshold;
-                        Refractory[n] = q.RefractoryTicks;
+                        Cell[n] = CellCode.ForwardOnly;
+                        ForwardOnlyKind ??= m.Name;
                         break;
                 }
             }
@@ -146,7 +158,16 @@ public sealed class TrainableNetwork
 
     internal CellCode[] Cell { get; }
 
-    /// <summary>dt/τ (leaky, LIF).</summary>
+    /// <summary>Every neuron's constants (<see cref="NeuronModel.Pack"/>); IFM gains are read from θ instead.</summary>
+    internal NeuronCell[] Cells { get; }
+
+    /// <summary>Every neuron's kind definition (the forward pass runs its reference update).</summary>
+    internal NeuronModel[] Model { get; }
+
+    /// <summary>The first neuron kind of the model that the backward pass cannot differentiate, or null.</summary>
+    public string? ForwardOnlyKind { get; }
+
+    /// <summary>dt/τ (leaky, LIF); the slots below are <see cref="NeuronCell"/>'s, kept per neuron for the backward pass.</summary>
     internal float[] K { get; }
 
     internal Activation[] Activation { get; }

@@ -3,7 +3,8 @@ using Ifm.Runtime.Model;
 namespace Ifm.Training.Network;
 
 /// <summary>
-/// The differentiable tick: runs a window of ticks forward with exactly the CPU session's equations (float32),
+/// The differentiable tick: runs a window of ticks forward with the neuron kinds' reference updates
+/// (<see cref="NeuronModel.Step"/>, the runtime's one definition of each kind, float32),
 /// records what the backward pass needs, and back-propagates output gradients through the window (in double) into
 /// the gradient of θ. One instance per thread; it reuses its buffers for every window of at most its capacity.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed class Unroller
     private readonly float[] _x;             // T·I inputs
     private readonly float[] _weff;
     private readonly double[] _gyCur, _gyPrev, _gsCur, _gsPrev, _gHCur, _gHPrev, _gsyn;
+    private readonly bool[]? _sameTick;     // feed-forward timing: per edge, reads this tick's output
     private int _ticks;
     private bool _freshAtStart;
 
@@ -58,6 +60,7 @@ public sealed class Unroller
         _gHCur = new double[p];
         _gHPrev = new double[p];
         _gsyn = new double[n];
+        _sameTick = net.Template.SameTickEdges;
     }
 
     /// <summary>Use the smooth spike function in the forward pass (for gradient checks); the runtime's LIF is hard.</summary>
@@ -88,6 +91,7 @@ public sealed class Unroller
         state.S.CopyTo(_s, 0);
         state.H.CopyTo(_h, 0);
         var refractory = state.Refractory;
+        var current = state.Current;
         var theta = _net.Parameters;
         for (int t = 1; t <= ticks; t++)
         {
@@ -103,45 +107,35 @@ public sealed class Unroller
             var pre = _net.Template.Pre;
             for (int i = 0; i < n; i++)
             {
+                // Feed-forward timing: edges from earlier populations read this tick's outputs (neurons run in order).
                 float syn = 0;
-                for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * yPrev[pre[k]];
+                if (_sameTick is null)
+                {
+                    for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * yPrev[pre[k]];
+                }
+                else
+                {
+                    for (int k = rowStart[i]; k < rowStart[i + 1]; k++) syn += _weff[k] * (_sameTick[k] ? yNow[pre[k]] : yPrev[pre[k]]);
+                }
+
                 float b = theta[_net.BiasOffset + i];
                 float xi = _inputChannel[i] >= 0 ? x[_inputChannel[i]] : 0f;
-                rest[i] = false;
-                switch (_net.Cell[i])
+                if (SmoothSpikes && _net.Cell[i] == CellCode.Lif)
                 {
-                    case CellCode.IfmInput:
-                    {
-                        float u = xi + b + syn;
-                        uNow[i] = u;
-                        sNow[i] = Math.Max(u, 0.01f * u);
-                        yNow[i] = MathF.Tanh(u);
-                        break;
-                    }
-
-                    case CellCode.IfmRecurrent:
-                    {
-                        float u = syn + b + MathF.Tanh(theta[_net.AOffset + i] * sPrev[i]);
-                        uNow[i] = u;
-                        sNow[i] = Math.Max(u, 0.01f * u);
-                        yNow[i] = MathF.Tanh(u);
-                        break;
-                    }
-
-                    case CellCode.Leaky:
-                    {
-                        float k = _net.K[i];
-                        float s = (1f - k) * sPrev[i] + k * (syn + b + xi);
-                        uNow[i] = s;
-                        sNow[i] = s;
-                        yNow[i] = Activate(_net.Activation[i], s);
-                        break;
-                    }
-
-                    default:
-                        LifForward(i, syn + b + xi, sPrev[i], ref refractory[i], out uNow[i], out sNow[i], out yNow[i], out rest[i]);
-                        break;
+                    LifForward(i, syn + b + xi, sPrev[i], ref refractory[i], out uNow[i], out sNow[i], out yNow[i], out rest[i]);
+                    continue;
                 }
+
+                // The kind's reference update (the runtime's one definition), with the IFM gain taken from θ.
+                var cell = _net.Cells[i];
+                if (_net.Cell[i] == CellCode.IfmRecurrent) cell.P0 = theta[_net.AOffset + i];
+                var model = _net.Model[i];
+                rest[i] = model.Spiking && refractory[i] > 0;
+                var v = new NeuronVars { S0 = sPrev[i], S1 = current[i], Refractory = refractory[i] };
+                yNow[i] = model.Step(cell, syn, b, xi, ref v, out uNow[i]);
+                sNow[i] = v.S0;
+                current[i] = v.S1;
+                refractory[i] = v.Refractory;
             }
 
             // Hebbian traces after the tick, from y(t−1) and y(t).
@@ -176,6 +170,10 @@ public sealed class Unroller
         int n = _net.N, p = _net.PlasticEdges.Length, oc = _net.Template.OutputCount;
         if (outputGradient.Length != _ticks * oc) throw new ArgumentException($"{outputGradient.Length} output gradients for {_ticks} ticks × {oc} channels");
         if (gradient.Length != _net.ParameterCount) throw new ArgumentException("gradient length differs from the parameter count");
+        if (_sameTick is not null)
+            throw new NotSupportedException("training cannot differentiate feed-forward timing yet (the trainer runs such models forward only)");
+        if (_net.ForwardOnlyKind is { } kind)
+            throw new NotSupportedException($"training cannot differentiate {kind} neurons (the trainer runs them forward only; trainable kinds: ifm, leaky, lif)");
         var theta = _net.Parameters;
         var outputs = _net.Template.OutputNeurons;
         var rowStart = _net.Template.RowStart;
@@ -348,6 +346,7 @@ public sealed class Unroller
         }
     }
 
+    /// <summary>The LIF update with <see cref="SmoothSpikes"/>: the reference update with the smooth spike function.</summary>
     private void LifForward(int i, float current, float vPrev, ref int refractory, out float vPre, out float vNow, out float y, out bool rest)
     {
         if (refractory > 0 && !SmoothSpikes)

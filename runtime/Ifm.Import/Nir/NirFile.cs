@@ -1,0 +1,160 @@
+using System.Globalization;
+using Ifm.Runtime.Format;
+using PureHDF;
+
+namespace Ifm.Import.Nir;
+
+/// <summary>
+/// Reads a .nir file (HDF5, layout of neuromorphs/NIR <c>nir/serialization.py</c>): a root group <c>node</c> of type
+/// NIRGraph holding <c>nodes/&lt;name&gt;/</c> groups (a <c>type</c> string and parameter datasets, gzip-compressed
+/// since NIR 1.0) and an <c>edges</c> dataset of (source, target) name pairs; nested graphs are NIRGraph nodes.
+/// Every problem is an <see cref="IfmFormatException"/> naming the file and the HDF5 path. Reads are bounded: a
+/// dataset may hold at most <see cref="MaxElements"/> elements and uncompressed data cannot claim more bytes than
+/// the file has, so a lying header cannot make the reader allocate more than the limit; nesting is limited to
+/// <see cref="MaxDepth"/> graphs.
+/// </summary>
+public static class NirFile
+{
+    /// <summary>Largest dataset the reader accepts (elements).</summary>
+    public const long MaxElements = 1L << 24;
+
+    /// <summary>Deepest nesting of subgraphs.</summary>
+    public const int MaxDepth = 8;
+
+    /// <summary>Most nodes in one graph.</summary>
+    public const int MaxNodes = 100_000;
+
+    public static NirGraph Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string source = Path.GetFileName(path);
+        long fileLength = new FileInfo(path).Length;
+        try
+        {
+            using var file = H5File.OpenRead(path);
+            if (!file.LinkExists("node")) throw Error(source, "/", "no group 'node' (not a NIR file)");
+            if (file.Get("node") is not IH5Group root) throw Error(source, "/node", "is not a group");
+            var graph = ReadGraph(root, "/node", source, fileLength, 0);
+            return graph;
+        }
+        catch (IfmFormatException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // PureHDF reports damaged structures with various exception types (an array size read from a corrupt
+            // structure surfaces as OutOfMemoryException "array dimensions exceeded"); a corrupt file is bad input.
+            throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    private static NirGraph ReadGraph(IH5Group g, string where, string source, long fileLength, int depth)
+    {
+        if (depth > MaxDepth) throw Error(source, where, $"subgraphs nested deeper than {MaxDepth}");
+        string type = ReadType(g, where, source, fileLength);
+        if (type != "NIRGraph") throw Error(source, where, $"type is '{type}', expected NIRGraph");
+        if (!g.LinkExists("nodes") || g.Get("nodes") is not IH5Group nodesGroup) throw Error(source, where, "graph has no group 'nodes'");
+        var nodes = new List<NirNode>();
+        foreach (var child in nodesGroup.Children())
+        {
+            if (nodes.Count >= MaxNodes) throw Error(source, where + "/nodes", $"more than {MaxNodes} nodes");
+            string path = $"{where}/nodes/{child.Name}";
+            if (child is not IH5Group ng) throw Error(source, path, "is not a group");
+            string nodeType = ReadType(ng, path, source, fileLength);
+            if (nodeType == "NIRGraph")
+            {
+                nodes.Add(new NirNode(child.Name, nodeType, new Dictionary<string, NirArray>(), ReadGraph(ng, path, source, fileLength, depth + 1)));
+                continue;
+            }
+
+            var parameters = new Dictionary<string, NirArray>(StringComparer.Ordinal);
+            foreach (var p in ng.Children())
+            {
+                if (p.Name is "type" or "metadata") continue;
+                if (p is not IH5Dataset d) continue;
+                parameters[p.Name] = ReadNumeric(d, $"{path}/{p.Name}", source, fileLength);
+            }
+
+            nodes.Add(new NirNode(child.Name, nodeType, parameters, null));
+        }
+
+        var edges = new List<(string, string)>();
+        if (g.LinkExists("edges"))
+        {
+            if (g.Get("edges") is not IH5Dataset ed) throw Error(source, where + "/edges", "is not a dataset");
+            var dims = CheckedDims(ed, where + "/edges", source, fileLength, 16);
+            if (dims.Length == 1 && dims[0] == 0)
+            {
+                // an empty edge list
+            }
+            else if (dims.Length != 2 || dims[1] != 2)
+            {
+                throw Error(source, where + "/edges", $"shape [{string.Join(", ", dims)}], expected [edges, 2]");
+            }
+            else
+            {
+                var names = ReadStrings(ed, where + "/edges", source);
+                for (int i = 0; i + 1 < names.Length; i += 2) edges.Add((names[i], names[i + 1]));
+            }
+        }
+
+        return new NirGraph(nodes, edges);
+    }
+
+    private static string ReadType(IH5Group g, string where, string source, long fileLength)
+    {
+        if (!g.LinkExists("type") || g.Get("type") is not IH5Dataset t) throw Error(source, where, "has no 'type' string");
+        CheckedDims(t, where + "/type", source, fileLength, 16);
+        var s = ReadStrings(t, where + "/type", source);
+        if (s.Length != 1) throw Error(source, where + "/type", "is not a single string");
+        return s[0];
+    }
+
+    private static string[] ReadStrings(IH5Dataset d, string where, string source)
+    {
+        var c = d.Type.Class;
+        if (c is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength)) throw Error(source, where, $"holds {c} values, expected strings");
+        var s = d.Read<string[]>();
+        foreach (var x in s)
+        {
+            if (x is null || x.Length > 4096) throw Error(source, where, "holds a missing or over-long string");
+        }
+
+        return s;
+    }
+
+    private static NirArray ReadNumeric(IH5Dataset d, string where, string source, long fileLength)
+    {
+        var c = d.Type.Class;
+        int size = (int)d.Type.Size;
+        var dims = CheckedDims(d, where, source, fileLength, size);
+        var shape = dims.Select(x => (long)x).ToArray();
+        float[] values = c switch
+        {
+            H5DataTypeClass.FloatingPoint when size == 4 => d.Read<float[]>(),
+            H5DataTypeClass.FloatingPoint when size == 8 => [.. d.Read<double[]>().Select(v => (float)v)],
+            H5DataTypeClass.FixedPoint when size == 8 => [.. d.Read<long[]>().Select(v => (float)v)],
+            H5DataTypeClass.FixedPoint when size == 4 => [.. d.Read<int[]>().Select(v => (float)v)],
+            _ => throw Error(source, where, $"holds {c} values of {size} bytes, expected float32/float64/int32/int64"),
+        };
+        long expected = shape.Aggregate(1L, (a, b) => a * b);
+        if (values.Length != expected) throw Error(source, where, $"read {values.Length} values for shape [{string.Join(", ", shape)}]");
+        return new NirArray(values, shape);
+    }
+
+    /// <summary>The dataset's dimensions, refused when they claim more than the limits allow.</summary>
+    private static ulong[] CheckedDims(IH5Dataset d, string where, string source, long fileLength, int elementSize)
+    {
+        var dims = d.Space.Dimensions;
+        if (dims.Length > 8) throw Error(source, where, $"{dims.Length} dimensions");
+        double product = 1;
+        foreach (var x in dims) product *= x;
+        if (product > MaxElements) throw Error(source, where, string.Create(CultureInfo.InvariantCulture, $"claims {product:G6} elements (limit {MaxElements})"));
+        bool compressed = d.Layout.Class == H5DataLayoutClass.Chunked;
+        if (!compressed && product * elementSize > fileLength) throw Error(source, where, string.Create(CultureInfo.InvariantCulture, $"claims {product * elementSize:G6} bytes, the file has {fileLength}"));
+        return dims;
+    }
+
+    private static IfmFormatException Error(string source, string where, string what) => new($"{source}: {where}: {what}");
+}

@@ -1,0 +1,303 @@
+using System.Globalization;
+using Ifm.Runtime.Format;
+using Ifm.Runtime.Model;
+
+namespace Ifm.Import.Nir;
+
+/// <summary>Options of <see cref="NirImporter.ToModel"/>.</summary>
+public sealed record NirImportOptions
+{
+    /// <summary>Time step in seconds (NIR graphs are continuous-time; the frameworks choose dt when they run them).</summary>
+    public float Dt { get; init; } = 1e-4f;
+
+    public string Name { get; init; } = "nir";
+}
+
+/// <summary>
+/// Turns a NIR graph into an .ifm model with feed-forward timing (<see cref="TickTiming.FeedForward"/>): every node
+/// becomes a population, in a topological order of the graph (edges that close a cycle read the previous tick, as
+/// in the frameworks). Neuron nodes (LIF, CubaLIF, LI, CubaLI, IF, I) become populations of the matching kind with
+/// NIR's parameters; Input, Output, Affine, Linear, Scale and Flatten become populations of identity neurons (leaky
+/// neurons with τ = dt and the identity activation: y = Σw·y + b + x exactly) whose incoming edges carry the weight
+/// matrix, the bias, or one-to-one weights. A node's inputs are summed, one-to-one. Nested graphs are flattened.
+/// </summary>
+public static class NirImporter
+{
+    /// <summary>Node types the importer maps.</summary>
+    public static readonly string[] Supported = ["Input", "Output", "Affine", "Linear", "Scale", "Flatten", "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I", "NIRGraph"];
+
+    public static IfmModel ToModel(NirGraph graph, NirImportOptions? options = null, string source = "model.nir")
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        options ??= new NirImportOptions();
+        if (!(options.Dt > 0) || !float.IsFinite(options.Dt)) throw new IfmFormatException($"{source}: dt must be a positive number of seconds");
+        var nodes = new Dictionary<string, NirNode>(StringComparer.Ordinal);
+        var edges = new List<(string, string)>();
+        Flatten(graph, "", nodes, edges, source, topLevel: true);
+
+        // Topological order by depth-first search from the inputs; an edge to a node on the current path closes a cycle.
+        var order = TopologicalOrder(nodes, edges);
+
+        var b = new ModelBuilder { Name = options.Name, Dt = options.Dt, Timing = TickTiming.FeedForward };
+        var start = new Dictionary<string, int>(StringComparer.Ordinal);
+        var size = new Dictionary<string, int>(StringComparer.Ordinal);
+        var incoming = edges.GroupBy(e => e.Item2).ToDictionary(g => g.Key, g => g.Select(e => e.Item1).ToList(), StringComparer.Ordinal);
+
+        // Sizes first (a node's size may come from its inputs: Output, Flatten).
+        foreach (var name in order) size[name] = SizeOf(nodes[name], name, incoming, size, source);
+
+        foreach (var name in order)
+        {
+            var node = nodes[name];
+            int count = size[name];
+            string label = name.Length == 0 ? "n" : name;
+            var role = node.Type == "Input" ? NeuronRole.Input : node.Type == "Output" ? NeuronRole.Output : NeuronRole.Hidden;
+            var labels = role == NeuronRole.Hidden ? null : Enumerable.Range(0, count).Select(i => count == 1 ? label : $"{label}[{i}]").ToArray();
+            var (kind, parameters) = Neuron(node, name, count, options.Dt, source);
+            start[name] = b.AddPopulation(PopulationName(name), kind, role, count, parameters, labels);
+        }
+
+        foreach (var name in order)
+        {
+            var node = nodes[name];
+            int post = start[name], count = size[name];
+            if (node.Type is "Affine" or "Linear")
+            {
+                var w = Require(node, "weight", name, source);
+                if (w.Shape.Length != 2) throw Bad(source, name, $"weight has shape [{Shape(w)}], expected [out, in]");
+                int rows = (int)w.Shape[0], cols = (int)w.Shape[1];
+                if (node.Type == "Affine")
+                {
+                    var bias = Require(node, "bias", name, source);
+                    if (bias.Count != rows) throw Bad(source, name, $"bias has {bias.Count} values for {rows} outputs");
+                    for (int i = 0; i < rows; i++) b.SetBias(post + i, bias.Values[i]);
+                }
+
+                foreach (var src in Sources(name, incoming))
+                {
+                    if (size[src] != cols) throw Bad(source, name, $"weight expects {cols} inputs, '{src}' gives {size[src]}");
+                    for (int i = 0; i < rows; i++)
+                    {
+                        for (int j = 0; j < cols; j++)
+                        {
+                            float v = w.Values[i * cols + j];
+                            if (v != 0) b.AddEdge(start[src] + j, post + i, v);
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            var scale = node.Type == "Scale" ? Require(node, "scale", name, source) : null;
+            if (scale is not null && scale.Count != count) throw Bad(source, name, $"scale has {scale.Count} values for {count} neurons");
+            foreach (var src in Sources(name, incoming))
+            {
+                if (size[src] != count) throw Bad(source, name, $"has {count} neurons but its input '{src}' gives {size[src]} values (shapes disagree)");
+                for (int i = 0; i < count; i++) b.AddEdge(start[src] + i, post + i, scale?.Values[i] ?? 1f);
+            }
+        }
+
+        try
+        {
+            return b.Build();
+        }
+        catch (ModelValidationException e)
+        {
+            throw new IfmFormatException($"{source}: {e.Message}", e);
+        }
+    }
+
+    private static IEnumerable<string> Sources(string name, Dictionary<string, List<string>> incoming) =>
+        incoming.TryGetValue(name, out var s) ? s : [];
+
+    private static void Flatten(NirGraph g, string prefix, Dictionary<string, NirNode> nodes, List<(string, string)> edges, string source, bool topLevel)
+    {
+        var local = new Dictionary<string, NirNode>(StringComparer.Ordinal);
+        foreach (var n in g.Nodes)
+        {
+            if (!local.TryAdd(n.Name, n)) throw Bad(source, prefix + n.Name, "node name used twice");
+            if (!Supported.Contains(n.Type))
+                throw new IfmFormatException($"{source}: node '{prefix}{n.Name}': type {n.Type} is not supported (supported: {string.Join(", ", Supported)})");
+        }
+
+        foreach (var n in g.Nodes)
+        {
+            if (n.Subgraph is { } sub) Flatten(sub, prefix + n.Name + ".", nodes, edges, source, topLevel: false);
+            else if (!topLevel && n.Type is "Input" or "Output") nodes.Add(prefix + n.Name, n with { Type = "Flatten" });
+            else nodes.Add(prefix + n.Name, n);
+        }
+
+        foreach (var (s, t) in g.Edges)
+        {
+            edges.Add((Resolve(s, local, prefix, source, output: true), Resolve(t, local, prefix, source, output: false)));
+        }
+    }
+
+    /// <summary>An edge end: a node, "sub.inner" inside a subgraph, or a subgraph itself (its single Input or Output).</summary>
+    private static string Resolve(string name, Dictionary<string, NirNode> local, string prefix, string source, bool output)
+    {
+        if (local.TryGetValue(name, out var n))
+        {
+            if (n.Subgraph is null) return prefix + name;
+            var ends = n.Subgraph.Nodes.Where(x => x.Type == (output ? "Output" : "Input")).ToList();
+            if (ends.Count != 1) throw Bad(source, prefix + name, $"an edge names the subgraph, which has {ends.Count} {(output ? "Output" : "Input")} nodes (name one)");
+            return prefix + name + "." + ends[0].Name;
+        }
+
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && local.TryGetValue(name[..dot], out var s) && s.Subgraph is { } sub && sub.Nodes.Any(x => x.Name == name[(dot + 1)..]))
+            return prefix + name;
+        throw new IfmFormatException($"{source}: an edge names node '{prefix}{name}', which does not exist");
+    }
+
+    private static List<string> TopologicalOrder(Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges)
+    {
+        var next = nodes.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var (s, t) in edges) next[s].Add(t);
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);  // 1 on the path, 2 done
+        var post = new List<string>();
+        var roots = nodes.Where(kv => kv.Value.Type == "Input").Select(kv => kv.Key).Concat(nodes.Keys).ToList();
+        foreach (var r in roots)
+        {
+            if (state.ContainsKey(r)) continue;
+
+            // Iterative DFS (graphs may be deep chains).
+            var stack = new Stack<(string Node, int Next)>();
+            stack.Push((r, 0));
+            state[r] = 1;
+            while (stack.Count > 0)
+            {
+                var (u, i) = stack.Pop();
+                if (i < next[u].Count)
+                {
+                    stack.Push((u, i + 1));
+                    var v = next[u][i];
+                    if (!state.ContainsKey(v))
+                    {
+                        state[v] = 1;
+                        stack.Push((v, 0));
+                    }
+                }
+                else
+                {
+                    state[u] = 2;
+                    post.Add(u);
+                }
+            }
+        }
+
+        post.Reverse();
+        return post;
+    }
+
+    private static int SizeOf(NirNode n, string name, Dictionary<string, List<string>> incoming, Dictionary<string, int> known, string source)
+    {
+        switch (n.Type)
+        {
+            case "Input":
+            {
+                var shape = n.Find("shape") ?? n.Find("input_type");
+                if (shape is null) throw Bad(source, name, "Input has no 'shape'");
+                return Product(shape.Values.Select(v => (long)v), name, source);
+            }
+
+            case "Affine" or "Linear":
+            {
+                var w = Require(n, "weight", name, source);
+                if (w.Shape.Length != 2 || w.Shape[0] < 1) throw Bad(source, name, $"weight has shape [{Shape(w)}], expected [out, in]");
+                return (int)w.Shape[0];
+            }
+
+            case "Output" or "Flatten":
+            {
+                // From the inputs (already sized: they come first in the order), else from the node's own shape.
+                foreach (var s in Sources(name, incoming))
+                {
+                    if (known.TryGetValue(s, out int k)) return k;
+                }
+
+                var shape = n.Find("shape") ?? n.Find("output_type");
+                if (shape is null) throw Bad(source, name, $"{n.Type} has no input and no 'shape'");
+                return Product(shape.Values.Select(v => (long)v), name, source);
+            }
+
+            default:
+            {
+                var first = n.Parameters.Values.FirstOrDefault();
+                if (first is null) throw Bad(source, name, $"{n.Type} has no parameters");
+                return first.Count;
+            }
+        }
+    }
+
+    private static int Product(IEnumerable<long> dims, string name, string source)
+    {
+        long p = 1;
+        foreach (var d in dims)
+        {
+            if (d < 1) throw Bad(source, name, $"shape has a dimension {d}");
+            p *= d;
+            if (p > 1 << 24) throw Bad(source, name, "shape holds more than 16,777,216 elements");
+        }
+
+        return (int)p;
+    }
+
+    /// <summary>The neuron kind and parameters of a node's population.</summary>
+    private static (NeuronKind Kind, NeuronParameters Parameters) Neuron(NirNode n, string name, int count, float dt, string source)
+    {
+        float[] P(string nir, float? fallback = null)
+        {
+            var a = n.Find(nir);
+            if (a is null)
+            {
+                if (fallback is null) throw Bad(source, name, $"{n.Type} has no parameter '{nir}'");
+                return Filled(count, fallback.Value);
+            }
+
+            if (a.Count == 1 && count > 1) return Filled(count, a.Values[0]);
+            if (a.Count != count) throw Bad(source, name, $"parameter '{nir}' has {a.Count} values for {count} neurons (shapes disagree)");
+            return a.Values;
+        }
+
+        Dictionary<string, float[]> D(params (string Name, float[] Values)[] arrays) => arrays.ToDictionary(x => x.Name, x => x.Values, StringComparer.Ordinal);
+        switch (n.Type)
+        {
+            case "LIF":
+                return (NeuronKind.Lif, NeuronParameters.Create(D(("tau", P("tau")), ("v_threshold", P("v_threshold")), ("v_reset", P("v_reset", 0f)),
+                    ("v_leak", P("v_leak")), ("resistance", P("r")))));
+            case "CubaLIF":
+                return (NeuronKind.CubaLif, NeuronParameters.Create(D(("tau", P("tau_mem")), ("tau_syn", P("tau_syn")), ("v_threshold", P("v_threshold")),
+                    ("v_reset", P("v_reset", 0f)), ("v_leak", P("v_leak")), ("resistance", P("r")), ("w_in", P("w_in", 1f)))));
+            case "LI":
+                return (NeuronKind.Li, NeuronParameters.Create(D(("tau", P("tau")), ("v_leak", P("v_leak")), ("resistance", P("r")))));
+            case "CubaLI":
+                return (NeuronKind.CubaLi, NeuronParameters.Create(D(("tau", P("tau_mem")), ("tau_syn", P("tau_syn")), ("v_leak", P("v_leak")),
+                    ("resistance", P("r")), ("w_in", P("w_in", 1f)))));
+            case "IF":
+                return (NeuronKind.If, NeuronParameters.Create(D(("v_threshold", P("v_threshold")), ("v_reset", P("v_reset", 0f)), ("resistance", P("r")))));
+            case "I":
+                return (NeuronKind.Integrator, NeuronParameters.Create(D(("resistance", P("r")))));
+            default:
+                // Identity: a leaky neuron with τ = dt (dt/τ = 1 exactly, so s = Σw·y + b + x) and the identity output.
+                return (NeuronKind.Leaky, NeuronParameters.ForLeaky(Filled(count, dt), Activation.Identity));
+        }
+    }
+
+    private static NirArray Require(NirNode n, string p, string name, string source) =>
+        n.Find(p) ?? throw Bad(source, name, $"{n.Type} has no parameter '{p}'");
+
+    private static string PopulationName(string name) => name.Length == 0 ? "node" : name;
+
+    private static string Shape(NirArray a) => string.Join(", ", a.Shape.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+
+    private static float[] Filled(int count, float v)
+    {
+        var a = new float[count];
+        Array.Fill(a, v);
+        return a;
+    }
+
+    private static IfmFormatException Bad(string source, string node, string what) => new($"{source}: node '{node}': {what}");
+}

@@ -1,0 +1,205 @@
+"""Writes NIR files (the layout of neuromorphs/NIR nir/serialization.py) for the import tests, with Debian's h5py.
+
+usage: nir_files.py corpus DIR      malformed files, one per problem: DIR/<name>.nir and DIR/<name>.expect (message part)
+       nir_files.py graphs DIR      synthetic graphs DIR/<name>.nir, inputs DIR/<name>.in.csv and the expected run
+                                    DIR/<name>.out.csv, computed here with numpy from NIR's equations
+"""
+import os
+import sys
+
+import h5py
+import numpy as np
+
+f32 = np.float32
+
+
+def node(g, name, type_, **params):
+    n = g.create_group(name)
+    n.create_dataset("type", data=type_)
+    for k, v in params.items():
+        n.create_dataset(k, data=np.asarray(v), compression="gzip")
+    return n
+
+
+def graph(path, nodes, edges, version="1.0.0"):
+    """nodes: list of (name, type, params) or (name, 'NIRGraph', (nodes, edges)); written gzip-compressed like NIR 1.0."""
+    with h5py.File(path, "w") as f:
+        f.create_dataset("version", data=version)
+        write_graph(f.create_group("node"), nodes, edges)
+
+
+def write_graph(g, nodes, edges):
+    g.create_dataset("type", data="NIRGraph")
+    ns = g.create_group("nodes")
+    for name, type_, params in nodes:
+        if type_ == "NIRGraph":
+            write_graph(ns.create_group(name), *params)
+        else:
+            node(ns, name, type_, **params)
+    g.create_dataset("edges", data=np.array(edges, dtype=object).reshape(-1, 2), dtype=h5py.string_dtype())
+
+
+LIF = dict(tau=np.full(2, 0.0025, f32), r=np.ones(2, f32), v_leak=np.zeros(2, f32), v_threshold=np.full(2, 0.1, f32))
+BASE = [("input", "Input", dict(shape=np.array([2]))),
+        ("aff", "Affine", dict(weight=np.eye(2, dtype=f32), bias=np.zeros(2, f32))),
+        ("lif", "LIF", LIF),
+        ("output", "Output", dict(shape=np.array([2])))]
+BASE_EDGES = [("input", "aff"), ("aff", "lif"), ("lif", "output")]
+
+
+def corpus(d):
+    def case(name, expect, nodes=BASE, edges=BASE_EDGES):
+        graph(os.path.join(d, name + ".nir"), nodes, edges)
+        open(os.path.join(d, name + ".expect"), "w").write(expect)
+
+    def replace(name, new):
+        return [(n, t, new if n == name else p) for n, t, p in BASE]
+
+    case("missing_parameter", "has no parameter 'v_threshold'", replace("lif", {k: v for k, v in LIF.items() if k != "v_threshold"}))
+    case("shapes_disagree", "shapes disagree", replace("lif", dict(LIF, tau=np.full(3, 0.0025, f32))))
+    case("edge_to_missing_node", "does not exist", edges=BASE_EDGES + [("lif", "ghost")])
+    case("unsupported_node", "type Conv2d is not supported", BASE + [("conv", "Conv2d", dict(weight=np.zeros((1, 1, 3, 3), f32)))])
+    case("weight_shape", "weight expects 3 inputs", replace("aff", dict(weight=np.ones((2, 3), f32), bias=np.zeros(2, f32))))
+    # a numeric 'type'
+    p = os.path.join(d, "numeric_type.nir")
+    graph(p, BASE, BASE_EDGES)
+    with h5py.File(p, "a") as f:
+        del f["node/nodes/lif/type"]
+        f["node/nodes/lif"].create_dataset("type", data=np.array([1.0]))
+    open(os.path.join(d, "numeric_type.expect"), "w").write("expected strings")
+    # string parameters where numbers belong
+    p = os.path.join(d, "string_parameter.nir")
+    graph(p, BASE, BASE_EDGES)
+    with h5py.File(p, "a") as f:
+        del f["node/nodes/lif/tau"]
+        f["node/nodes/lif"].create_dataset("tau", data="fast")
+    open(os.path.join(d, "string_parameter.expect"), "w").write("expected float32")
+    # no 'node' group
+    with h5py.File(os.path.join(d, "no_node_group.nir"), "w") as f:
+        f.create_dataset("version", data="1.0.0")
+    open(os.path.join(d, "no_node_group.expect"), "w").write("no group 'node'")
+    # a dataset whose dataspace claims 2^40 elements (allocated lazily by HDF5: nothing written)
+    p = os.path.join(d, "huge_claimed_size.nir")
+    graph(p, BASE, BASE_EDGES)
+    with h5py.File(p, "a") as f:
+        del f["node/nodes/lif/tau"]
+        f["node/nodes/lif"].create_dataset("tau", shape=(1 << 40,), dtype=f32, chunks=(1 << 16,), compression="gzip")
+    open(os.path.join(d, "huge_claimed_size.expect"), "w").write("elements (limit")
+
+
+def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
+    """Runs the graph with NIR's equations (forward Euler; current-based kinds update i first) in float32 numpy."""
+    params = {n: p for n, t, p in nodes}
+    types = {n: t for n, t, p in nodes}
+    size = {}
+    for n in order:
+        t, p = types[n], params[n]
+        if t == "Input":
+            size[n] = int(np.prod(p["shape"]))
+        elif t in ("Affine", "Linear"):
+            size[n] = p["weight"].shape[0]
+        elif t in ("Output", "Flatten"):
+            size[n] = size[[s for s, u in edges if u == n][0]]
+        else:
+            size[n] = len(next(iter(p.values())))
+    y = {n: np.zeros(size[n], f32) for n in order}
+    v = {n: np.zeros(size[n], f32) for n in order}
+    cur = {n: np.zeros(size[n], f32) for n in order}
+    rows = []
+    for step in range(ticks):
+        prev = {n: y[n].copy() for n in order}
+        for n in order:
+            t, p = types[n], params[n]
+            srcs = [(s, prev[s] if (s, n) in back else y[s]) for s, u in edges if u == n]
+            if t in ("Affine", "Linear"):
+                w = p["weight"].astype(f32)
+                z = np.zeros(size[n], f32)
+                for _, ys in srcs:
+                    z = z + (w.astype(np.float64) @ ys.astype(np.float64)).astype(f32)
+                if t == "Affine":
+                    z = z + p["bias"].astype(f32)
+                y[n] = z
+                continue
+            i_in = np.zeros(size[n], f32)
+            for _, ys in srcs:
+                i_in = i_in + ys
+            if t == "Input":
+                y[n] = x[step].astype(f32)
+            elif t in ("Output", "Flatten"):
+                y[n] = i_in
+            elif t == "LIF":
+                vi = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
+                s = vi > p["v_threshold"]
+                v[n] = np.where(s, f32(0), vi).astype(f32)
+                y[n] = s.astype(f32)
+            elif t == "CubaLIF":
+                cur[n] = cur[n] + f32(dt) / p["tau_syn"] * (p["w_in"] * i_in - cur[n])
+                vi = v[n] + f32(dt) / p["tau_mem"] * ((p["v_leak"] - v[n]) + p["r"] * cur[n])
+                s = vi > p["v_threshold"]
+                v[n] = np.where(s, f32(0), vi).astype(f32)
+                y[n] = s.astype(f32)
+            elif t == "LI":
+                v[n] = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
+                y[n] = v[n]
+            elif t == "IF":
+                vi = v[n] + f32(dt) * (p["r"] * i_in)
+                s = vi > p["v_threshold"]
+                v[n] = np.where(s, f32(0), vi).astype(f32)
+                y[n] = s.astype(f32)
+            else:
+                raise ValueError(t)
+        out = [n for n in order if types[n] == "Output"][0]
+        rows.append(list(y[out]))
+    np.savetxt(os.path.join(d, name + ".in.csv"), x, delimiter=",", fmt="%.9g")
+    np.savetxt(os.path.join(d, name + ".out.csv"), np.array(rows), delimiter=",", fmt="%.9g")
+
+
+def graphs(d):
+    rng = np.random.default_rng(5)
+    dt = 1e-3
+    ticks = 300
+    # 1. recurrent CubaLIF: input -> aff -> cuba -> readout(LI) -> output, and cuba -> rec(Linear) -> cuba (one-step delay)
+    n_in, n_h = 3, 6
+    nodes = [("input", "Input", dict(shape=np.array([n_in]))),
+             ("aff", "Affine", dict(weight=rng.normal(0, 1.5, (n_h, n_in)).astype(f32), bias=np.full(n_h, 0.3, f32))),
+             ("cuba", "CubaLIF", dict(tau_mem=rng.uniform(0.005, 0.02, n_h).astype(f32), tau_syn=rng.uniform(0.002, 0.01, n_h).astype(f32),
+                                     r=np.ones(n_h, f32), v_leak=np.zeros(n_h, f32), v_threshold=np.full(n_h, 0.5, f32), w_in=np.full(n_h, 2.0, f32))),
+             ("rec", "Linear", dict(weight=rng.normal(0, 0.6, (n_h, n_h)).astype(f32))),
+             ("readout", "Affine", dict(weight=rng.normal(0, 1, (2, n_h)).astype(f32), bias=np.zeros(2, f32))),
+             ("li", "LI", dict(tau=np.full(2, 0.01, f32), r=np.ones(2, f32), v_leak=np.zeros(2, f32))),
+             ("output", "Output", dict(shape=np.array([2])))]
+    edges = [("input", "aff"), ("aff", "cuba"), ("cuba", "rec"), ("rec", "cuba"), ("cuba", "readout"), ("readout", "li"), ("li", "output")]
+    graph(os.path.join(d, "recurrent_cubalif.nir"), nodes, edges)
+    x = (rng.random((ticks, n_in)) < 0.3).astype(f32)
+    euler_run("recurrent_cubalif", d, nodes, edges, ["input", "aff", "cuba", "rec", "readout", "li", "output"], {("rec", "cuba")}, ticks, x, dt)
+
+    # 2. branching and residual: input -> a1 -> lif1 -> a2 -> lif2 -> output, and input -> skip -> lif2 (summed)
+    nodes = [("input", "Input", dict(shape=np.array([4]))),
+             ("a1", "Affine", dict(weight=rng.normal(0, 2, (4, 4)).astype(f32), bias=np.full(4, 0.5, f32))),
+             ("lif1", "LIF", dict(tau=np.full(4, 0.005, f32), r=np.ones(4, f32), v_leak=np.zeros(4, f32), v_threshold=np.full(4, 0.2, f32))),
+             ("a2", "Affine", dict(weight=rng.normal(0, 2, (3, 4)).astype(f32), bias=np.zeros(3, f32))),
+             ("skip", "Linear", dict(weight=rng.normal(0, 2, (3, 4)).astype(f32))),
+             ("lif2", "LIF", dict(tau=np.full(3, 0.004, f32), r=np.full(3, 2, f32), v_leak=np.zeros(3, f32), v_threshold=np.full(3, 0.2, f32))),
+             ("output", "Output", dict(shape=np.array([3])))]
+    edges = [("input", "a1"), ("a1", "lif1"), ("lif1", "a2"), ("a2", "lif2"), ("input", "skip"), ("skip", "lif2"), ("lif2", "output")]
+    graph(os.path.join(d, "residual.nir"), nodes, edges)
+    x = (rng.random((ticks, 4)) < 0.4).astype(f32)
+    euler_run("residual", d, nodes, edges, ["input", "skip", "a1", "lif1", "a2", "lif2", "output"], set(), ticks, x, dt)
+
+    # 3. nested subgraph: input -> sub(Input -> Affine -> IF -> Output) -> output
+    inner = ([("in", "Input", dict(shape=np.array([2]))),
+              ("aff", "Affine", dict(weight=np.array([[1.5, -0.5], [0.25, 1.0]], f32), bias=np.array([0.1, 0.2], f32))),
+              ("if", "IF", dict(r=np.full(2, 20, f32), v_threshold=np.full(2, 0.05, f32))),
+              ("out", "Output", dict(shape=np.array([2])))],
+             [("in", "aff"), ("aff", "if"), ("if", "out")])
+    nodes = [("input", "Input", dict(shape=np.array([2]))), ("sub", "NIRGraph", inner), ("output", "Output", dict(shape=np.array([2])))]
+    graph(os.path.join(d, "nested.nir"), nodes, [("input", "sub"), ("sub", "output")])
+    flat = [("input", "Input", dict(shape=np.array([2]))), ("sub.in", "Flatten", {}), ("sub.aff", "Affine", inner[0][1][2]),
+            ("sub.if", "IF", inner[0][2][2]), ("sub.out", "Flatten", {}), ("output", "Output", dict(shape=np.array([2])))]
+    fe = [("input", "sub.in"), ("sub.in", "sub.aff"), ("sub.aff", "sub.if"), ("sub.if", "sub.out"), ("sub.out", "output")]
+    x = (rng.random((ticks, 2)) < 0.5).astype(f32)
+    euler_run("nested", d, flat, fe, [n for n, _, _ in flat], set(), ticks, x, dt)
+
+
+if __name__ == "__main__":
+    {"corpus": corpus, "graphs": graphs}[sys.argv[1]](sys.argv[2])
