@@ -211,7 +211,8 @@ static void print_status(const app_t *a)
             (unsigned)d->parser.stats.frames_ok, (unsigned)d->parser.stats.crc_errors,
             (unsigned)d->parser.stats.resyncs, (unsigned)d->stats.host_gaps, a->write_drops);
     if (a->plant == &plant_pong) {
-        fprintf(log, " hits=%.0f misses=%.0f", (double)a->state.pong.hits, (double)a->state.pong.misses);
+        fprintf(log, " hits=%u misses=%u ticks=%u", (unsigned)a->state.pong.hits, (unsigned)a->state.pong.misses,
+                (unsigned)a->state.pong.ticks);
     } else {
         fprintf(log, " bell_only_response=%.4f", (double)a->state.pavlov.saliva_during_bell_only);
     }
@@ -220,8 +221,11 @@ static void print_status(const app_t *a)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|pavlov] [--seed N] [--boot-id N] <serial-device | ->\n"
+    fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|pavlov] [--seed N] [--boot-id N] [--perturb TICK:OFFSET:SPEED]...\n"
+                    "                      <serial-device | ->\n"
                     "  '-' speaks the protocol on stdin/stdout (events go to stderr).\n"
+                    "  --perturb (pong, up to 8): from game tick TICK the paddle sensor reads OFFSET px more and a key\n"
+                    "    moves the paddle SPEED px per tick (nominal: 0 and 7).\n"
                     "  SIGUSR1 simulates an MCU reboot (new boot id); SIGTERM/SIGINT exit.\n");
     return 2;
 }
@@ -233,6 +237,8 @@ int main(int argc, char **argv)
     a.fd = -1;
     a.plant = &plant_pong;
     uint32_t seed = 12345u;
+    pong_perturbation_t perturbations[PONG_MAX_PERTURBATIONS] = {{0, 0, 0}};
+    uint32_t perturbation_count = 0;
     uint32_t boot_id = now_us() ^ ((uint32_t)getpid() << 16);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--plant") == 0 && i + 1 < argc) {
@@ -247,6 +253,22 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else if (strcmp(argv[i], "--perturb") == 0 && i + 1 < argc) {
+            unsigned long at;
+            long offset, speed;
+            char tail;
+            if (perturbation_count == PONG_MAX_PERTURBATIONS ||
+                sscanf(argv[++i], "%lu:%ld:%ld%c", &at, &offset, &speed, &tail) != 3 || offset < -200 || offset > 200 ||
+                speed < 1 || speed > 50) {
+                fprintf(stderr, "ifm-virtual-mcu: --perturb '%s': expected TICK:OFFSET:SPEED with |OFFSET| <= 200 and SPEED 1..50 (at most %d)\n",
+                        argv[i], PONG_MAX_PERTURBATIONS);
+                return 2;
+            }
+            if (perturbation_count > 0 && at < perturbations[perturbation_count - 1].at_tick) {
+                fprintf(stderr, "ifm-virtual-mcu: --perturb '%s': perturbations must be given in tick order\n", argv[i]);
+                return 2;
+            }
+            perturbations[perturbation_count++] = (pong_perturbation_t){(uint32_t)at, (int32_t)offset, (int32_t)speed};
         } else if (strcmp(argv[i], "--boot-id") == 0 && i + 1 < argc) {
             boot_id = (uint32_t)strtoul(argv[++i], NULL, 0);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -275,6 +297,15 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    if (perturbation_count > 0 && a.plant != &plant_pong) {
+        fprintf(stderr, "ifm-virtual-mcu: --perturb applies to the pong plant only\n");
+        return 2;
+    }
+    if (a.plant == &plant_pong) {
+        memcpy(a.state.pong.perturbations, perturbations, sizeof perturbations);
+        a.state.pong.perturbation_count = perturbation_count;
+    }
 
     static ifm_device_t dev;
     try_open(&a);
@@ -309,7 +340,13 @@ int main(int argc, char **argv)
         }
         last_step = now;
         a.plant->step(&a.state, dt);
+        uint32_t applied = dev.stats.actuate_applied;
         ifm_device_poll(&dev);
+        if (a.plant == &plant_pong && dev.stats.actuate_applied != applied) {
+            /* One game tick per host command; the next poll streams the new state at once. */
+            plant_pong_command(&a.state.pong);
+            dev.last_sensor_tx_us = now_us() - dev.sensor_period_us;
+        }
         if ((uint32_t)(now - last_status) >= STATUS_INTERVAL_US) {
             last_status = now;
             print_status(&a);

@@ -25,9 +25,9 @@ internal static class DataCommand
             for (int i = 0; i < n; i++)
             {
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"pavlov-{i:D4}.txt"));
-                var seq = PavlovSchedule.ToSequence(PavlovSchedule.Random(rng), path);
+                var seq = PavlovSequences.ToSequence(PavlovSequences.Random(rng), path);
                 ticks += seq.Ticks;
-                Ifm.Runtime.Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSchedule.ToText(seq)));
+                Ifm.Runtime.Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSequences.ToText(seq)));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {n} sequences ({ticks:N0} ticks) into {dir}"));

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ifm.Training.Data;
 using Ifm.Training.Pavlov;
-using Ifm.Training.Pong;
+using Ifm.Evaluation.Pong;
 
 namespace Ifm.Cli.Commands;
 
@@ -78,7 +78,7 @@ internal static class EvalCommand
             void Show(string title, List<PavlovTrial> trials)
             {
                 var peaks = PavlovEvaluation.PeakResponses(m, trials);
-                var expected = PavlovSchedule.Expected(trials);
+                var expected = PavlovSequences.Expected(trials);
                 Console.WriteLine(title);
                 Console.WriteLine("  stage      food  bell   S (peak)  salivates  expected");
                 for (int i = 0; i < trials.Count; i++)
@@ -99,9 +99,9 @@ internal static class EvalCommand
             Show("Schedule B (1 pairing: too few to condition):", Schedule(1, 1, 1, 3));
             var rng = new Random(r.GetValue(seed));
             int n = r.GetValue(count);
-            var (acc, trials, cond, uncond) = PavlovEvaluation.Score(m, Enumerable.Range(0, n).Select(_ => PavlovSchedule.Random(rng, maxPairings: 8)));
+            var (acc, trials, cond, uncond) = PavlovEvaluation.Score(m, Enumerable.Range(0, n).Select(_ => PavlovSequences.Random(rng, maxPairings: 8)));
             Console.WriteLine(string.Create(c, $"{n} random unseen schedules (seed {r.GetValue(seed)}, 0–8 pairings), {trials:N0} trials: {acc * 100:0.0} % of trials respond as expected"));
-            Console.WriteLine(string.Create(c, $"  bell tests after ≥ {PavlovSchedule.PairingsToCondition} pairings salivate: {cond * 100:0.0} %; bell tests after fewer pairings stay silent: {uncond * 100:0.0} %"));
+            Console.WriteLine(string.Create(c, $"  bell tests after ≥ {PavlovSequences.PairingsToCondition} pairings salivate: {cond * 100:0.0} %; bell tests after fewer pairings stay silent: {uncond * 100:0.0} %"));
             return 0;
         });
         return cmd;

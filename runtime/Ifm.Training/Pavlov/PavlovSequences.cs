@@ -8,14 +8,15 @@ namespace Ifm.Training.Pavlov;
 public readonly record struct PavlovTrial(string Stage, bool Food, bool Bell);
 
 /// <summary>
-/// Pavlov's conditioning sequences (the paper's example): inputs F (food) and R (bell), output S (salivation).
+/// Pavlov's conditioning sequences for training and scoring (the paper's example; not the simulated stimulus box's
+/// timetable, which is Ifm.Devices' <c>PavlovSchedule</c>): inputs F (food) and R (bell), output S (salivation).
 /// Initial stage: food alone or bell alone; training stage: food and bell together; testing stage: bell alone.
 /// The target: S salivates during a trial when food is present, or when the bell rings after at least
 /// <see cref="PairingsToCondition"/> pairings; it rests otherwise. The numbers of trials per stage vary between
 /// sequences (so the network must count pairings, not memorise a timetable). The response follows the stimulus by
 /// <see cref="Latency"/> ticks (input → hidden → output).
 /// </summary>
-public static class PavlovSchedule
+public static class PavlovSequences
 {
     public const int StimulusTicks = 5;
     public const int RestTicks = 5;
