@@ -50,7 +50,31 @@ typedef struct {
     float saliva_during_bell_only; /* integral of the response in test trials, for the log */
 } pavlov_state_t;
 
+/* A change of the servo from step at_tick on (as Ifm.Devices' ServoPerturbation). */
+typedef struct {
+    uint32_t at_tick;
+    float gain, friction, load;
+} servo_perturbation_t;
+
+#define SERVO_MAX_PERTURBATIONS 8
+#define SERVO_DT 0.01f
+
+/* Servo: a DC-motor joint (plant_servo.c), one SERVO_DT step per applied command. Sensors: 0 target, 1 position,
+ * 2 velocity, 3 error (target - position), 4 steps. Actuator: 0 motor command in [-1, 1] (safe 0). */
+typedef struct {
+    float theta, omega, u;
+    float gain, friction, load;
+    uint32_t ticks;
+    double sq_error;
+    servo_perturbation_t perturbations[SERVO_MAX_PERTURBATIONS];
+    uint32_t perturbation_count, next_perturbation;
+} servo_state_t;
+
+/* Advances the servo one SERVO_DT step with the last command (once per applied ACTUATE). */
+void plant_servo_command(servo_state_t *p);
+
 extern const plant_ops_t plant_pong;
+extern const plant_ops_t plant_servo;
 extern const plant_ops_t plant_pavlov;
 
 #endif
