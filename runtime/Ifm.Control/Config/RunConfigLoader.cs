@@ -57,7 +57,7 @@ public static class RunConfigLoader
         var e = new List<string>();
         var inv = CultureInfo.InvariantCulture;
         if (requireModel && string.IsNullOrWhiteSpace(c.Model)) e.Add("model: required (path of the .ifm model)");
-        if (c.Sim is not (null or "pong" or "pavlov")) e.Add($"sim: must be null, \"pong\" or \"pavlov\", got \"{c.Sim}\"");
+        if (c.Sim is not (null or "pong" or "pavlov" or "servo")) e.Add($"sim: must be null, \"pong\", \"pavlov\" or \"servo\", got \"{c.Sim}\"");
         if (c.Sim is null && string.IsNullOrWhiteSpace(c.Devices)) e.Add("devices: required unless sim names a built-in simulated plant");
         if (c.RateHz is { } r && !(r > 0 && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in (0, 100000], got {r}"));
         if (c.TicksPerPeriod is < 1 or > 1_000_000) e.Add($"ticksPerPeriod: must be 1..1000000, got {c.TicksPerPeriod}");

@@ -7,7 +7,7 @@ namespace Ifm.Training.Pavlov;
 public static class PavlovEvaluation
 {
     /// <summary>S's peak output during each trial's stimulus (and the latency ticks after it), from a fresh session.</summary>
-    public static float[] PeakResponses(IfmModel model, IReadOnlyList<PavlovTrial> trials)
+    public static float[] PeakResponses(IfmModel model, IReadOnlyList<ConditioningTrial> trials)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trials);
@@ -34,7 +34,7 @@ public static class PavlovEvaluation
     }
 
     /// <summary>Fraction of trials where "S &gt; 0.5 at its peak" equals the expected response, over many schedules.</summary>
-    public static (double Accuracy, int Trials, double TestAccuracyConditioned, double TestAccuracyUnconditioned) Score(IfmModel model, IEnumerable<List<PavlovTrial>> schedules)
+    public static (double Accuracy, int Trials, double TestAccuracyConditioned, double TestAccuracyUnconditioned) Score(IfmModel model, IEnumerable<List<ConditioningTrial>> schedules)
     {
         ArgumentNullException.ThrowIfNull(schedules);
         int right = 0, total = 0, condRight = 0, cond = 0, uncondRight = 0, uncond = 0;
