@@ -198,7 +198,7 @@ internal static class EvalCommand
 
             foreach (var run in runs)
             {
-                string recovery = run.RecoveryTicks switch { null => "not recovered", 0 => "never fell", long t => string.Create(c, $"{t:N0} ticks") };
+                string recovery = perturbations.Length == 0 ? "no perturbation" : run.RecoveryTicks switch { null => "not recovered", 0 => "never fell", long t => string.Create(c, $"{t:N0} ticks") };
                 Console.WriteLine(string.Create(c, $"{run.Name} ({(run.Adaptive ? "adaptive" : "static")}): final {f:N0} ticks {run.Final.Hits} hits, {run.Final.Misses} misses ({Rate(run.Final)}); back to ≥ {PongAdaptation.RecoveryRate * 100:0} % over {PongAdaptation.RecoveryBalls} balls after the switch: {recovery}"));
             }
 
