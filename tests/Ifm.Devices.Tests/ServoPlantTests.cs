@@ -39,7 +39,7 @@ public class ServoPlantTests
     }
 
     [Fact]
-    public void A_pd_controller_tracks_the_nominal_plant_and_a_load_leaves_a_steady_error_that_a_controller_must_cancel()
+    public void A_pd_controller_tracks_the_nominal_plant_and_a_load_adds_a_steady_error_that_a_controller_must_cancel()
     {
         double nominal = Track(new ServoPlant(), 500, 3000);
         var loaded = new ServoPlant();
@@ -49,10 +49,11 @@ public class ServoPlantTests
         again.Perturb(new ServoPerturbation(AtStep: 1000, Load: 0.4f));
         double after = Track(again, 1500, 3000);
         Assert.Equal(nominal, Track(new ServoPlant(), 500, 3000)); // deterministic
-        Assert.True(nominal < 0.05, $"nominal RMS error {nominal}");
-        Assert.True(before < 0.05, $"RMS error before the load {before}");
-        // Steady error ≈ load / Kp = 0.1 rad on top of the tracking error.
-        Assert.InRange(after, 0.07, 0.2);
+        // The PD controller lags the moving target by about 0.09 rad RMS; the load adds a steady error of about
+        // load / Kp = 0.1 rad on top of it.
+        Assert.True(nominal < 0.12, $"nominal RMS error {nominal}");
+        Assert.True(before < 0.12, $"RMS error before the load {before}");
+        Assert.True(after > 1.3 * before && after < 0.25, $"RMS error {after} after the load, {before} before");
     }
 
     [Fact]
