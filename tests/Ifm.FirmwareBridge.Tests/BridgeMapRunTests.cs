@@ -58,6 +58,51 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         Assert.Equal(0, mcu.Status("crc"));
     }
 
+    /// <summary>
+    /// The MCU's Pong is the recordings' game, one tick per command: <c>ifm run</c> of pong.ifm through the bridge plays
+    /// the game the simulated plant plays with the same seed, at its hit rate. A tick needs the state after the previous
+    /// command to reach the host within a period: a read that finds no fresh sample (the loop woke late and caught up)
+    /// puts the network a tick behind the game once, which can cost a ball. So the comparison is exact only when no
+    /// read was stale after the game started; on a loaded machine the bridge must still play far above the old
+    /// mismatched plant (3 of 24) and within a few balls of the simulation.
+    /// </summary>
+    [Fact]
+    public void Pong_model_plays_the_mcu_game_at_its_simulated_hit_rate()
+    {
+        const int seed = 7;
+        using var socat = new SocatPair();
+        using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd, "pong", false, "--seed", "7");
+        string map = WriteMap(socat, Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
+        File.WriteAllText(map, File.ReadAllText(map).Replace("\"loopRateHz\": 60", "\"loopRateHz\": 50", StringComparison.Ordinal));
+        string modelPath = Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm");
+
+        (int code, string stdout, string stderr) = RunIfm("run", modelPath, "--devices", map, "--duration", "30");
+        output.WriteLine(stdout + stderr);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.True(Wait.Until(() => mcu.Status("host") == 0 && mcu.Status("safe") == 1, Long), string.Join('\n', mcu.Lines.TakeLast(5)));
+        int hits = (int)mcu.Status("hits")!.Value, misses = (int)mcu.Status("misses")!.Value, ticks = (int)mcu.Status("ticks")!.Value;
+        Match stale = StaleReads().Match(stdout + stderr);
+        long staleReads = stale.Success ? long.Parse(stale.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+        // As many ticks of the host's simulated game, seeded alike (SplitMix64(7) draws the restarts).
+        var game = new Ifm.Devices.Simulation.PongGame(seed);
+        using (var policy = new Ifm.Evaluation.Pong.ModelPolicy(Ifm.Runtime.Format.IfmFile.Read(modelPath)))
+        {
+            Ifm.Evaluation.Pong.PongEvaluation.Play(policy, game, ticks);
+        }
+
+        output.WriteLine($"MCU: {ticks} ticks, {hits} hits, {misses} misses, {staleReads} stale reads; simulated plant: {game.Hits} hits, {game.Misses} misses");
+        Assert.True(ticks >= 1300, $"only {ticks} game ticks in 1500 periods");
+        Assert.True(game.Hits >= 9, $"the simulated game had only {game.Hits} hits in {ticks} ticks");
+        if (staleReads == 0)
+        {
+            Assert.Equal((game.Hits, game.Misses), ((long)hits, (long)misses));
+        }
+
+        Assert.True(hits >= 2 * misses, $"{hits} hits and {misses} misses through the bridge (simulated: {game.Hits} and {game.Misses})");
+        Assert.InRange(hits, game.Hits - 4, game.Hits + 1);
+    }
+
     [Fact]
     public void Ifm_run_keeps_running_safe_while_the_link_is_pulled_and_drives_again_after_it_is_back()
     {
@@ -215,32 +260,32 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
         string json = $$"""
             { "version": 1, "loopRateHz": 100, "devices": [
-              { "name": "ball", "type": "bridge_sensor", "port": "{{socat.HostEnd}}", "mcuChannels": [4], "heartbeatTimeoutMs": 1000,
-                "channels": [ { "channel": "ch0", "neurons": ["paddle_y"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] },
+              { "name": "ball", "type": "bridge_sensor", "port": "{{socat.HostEnd}}", "mcuChannels": [2], "heartbeatTimeoutMs": 1000,
+                "channels": [ { "channel": "ch0", "neurons": ["paddle_x"], "encoder": { "type": "linear", "inMin": -2, "inMax": 152 } } ] },
               { "name": "paddle", "type": "bridge_actuator", "port": "{{socat.HostEnd}}", "mcuChannels": [0], "heartbeatTimeoutMs": 1000,
                 "safeState": { "value": 0 },
-                "channels": [ { "channel": "ch0", "neurons": ["up"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] } ] }
+                "channels": [ { "channel": "ch0", "neurons": ["right"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] } ] }
             """;
         DeviceMap map = DeviceMap.Parse(json, "bridge-test.json");
         using var provider = new BridgeDeviceProvider();
         using var hardware = SimulatedHardware.ForPong(); // no simulated plant is bound: every device comes from the provider
-        using DeviceSet devices = DeviceSet.Bind(map, ["paddle_y"], ["up"], hardware, ownsHardware: false, providers: [provider]);
+        using DeviceSet devices = DeviceSet.Bind(map, ["paddle_x"], ["right"], hardware, ownsHardware: false, providers: [provider]);
         var paddle = Assert.IsType<BridgeActuator>(devices.Actuators.Single());
         Assert.True(provider.GetClient(socat.HostEnd)!.WaitForLink(Long), "no HELLO from the virtual MCU");
 
         float[] x = new float[1];
-        float[] up = [1f];
+        float[] right = [1f];
         long period = 0;
         void Period()
         {
             devices.ReadAndEncode(period, x);
-            devices.DecodeAndWrite(period, up);
+            devices.DecodeAndWrite(period, right);
             period++;
             Thread.Sleep(2);
         }
 
-        // Paddle command +1: paddle_y climbs to the top (0.9) as the MCU reports it.
-        Assert.True(Wait.Until(() => { Period(); return x[0] > 0.85f; }, Long), $"paddle did not move up (paddle_y {x[0]})");
+        // Key right every period (one game tick each): paddle_x reaches the right limit (152 px) as the MCU reports it.
+        Assert.True(Wait.Until(() => { Period(); return x[0] > 0.99f; }, Long), $"paddle did not move right (paddle_x {x[0]} of the range)");
         Assert.False(paddle.IsInSafeState);
 
         // Steady state of the period path: nothing allocated on this thread.
@@ -249,7 +294,7 @@ public sealed partial class BridgeMapRunTests(VirtualMcuBuild build, ITestOutput
         for (int i = 0; i < 200; i++)
         {
             devices.ReadAndEncode(period, x);
-            devices.DecodeAndWrite(period, up);
+            devices.DecodeAndWrite(period, right);
             period++;
         }
 

@@ -28,18 +28,19 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
 
         var caps = client.Capabilities!;
         Assert.Equal(new Version(1, 0, 0), caps.FirmwareVersion);
-        Assert.Equal(7, caps.Sensors.Count);
+        Assert.Equal(6, caps.Sensors.Count);
         Assert.Single(caps.Actuators);
         Assert.Equal(Protocol.ChannelKind.Velocity, caps.Actuators[0].Kind);
 
         Assert.True(Wait.Until(() => client.SampleCount > 50, Long), "sensor stream did not start");
         using var paddle = new BridgeActuator("paddle", client, [0], [0f]);
-        using var sensors = new BridgeSensor("pong", client, [4]);
-        float[] y = new float[1];
+        using var sensors = new BridgeSensor("pong", client, [2]);
+        float[] x = new float[1];
 
-        // Written every poll, as a control loop does (a command is not re-sent by the host after a link loss).
-        Assert.True(Wait.Until(() => { paddle.Write([1f]); return sensors.Read(y) && y[0] > 0.85f; }, Long), $"paddle did not move up (y={y[0]})");
-        Assert.True(Wait.Until(() => { paddle.Write([-1f]); return sensors.Read(y) && y[0] < 0.15f; }, Long), $"paddle did not move down (y={y[0]})");
+        // Written every poll, as a control loop does (a command is not re-sent by the host after a link loss); each
+        // applied command is one game tick, the paddle moves 7 px per tick between -2 and 152.
+        Assert.True(Wait.Until(() => { paddle.Write([1f]); return sensors.Read(x) && x[0] == 152f; }, Long), $"paddle did not move right (x={x[0]})");
+        Assert.True(Wait.Until(() => { paddle.Write([-1f]); return sensors.Read(x) && x[0] == -2f; }, Long), $"paddle did not move left (x={x[0]})");
         Assert.True(Wait.Until(() => mcu.WaitForLine(l => l.StartsWith("EVENT config key=3", StringComparison.Ordinal), TimeSpan.Zero) is not null, Long),
             "safe value CONFIG not applied on the MCU");
 
@@ -61,7 +62,7 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
         using var socat = new SocatPair();
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
         using var factory = new BridgeDeviceFactory((port, o) => BridgeClient.ForSerialPort(port, o with { UseSystemIOPorts = useSystemIOPorts }));
-        var options = new BridgeDeviceOptions("pong", socat.HostEnd, [1, 4, 5, 6]) { HeartbeatTimeoutMs = 1000 };
+        var options = new BridgeDeviceOptions("pong", socat.HostEnd, [0, 2, 3, 4]) { HeartbeatTimeoutMs = 1000 };
         using BridgeSensor sensor = factory.CreateSensor(options);
         using BridgeActuator paddle = factory.CreateActuator(options with { Name = "paddle", Channels = [0], SafeValues = [0f] });
         BridgeClient client = factory.GetClient(socat.HostEnd)!;
@@ -216,8 +217,8 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
         client.Start();
         Assert.True(client.WaitForLink(Long));
         using var paddle = new BridgeActuator("paddle", client, [0], [0f]);
-        using var sensor = new BridgeSensor("pong", client, [0, 1, 2, 3, 4, 5, 6]);
-        Span<float> values = stackalloc float[7];
+        using var sensor = new BridgeSensor("pong", client, [0, 1, 2, 3, 4, 5]);
+        Span<float> values = stackalloc float[6];
         Span<float> cmd = stackalloc float[1];
         for (int i = 0; i < 200; i++)
         {
@@ -282,8 +283,8 @@ public sealed class HardwareInTheLoopTests(VirtualMcuBuild build, ITestOutputHel
         private void Period()
         {
             sensor.Read(Values);
-            _inputs[0] = Values[0];
-            _inputs[1] = Values[1];
+            _inputs[0] = (Values[0] + PongModel.BallCentre) / PongModel.Scale;   // ball centre
+            _inputs[1] = (Values[1] + PongModel.PaddleCentre) / PongModel.Scale; // paddle centre
             session.SetInputs(_inputs);
             session.Step(3);
             session.ReadOutputs(_outputs);

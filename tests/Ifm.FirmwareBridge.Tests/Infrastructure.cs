@@ -139,7 +139,7 @@ internal sealed class VirtualMcuProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
 
-    public VirtualMcuProcess(string exe, string device, string plant = "pong", bool redirectStdin = false)
+    public VirtualMcuProcess(string exe, string device, string plant = "pong", bool redirectStdin = false, params string[] options)
     {
         var psi = new ProcessStartInfo(exe)
         {
@@ -149,6 +149,11 @@ internal sealed class VirtualMcuProcess : IDisposable
         };
         psi.ArgumentList.Add("--plant");
         psi.ArgumentList.Add(plant);
+        foreach (string o in options)
+        {
+            psi.ArgumentList.Add(o);
+        }
+
         psi.ArgumentList.Add(device);
         _process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {exe}");
         if (device == "-")

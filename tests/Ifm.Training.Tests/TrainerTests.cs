@@ -138,25 +138,4 @@ public sealed class TrainerTests
         Assert.Equal(snapshots[1], net.Parameters);
         Assert.Equal(new double?[] { 0.1, 0.5, 0.3, 0.5, 0.2 }, progressScores);
     }
-
-    [Fact]
-    public void The_pong_selection_score_is_the_hit_rate_of_the_selection_game()
-    {
-        var b = new ModelBuilder { Name = "none", Dt = 0.001f };
-        b.AddPopulation("in", NeuronKind.Ifm, NeuronRole.Input, 24);
-        b.AddPopulation("out", NeuronKind.Ifm, NeuronRole.Output, 3);
-        b.AddEdgeGroup("static");
-        b.SetBias(26, 1f);   // always "none"
-        var expected = Pong.PongEvaluation.PlayGames(_ => new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed, Pong.PongSelection.Games).HitRate;
-        int hits = 0, misses = 0;
-        for (int g = 0; g < Pong.PongSelection.Games; g++)
-        {
-            var one = Pong.PongEvaluation.Play(new Pong.NeverMovePolicy(), Pong.PongSelection.TicksPerGame, Pong.PongSelection.FirstSeed + g);
-            hits += one.Hits;
-            misses += one.Misses;
-        }
-
-        Assert.Equal((double)hits / (hits + misses), expected, 12);
-        Assert.Equal(expected, Pong.PongSelection.HitRate(b.Build()), 12);
-    }
 }

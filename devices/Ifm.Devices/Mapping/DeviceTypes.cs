@@ -16,6 +16,8 @@ public static class DeviceTypes
     public const string SerialLine = "serial_line";
     public const string PongSensor = "pong_sensor";
     public const string PongPaddle = "pong_paddle";
+    public const string ServoSensor = "servo_sensor";
+    public const string ServoMotor = "servo_motor";
 
     /// <summary>Sensor channels of a microcontroller behind the firmware bridge (created by its <see cref="IDeviceProvider"/>).</summary>
     public const string BridgeSensor = "bridge_sensor";
@@ -28,11 +30,11 @@ public static class DeviceTypes
 
     public static readonly string[] All =
         [DigitalInput, DigitalOutput, Servo, HBridgeMotor, Hcsr04, Mpu6050, QuadratureEncoder, SerialLine, PongSensor, PongPaddle,
-         BridgeSensor, BridgeActuator];
+         ServoSensor, ServoMotor, BridgeSensor, BridgeActuator];
 
     public static bool IsKnown(string type) => Array.IndexOf(All, type) >= 0;
 
-    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle or BridgeActuator;
+    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle or ServoMotor or BridgeActuator;
 
     /// <summary>
     /// Channel names of <paramref name="device"/> (serial_line: field0..field{fields−1}; bridge_sensor and
@@ -50,6 +52,8 @@ public static class DeviceTypes
         SerialLine => Enumerable.Range(0, Math.Clamp(device.Fields ?? 0, 0, 64)).Select(i => $"field{i}").ToArray(),
         PongSensor => Simulation.PongSensor.Channels,
         PongPaddle => Simulation.PongPaddle.Channels,
+        ServoSensor => Simulation.ServoSensor.Channels,
+        ServoMotor => Simulation.ServoMotor.Channels,
         BridgeSensor or BridgeActuator =>
             Enumerable.Range(0, Math.Clamp(device.McuChannels?.Count ?? 0, 0, MaxBridgeChannels)).Select(i => $"ch{i}").ToArray(),
         _ => [],

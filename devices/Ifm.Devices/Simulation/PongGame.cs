@@ -18,8 +18,12 @@ namespace Ifm.Devices.Simulation;
 /// −2..152, exactly the range in the recordings).</para>
 /// <para>The sensors read the state before the tick and the action applies to that tick, as in the recordings
 /// (one line = state, key; then the game advances).</para>
-/// <para>This is the one implementation of the game: <c>ifm run --sim pong</c> drives it as a plant, and the training
-/// library's closed-loop evaluation (<c>ifm eval pong</c>, <c>ifm train --select pong</c>) plays against it.</para>
+/// <para>This is the one implementation of the game: <c>ifm run --sim pong</c> drives it as a plant, and the
+/// closed-loop evaluation (Ifm.Evaluation: <c>ifm eval pong</c>, <c>ifm train --select pong</c>) plays against it. The
+/// virtual MCU's plant (firmware-bridge/firmware/virtual-mcu/plant_pong.c) is the same game in C, tick for tick.</para>
+/// <para>Perturbations (<see cref="Perturb"/>), switched on at a given tick, change the plant as wear or a knocked
+/// sensor would: a constant offset on the sensed paddle position (<see cref="SensedPaddleX"/>; the true paddle, which
+/// hits the ball, is unchanged) and a changed paddle speed.</para>
 /// </remarks>
 public sealed class PongGame
 {
@@ -29,12 +33,15 @@ public sealed class PongGame
     public const int PaddleHeight = 10;
     public const int PaddleY = 260;
     public const int PaddleStartX = 75;
+    /// <summary>Pixels the paddle moves per tick with a key pressed, unperturbed.</summary>
     public const int PaddleSpeed = 7;
     public const int BallSize = 15;
     public const int BallSpeed = 4;
 
     private SplitMix64 _rng;
     private readonly Random? _respawn;
+    private PongPerturbation[] _perturbations = [];
+    private int _nextPerturbation;
 
     /// <summary>New game with the ball at (<paramref name="ballX"/>, <paramref name="ballY"/>) moving up-right.</summary>
     public PongGame(ulong seed = 1, int ballX = 100, int ballY = 150)
@@ -46,6 +53,7 @@ public sealed class PongGame
         BallDx = BallSpeed;
         BallDy = -BallSpeed;
         PaddleX = PaddleStartX;
+        PaddleStep = PaddleSpeed;
     }
 
     /// <summary>
@@ -68,6 +76,41 @@ public sealed class PongGame
     public long Hits { get; private set; }
     public long Misses { get; private set; }
 
+    /// <summary>Pixels the paddle moves per tick now (<see cref="PaddleSpeed"/> unless perturbed).</summary>
+    public int PaddleStep { get; private set; }
+
+    /// <summary>Offset added to the paddle position the sensor reports (0 unless perturbed).</summary>
+    public int PaddleSensorOffset { get; private set; }
+
+    /// <summary>The paddle position the sensor reports: <see cref="PaddleX"/> + <see cref="PaddleSensorOffset"/>.</summary>
+    public int SensedPaddleX => PaddleX + PaddleSensorOffset;
+
+    /// <summary>The perturbations of this game, in tick order.</summary>
+    public IReadOnlyList<PongPerturbation> Perturbations => _perturbations;
+
+    /// <summary>
+    /// Schedules <paramref name="perturbations"/>: each takes effect before the tick numbered <see cref="PongPerturbation.AtTick"/>
+    /// (0: from the start) and lasts until a later one replaces it. Replaces any earlier schedule.
+    /// </summary>
+    public void Perturb(params PongPerturbation[] perturbations)
+    {
+        ArgumentNullException.ThrowIfNull(perturbations);
+        foreach (var p in perturbations) p.Validate();
+        _perturbations = [.. perturbations.OrderBy(p => p.AtTick)];
+        _nextPerturbation = 0;
+        ApplyDuePerturbations();
+    }
+
+    private void ApplyDuePerturbations()
+    {
+        while (_nextPerturbation < _perturbations.Length && _perturbations[_nextPerturbation].AtTick <= Ticks)
+        {
+            var p = _perturbations[_nextPerturbation++];
+            PaddleSensorOffset = p.PaddleSensorOffset;
+            PaddleStep = p.PaddleSpeed;
+        }
+    }
+
     /// <summary>Places the ball (tests, scenarios).</summary>
     public void SetBall(int x, int y, int dx, int dy)
     {
@@ -86,6 +129,7 @@ public sealed class PongGame
     /// <returns>+1 when the paddle hit the ball this tick, −1 on a miss, 0 otherwise.</returns>
     public int Tick(int action)
     {
+        ApplyDuePerturbations();
         Ticks++;
         BallX += BallDx;
         BallY += BallDy;
@@ -119,13 +163,14 @@ public sealed class PongGame
 
         if (action < 0 && PaddleX > 0)
         {
-            PaddleX -= PaddleSpeed;
+            PaddleX -= PaddleStep;
         }
         else if (action > 0 && PaddleX + PaddleWidth < FieldWidth)
         {
-            PaddleX += PaddleSpeed;
+            PaddleX += PaddleStep;
         }
 
+        ApplyDuePerturbations(); // the sensors read the next tick's plant
         return result;
     }
 
@@ -134,6 +179,22 @@ public sealed class PongGame
     private bool Overlaps() =>
         BallX < PaddleX + PaddleWidth && BallX + BallSize > PaddleX &&
         BallY < PaddleY + PaddleHeight && BallY + BallSize > PaddleY;
+}
+
+/// <summary>
+/// A change of the Pong plant from tick <paramref name="AtTick"/> on: the paddle sensor reads
+/// <paramref name="PaddleSensorOffset"/> px more than the paddle's true position, and a key moves the paddle
+/// <paramref name="PaddleSpeed"/> px per tick. <c>new PongPerturbation(t)</c> restores the nominal plant at t.
+/// </summary>
+public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffset = 0, int PaddleSpeed = PongGame.PaddleSpeed)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad field.</summary>
+    public void Validate()
+    {
+        if (AtTick < 0) throw new ArgumentException($"perturbation tick must be ≥ 0, got {AtTick}");
+        if (PaddleSpeed is < 1 or > 50) throw new ArgumentException($"perturbation paddle speed must be 1..50 px per tick, got {PaddleSpeed}");
+        if (Math.Abs(PaddleSensorOffset) > PongGame.FieldWidth) throw new ArgumentException($"perturbation paddle sensor offset must be within ±{PongGame.FieldWidth} px, got {PaddleSensorOffset}");
+    }
 }
 
 /// <summary>The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels).</summary>
@@ -149,7 +210,7 @@ public sealed class PongSensor(string name, PongGame game) : ISensor
     {
         destination[0] = Game.BallX;
         destination[1] = Game.BallY;
-        destination[2] = Game.PaddleX;
+        destination[2] = Game.SensedPaddleX;
         return true;
     }
 

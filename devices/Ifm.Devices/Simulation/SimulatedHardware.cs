@@ -19,6 +19,7 @@ public sealed class SimulatedHardware : IHardwareFactory
     private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
     private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
     private PongPaddle? _paddle;
+    private ServoMotor? _servoMotor;
     private bool _disposed;
 
     public SimulatedHardware(SimulatedClock? clock = null)
@@ -32,6 +33,9 @@ public sealed class SimulatedHardware : IHardwareFactory
     /// <summary>The Pong game, when attached.</summary>
     public PongGame? Pong { get; private set; }
 
+    /// <summary>The servo, when attached (servo_sensor / servo_motor devices).</summary>
+    public ServoPlant? Servo { get; private set; }
+
     /// <summary>The Pavlov plant, when attached.</summary>
     public PavlovPlant? Pavlov { get; private set; }
 
@@ -43,6 +47,14 @@ public sealed class SimulatedHardware : IHardwareFactory
     {
         var hw = new SimulatedHardware();
         hw.Pong = new PongGame(seed);
+        return hw;
+    }
+
+    /// <summary>Hardware with the servo plant (servo_sensor / servo_motor devices).</summary>
+    public static SimulatedHardware ForServo()
+    {
+        var hw = new SimulatedHardware();
+        hw.Servo = new ServoPlant();
         return hw;
     }
 
@@ -136,6 +148,12 @@ public sealed class SimulatedHardware : IHardwareFactory
             return new PongSensor(device.Name!, Pong);
         }
 
+        if (device.Type == DeviceTypes.ServoSensor)
+        {
+            Servo ??= new ServoPlant();
+            return new ServoSensor(device.Name!, Servo);
+        }
+
         return null;
     }
 
@@ -148,16 +166,28 @@ public sealed class SimulatedHardware : IHardwareFactory
             return _paddle;
         }
 
+        if (device.Type == DeviceTypes.ServoMotor)
+        {
+            Servo ??= new ServoPlant();
+            _servoMotor = new ServoMotor(device.Name!, Servo);
+            return _servoMotor;
+        }
+
         return null;
     }
 
-    /// <summary>Advances simulated time by one period, the Pong game by one tick and the Pavlov plant by one period.</summary>
+    /// <summary>Advances simulated time by one period, the Pong game by one tick, the servo by one step and the Pavlov plant by one period.</summary>
     public void EndPeriod(long period)
     {
         SimClock.Advance(PeriodNanoseconds);
         if (Pong is not null && _paddle is not null)
         {
             Pong.Tick(_paddle.Action);
+        }
+
+        if (Servo is not null && _servoMotor is not null)
+        {
+            Servo.Step();
         }
 
         Pavlov?.EndPeriod(period);

@@ -139,6 +139,7 @@ static void handle_actuate(ifm_device_t *dev, const ifm_frame_t *f)
         dev->safe_active = 0;
         emit(dev, IFM_EVENT_SAFE_LEFT, 0);
     }
+    emit(dev, IFM_EVENT_ACTUATED, f->seq);
     send_frame(dev, IFM_MSG_ACK, f->seq, NULL, 0);
 }
 

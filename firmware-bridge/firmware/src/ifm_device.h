@@ -18,7 +18,9 @@ typedef enum {
     IFM_EVENT_SAFE_ENTERED,      /* arg = why: 1 heartbeat timeout, 2 reset, 3 boot */
     IFM_EVENT_SAFE_LEFT,         /* an ACTUATE arrived; arg = 0 */
     IFM_EVENT_CONFIG,            /* arg = key */
-    IFM_EVENT_RESET              /* a RESET command was executed */
+    IFM_EVENT_RESET,             /* a RESET command was executed */
+    IFM_EVENT_ACTUATED           /* an ACTUATE was applied (after its values were written); arg = its sequence number,
+                                  * the same for a retransmission */
 } ifm_event_t;
 
 #define IFM_SAFE_REASON_HEARTBEAT 1u

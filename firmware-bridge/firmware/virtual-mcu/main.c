@@ -2,6 +2,7 @@
  * with a simulated plant behind its channels. See firmware-bridge/README.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,10 +27,13 @@ typedef struct {
     const plant_ops_t *plant;
     union {
         pong_state_t pong;
+        servo_state_t servo;
         pavlov_state_t pavlov;
     } state;
     ifm_device_t *dev;
     unsigned long write_drops;
+    int stepped_once;          /* a command stepped the plant since boot */
+    uint32_t last_stepped_seq; /* its sequence number: a retransmission does not step again */
 } app_t;
 
 static volatile sig_atomic_t g_stop;
@@ -183,6 +187,20 @@ static void hal_event(void *ctx, ifm_event_t ev, uint32_t arg)
     case IFM_EVENT_RESET:
         fprintf(log, "EVENT reset\n");
         break;
+    case IFM_EVENT_ACTUATED:
+        /* Pong and the servo step once per host command (the host's period is the plant's clock), not again for a
+         * retransmission of the same command; the new state goes out in this same poll. */
+        if ((a->plant == &plant_pong || a->plant == &plant_servo) && !(a->stepped_once && arg == a->last_stepped_seq)) {
+            if (a->plant == &plant_pong) {
+                plant_pong_command(&a->state.pong);
+            } else {
+                plant_servo_command(&a->state.servo);
+            }
+            a->stepped_once = 1;
+            a->last_stepped_seq = arg;
+            a->dev->last_sensor_tx_us = now_us() - a->dev->sensor_period_us;
+        }
+        break;
     }
 }
 
@@ -196,6 +214,7 @@ static void boot(app_t *a, ifm_device_t *dev, uint32_t boot_id, uint32_t seed)
     info.boot_id = boot_id;
     a->plant->describe(&info);
     a->plant->reset(&a->state, seed);
+    a->stepped_once = 0;
     ifm_hal_t hal = {a, hal_read, hal_write, hal_micros, hal_read_sensor, hal_write_actuator, hal_event};
     a->dev = dev;
     fprintf(g_log, "EVENT boot id=0x%08x plant=%s\n", (unsigned)boot_id, a->plant->name);
@@ -211,7 +230,12 @@ static void print_status(const app_t *a)
             (unsigned)d->parser.stats.frames_ok, (unsigned)d->parser.stats.crc_errors,
             (unsigned)d->parser.stats.resyncs, (unsigned)d->stats.host_gaps, a->write_drops);
     if (a->plant == &plant_pong) {
-        fprintf(log, " hits=%.0f misses=%.0f", (double)a->state.pong.hits, (double)a->state.pong.misses);
+        fprintf(log, " hits=%u misses=%u ticks=%u", (unsigned)a->state.pong.hits, (unsigned)a->state.pong.misses,
+                (unsigned)a->state.pong.ticks);
+    } else if (a->plant == &plant_servo) {
+        const servo_state_t *s = &a->state.servo;
+        fprintf(log, " ticks=%u theta=%.4f rms_error=%.5f", (unsigned)s->ticks, (double)s->theta,
+                s->ticks ? sqrt(s->sq_error / (double)s->ticks) : 0.0);
     } else {
         fprintf(log, " bell_only_response=%.4f", (double)a->state.pavlov.saliva_during_bell_only);
     }
@@ -220,8 +244,12 @@ static void print_status(const app_t *a)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|pavlov] [--seed N] [--boot-id N] <serial-device | ->\n"
+    fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|servo|pavlov] [--seed N] [--boot-id N] [--perturb ...]...\n"
+                    "                      <serial-device | ->\n"
                     "  '-' speaks the protocol on stdin/stdout (events go to stderr).\n"
+                    "  --perturb (pong, up to 8): from game tick TICK the paddle sensor reads OFFSET px more and a key\n"
+                    "    moves the paddle SPEED px per tick (nominal: 0 and 7).\n"
+                    "  --perturb (servo, up to 8): TICK:GAIN:FRICTION:LOAD from step TICK on (nominal 1:0.1:0).\n"
                     "  SIGUSR1 simulates an MCU reboot (new boot id); SIGTERM/SIGINT exit.\n");
     return 2;
 }
@@ -233,12 +261,18 @@ int main(int argc, char **argv)
     a.fd = -1;
     a.plant = &plant_pong;
     uint32_t seed = 12345u;
+    pong_perturbation_t perturbations[PONG_MAX_PERTURBATIONS] = {{0, 0, 0}};
+    uint32_t perturbation_count = 0;
+    servo_perturbation_t servo_perturbations[SERVO_MAX_PERTURBATIONS] = {{0, 0.0f, 0.0f, 0.0f}};
+    uint32_t servo_count = 0;
     uint32_t boot_id = now_us() ^ ((uint32_t)getpid() << 16);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--plant") == 0 && i + 1 < argc) {
             const char *p = argv[++i];
             if (strcmp(p, "pong") == 0) {
                 a.plant = &plant_pong;
+            } else if (strcmp(p, "servo") == 0) {
+                a.plant = &plant_servo;
             } else if (strcmp(p, "pavlov") == 0) {
                 a.plant = &plant_pavlov;
             } else {
@@ -247,6 +281,36 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = (uint32_t)strtoul(argv[++i], NULL, 0);
+        } else if (strcmp(argv[i], "--perturb") == 0 && i + 1 < argc && a.plant == &plant_servo) {
+            unsigned long at;
+            float gain, friction, load;
+            char tail;
+            if (servo_count == SERVO_MAX_PERTURBATIONS ||
+                sscanf(argv[++i], "%lu:%f:%f:%f%c", &at, &gain, &friction, &load, &tail) != 4 || !(gain > 0.0f && gain <= 10.0f) ||
+                !(friction >= 0.0f && friction <= 10.0f) || !(load >= -1.0f && load <= 1.0f) ||
+                (servo_count > 0 && at < servo_perturbations[servo_count - 1].at_tick)) {
+                fprintf(stderr, "ifm-virtual-mcu: --perturb '%s': expected TICK:GAIN:FRICTION:LOAD in tick order with GAIN in (0, 10], "
+                                "FRICTION 0..10 and LOAD -1..1 (at most %d; --plant before --perturb)\n",
+                        argv[i], SERVO_MAX_PERTURBATIONS);
+                return 2;
+            }
+            servo_perturbations[servo_count++] = (servo_perturbation_t){(uint32_t)at, gain, friction, load};
+        } else if (strcmp(argv[i], "--perturb") == 0 && i + 1 < argc) {
+            unsigned long at;
+            long offset, speed;
+            char tail;
+            if (perturbation_count == PONG_MAX_PERTURBATIONS ||
+                sscanf(argv[++i], "%lu:%ld:%ld%c", &at, &offset, &speed, &tail) != 3 || offset < -200 || offset > 200 ||
+                speed < 1 || speed > 50) {
+                fprintf(stderr, "ifm-virtual-mcu: --perturb '%s': expected TICK:OFFSET:SPEED with |OFFSET| <= 200 and SPEED 1..50 (at most %d)\n",
+                        argv[i], PONG_MAX_PERTURBATIONS);
+                return 2;
+            }
+            if (perturbation_count > 0 && at < perturbations[perturbation_count - 1].at_tick) {
+                fprintf(stderr, "ifm-virtual-mcu: --perturb '%s': perturbations must be given in tick order\n", argv[i]);
+                return 2;
+            }
+            perturbations[perturbation_count++] = (pong_perturbation_t){(uint32_t)at, (int32_t)offset, (int32_t)speed};
         } else if (strcmp(argv[i], "--boot-id") == 0 && i + 1 < argc) {
             boot_id = (uint32_t)strtoul(argv[++i], NULL, 0);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -275,6 +339,18 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    if (perturbation_count > 0 && a.plant != &plant_pong) {
+        fprintf(stderr, "ifm-virtual-mcu: --perturb TICK:OFFSET:SPEED applies to the pong plant (give --plant before --perturb)\n");
+        return 2;
+    }
+    if (a.plant == &plant_pong) {
+        memcpy(a.state.pong.perturbations, perturbations, sizeof perturbations);
+        a.state.pong.perturbation_count = perturbation_count;
+    } else if (a.plant == &plant_servo) {
+        memcpy(a.state.servo.perturbations, servo_perturbations, sizeof servo_perturbations);
+        a.state.servo.perturbation_count = servo_count;
+    }
 
     static ifm_device_t dev;
     try_open(&a);

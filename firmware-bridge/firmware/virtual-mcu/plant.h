@@ -15,14 +15,31 @@ typedef struct {
     void (*actuate)(void *state, uint8_t channel, float value);
 } plant_ops_t;
 
-/* Pong: ball in the unit square, paddle on the right wall moved by a velocity command.
- * Sensors: 0 ball_x, 1 ball_y, 2 ball_vx, 3 ball_vy, 4 paddle_y, 5 hits, 6 misses. Actuator: 0 paddle velocity. */
+/* A change of the Pong plant from tick at_tick on (as Ifm.Devices' PongPerturbation): the paddle sensor reads
+ * sensor_offset px more than the true paddle, a key moves the paddle paddle_speed px per tick. */
 typedef struct {
-    float ball_x, ball_y, ball_vx, ball_vy;
-    float paddle_y, paddle_cmd;
-    float hits, misses;
-    uint32_t rng;
+    uint32_t at_tick;
+    int32_t sensor_offset;
+    int32_t paddle_speed;
+} pong_perturbation_t;
+
+#define PONG_MAX_PERTURBATIONS 8
+
+/* Pong: the recordings' one-paddle game in integer pixels (plant_pong.c), one tick per applied command.
+ * Sensors: 0 ball_x, 1 ball_y, 2 paddle_x (as sensed), 3 hits, 4 misses, 5 game ticks. Actuator: 0 key
+ * (> 0.5 right, < -0.5 left, otherwise none; safe 0). */
+typedef struct {
+    int32_t ball_x, ball_y, ball_dx, ball_dy;
+    int32_t paddle_x, paddle_step, sensor_offset;
+    float key;
+    uint32_t hits, misses, ticks;
+    uint64_t rng;
+    pong_perturbation_t perturbations[PONG_MAX_PERTURBATIONS];
+    uint32_t perturbation_count, next_perturbation;
 } pong_state_t;
+
+/* Advances the Pong game one tick with the last commanded key (the virtual MCU calls it once per applied ACTUATE). */
+void plant_pong_command(pong_state_t *p);
 
 /* Pavlov stimulus box: 1 s trials, stimulus for the first 0.3 s. Trials 0-4 food only, 5-14 food and bell,
  * 15-19 bell only, then the schedule repeats. Sensors: 0 food, 1 bell, 2 stage (0/1/2), 3 trial.
@@ -33,7 +50,31 @@ typedef struct {
     float saliva_during_bell_only; /* integral of the response in test trials, for the log */
 } pavlov_state_t;
 
+/* A change of the servo from step at_tick on (as Ifm.Devices' ServoPerturbation). */
+typedef struct {
+    uint32_t at_tick;
+    float gain, friction, load;
+} servo_perturbation_t;
+
+#define SERVO_MAX_PERTURBATIONS 8
+#define SERVO_DT 0.01f
+
+/* Servo: a DC-motor joint (plant_servo.c), one SERVO_DT step per applied command. Sensors: 0 target, 1 position,
+ * 2 velocity, 3 error (target - position), 4 steps. Actuator: 0 motor command in [-1, 1] (safe 0). */
+typedef struct {
+    float theta, omega, u;
+    float gain, friction, load;
+    uint32_t ticks;
+    double sq_error;
+    servo_perturbation_t perturbations[SERVO_MAX_PERTURBATIONS];
+    uint32_t perturbation_count, next_perturbation;
+} servo_state_t;
+
+/* Advances the servo one SERVO_DT step with the last command (once per applied ACTUATE). */
+void plant_servo_command(servo_state_t *p);
+
 extern const plant_ops_t plant_pong;
+extern const plant_ops_t plant_servo;
 extern const plant_ops_t plant_pavlov;
 
 #endif

@@ -5,7 +5,10 @@ using Ifm.Training.Pavlov;
 
 namespace Ifm.Cli.Commands;
 
-/// <summary><c>ifm data pavlov</c>: generate conditioning sequences (one tick file each) to train on.</summary>
+/// <summary>
+/// <c>ifm data pavlov</c>: generate conditioning sequences (one tick file each) to train on; <c>ifm data
+/// servo-controller</c>: write the servo's pretrained controller.
+/// </summary>
 internal static class DataCommand
 {
     public static Command Create()
@@ -25,15 +28,29 @@ internal static class DataCommand
             for (int i = 0; i < n; i++)
             {
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"pavlov-{i:D4}.txt"));
-                var seq = PavlovSchedule.ToSequence(PavlovSchedule.Random(rng), path);
+                var seq = PavlovSequences.ToSequence(PavlovSequences.Random(rng), path);
                 ticks += seq.Ticks;
-                Ifm.Runtime.Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSchedule.ToText(seq)));
+                Ifm.Runtime.Format.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(PavlovSequences.ToText(seq)));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {n} sequences ({ticks:N0} ticks) into {dir}"));
             return 0;
         });
         cmd.Subcommands.Add(pavlov);
+
+        var controllerOut = new Option<string>("--out", "-o") { Description = "Where to write the .ifm file.", Required = true };
+        var pes = new Option<float>("--pes") { Description = "PES learning rate κ of the adaptive edge (0: a static controller).", DefaultValueFactory = _ => 0f };
+        var controller = new Command("servo-controller", "The servo's pretrained PD controller as an IFM network (inputs error and velocity/10, output the motor command), optionally with PES on its adaptive output edge.") { controllerOut, pes };
+        controller.SetAction(r =>
+        {
+            float kappa = r.GetValue(pes);
+            if (!(kappa >= 0 && kappa <= 10)) throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--pes must be in 0..10, got {kappa}"));
+            string path = r.GetValue(controllerOut)!;
+            Ifm.Runtime.Format.IfmFile.Write(Ifm.Evaluation.Adaptation.ServoAdaptation.Controller(kappa), path);
+            Console.WriteLine($"wrote {path}");
+            return 0;
+        });
+        cmd.Subcommands.Add(controller);
         return cmd;
     }
 }

@@ -2,11 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using Ifm.Training.Data;
 using Ifm.Training.Pavlov;
-using Ifm.Training.Pong;
+using Ifm.Devices.Simulation;
+using Ifm.Evaluation.Adaptation;
+using Ifm.Evaluation.Pong;
 
 namespace Ifm.Cli.Commands;
 
-/// <summary><c>ifm eval pong</c>: the closed-loop Pong benchmark of a model, next to baseline policies and the human recordings.</summary>
+/// <summary>
+/// <c>ifm eval pong</c>: the closed-loop Pong benchmark of a model, next to baseline policies and the human recordings;
+/// <c>ifm eval pavlov</c>; <c>ifm eval adapt</c>: static and adaptive models through the same perturbation timeline.
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -14,6 +19,7 @@ internal static class EvalCommand
         var cmd = new Command("eval", "Evaluate a model on a benchmark task.");
         cmd.Subcommands.Add(CreatePong());
         cmd.Subcommands.Add(CreatePavlov());
+        cmd.Subcommands.Add(CreateAdapt());
         return cmd;
     }
 
@@ -75,10 +81,10 @@ internal static class EvalCommand
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
             var c = CultureInfo.InvariantCulture;
-            void Show(string title, List<PavlovTrial> trials)
+            void Show(string title, List<ConditioningTrial> trials)
             {
                 var peaks = PavlovEvaluation.PeakResponses(m, trials);
-                var expected = PavlovSchedule.Expected(trials);
+                var expected = PavlovSequences.Expected(trials);
                 Console.WriteLine(title);
                 Console.WriteLine("  stage      food  bell   S (peak)  salivates  expected");
                 for (int i = 0; i < trials.Count; i++)
@@ -87,23 +93,264 @@ internal static class EvalCommand
                 }
             }
 
-            static List<PavlovTrial> Schedule(int foodFirst, int bellFirst, int pairings, int tests) =>
+            static List<ConditioningTrial> Schedule(int foodFirst, int bellFirst, int pairings, int tests) =>
             [
-                .. Enumerable.Repeat(new PavlovTrial("initial", true, false), foodFirst),
-                .. Enumerable.Repeat(new PavlovTrial("initial", false, true), bellFirst),
-                .. Enumerable.Repeat(new PavlovTrial("training", true, true), pairings),
-                .. Enumerable.Repeat(new PavlovTrial("testing", false, true), tests),
+                .. Enumerable.Repeat(new ConditioningTrial("initial", true, false), foodFirst),
+                .. Enumerable.Repeat(new ConditioningTrial("initial", false, true), bellFirst),
+                .. Enumerable.Repeat(new ConditioningTrial("training", true, true), pairings),
+                .. Enumerable.Repeat(new ConditioningTrial("testing", false, true), tests),
             ];
 
             Show("Schedule A (8 pairings: more than any training sequence had):", Schedule(1, 2, 8, 3));
             Show("Schedule B (1 pairing: too few to condition):", Schedule(1, 1, 1, 3));
             var rng = new Random(r.GetValue(seed));
             int n = r.GetValue(count);
-            var (acc, trials, cond, uncond) = PavlovEvaluation.Score(m, Enumerable.Range(0, n).Select(_ => PavlovSchedule.Random(rng, maxPairings: 8)));
+            var (acc, trials, cond, uncond) = PavlovEvaluation.Score(m, Enumerable.Range(0, n).Select(_ => PavlovSequences.Random(rng, maxPairings: 8)));
             Console.WriteLine(string.Create(c, $"{n} random unseen schedules (seed {r.GetValue(seed)}, 0–8 pairings), {trials:N0} trials: {acc * 100:0.0} % of trials respond as expected"));
-            Console.WriteLine(string.Create(c, $"  bell tests after ≥ {PavlovSchedule.PairingsToCondition} pairings salivate: {cond * 100:0.0} %; bell tests after fewer pairings stay silent: {uncond * 100:0.0} %"));
+            Console.WriteLine(string.Create(c, $"  bell tests after ≥ {PavlovSequences.PairingsToCondition} pairings salivate: {cond * 100:0.0} %; bell tests after fewer pairings stay silent: {uncond * 100:0.0} %"));
             return 0;
         });
         return cmd;
+    }
+
+    private static Command CreateAdapt()
+    {
+        var models = new Argument<string[]>("models") { Description = "Models to compare (a static one and an adaptive one, with plastic edge groups); each plays the same game.", Arity = ArgumentArity.OneOrMore };
+        var plant = new Option<string>("--plant") { Description = "The perturbed plant: pong (hit rate) or servo (RMS tracking error).", DefaultValueFactory = _ => "pong" };
+        plant.AcceptOnlyFromAmong("pong", "servo");
+        var ticks = new Option<int?>("--ticks") { Description = "Game ticks / servo steps per model (default pong 60,000, servo 6,000 = 60 s)." };
+        var seed = new Option<int>("--seed") { Description = "Pong: seed of the game's ball restarts (the same for every model).", DefaultValueFactory = _ => 101 };
+        var window = new Option<int?>("--window") { Description = "Ticks per reported window (default pong 5,000, servo 100 = 1 s)." };
+        var final = new Option<int?>("--final") { Description = "Ticks at the end that make the final score (default pong 20,000, servo 2,000)." };
+        var perturb = new Option<string[]>("--perturb") { Description = "Repeatable. Pong: TICK:OFFSET:SPEED (from game tick TICK the paddle sensor reads OFFSET px more and a key moves the paddle SPEED px; nominal 0:7). Servo: STEP:GAIN:FRICTION:LOAD (nominal 1:0.1:0).", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<bool>("--json") { Description = "Write the result as JSON to stdout." };
+        var cmd = new Command("adapt", "Static and adaptive models through the same perturbation timeline: per-window performance, time to recover, final performance.") { models, plant, ticks, seed, window, final, perturb, json };
+        cmd.SetAction(r =>
+        {
+            bool servo = r.GetValue(plant) == "servo";
+            int n = r.GetValue(ticks) ?? (servo ? 6_000 : 60_000), w = r.GetValue(window) ?? (servo ? 100 : 5_000);
+            int f = r.GetValue(final) ?? (servo ? 2_000 : 20_000), s = r.GetValue(seed);
+            if (n < 1 || w < 1 || f < 1) throw new CliException("--ticks, --window and --final must be positive");
+            if (f > n) throw new CliException($"--final ({f}) must not exceed --ticks ({n})");
+            if (servo) return EvalServo(r.GetValue(models)!, r.GetValue(perturb) ?? [], n, w, f, r.GetValue(json));
+            var perturbations = (r.GetValue(perturb) ?? []).Select(ParsePongPerturbation).ToArray();
+            var runs = new List<AdaptationRun>();
+            foreach (var path in r.GetValue(models)!)
+            {
+                var m = CommonOptions.LoadModel(path);
+                runs.Add(PongAdaptation.Run(Path.GetFileName(path), m, s, n, w, f, perturbations, PongEvaluation.TicksPerRow(m)));
+            }
+
+            var c = CultureInfo.InvariantCulture;
+            if (r.GetValue(json))
+            {
+                using var stdout = Console.OpenStandardOutput();
+                using var jw = new System.Text.Json.Utf8JsonWriter(stdout, new System.Text.Json.JsonWriterOptions { Indented = true });
+                jw.WriteStartObject();
+                jw.WriteString("plant", "pong");
+                jw.WriteNumber("seed", s);
+                jw.WriteNumber("ticks", n);
+                jw.WriteStartArray("perturbations");
+                foreach (var p in perturbations)
+                {
+                    jw.WriteStartObject();
+                    jw.WriteNumber("tick", p.AtTick);
+                    jw.WriteNumber("paddleSensorOffset", p.PaddleSensorOffset);
+                    jw.WriteNumber("paddleSpeed", p.PaddleSpeed);
+                    jw.WriteEndObject();
+                }
+
+                jw.WriteEndArray();
+                jw.WriteStartArray("models");
+                foreach (var run in runs)
+                {
+                    jw.WriteStartObject();
+                    jw.WriteString("name", run.Name);
+                    jw.WriteBoolean("adaptive", run.Adaptive);
+                    jw.WriteStartArray("windows");
+                    foreach (var win in run.Windows) WriteWindow(jw, win);
+                    jw.WriteEndArray();
+                    if (run.RecoveryTicks is long rt) jw.WriteNumber("recoveryTicks", rt); else jw.WriteNull("recoveryTicks");
+                    jw.WritePropertyName("final");
+                    WriteWindow(jw, run.Final);
+                    jw.WriteEndObject();
+                }
+
+                jw.WriteEndArray();
+                jw.WriteEndObject();
+                jw.Flush();
+                stdout.WriteByte((byte)'\n');
+                return 0;
+            }
+
+            Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}, perturbations: {(perturbations.Length == 0 ? "none" : string.Join(", ", perturbations.Select(p => $"from tick {p.AtTick:N0} sensor offset {p.PaddleSensorOffset} px, paddle speed {p.PaddleSpeed} px")))}"));
+            Console.WriteLine("hit rate per window of " + w.ToString("N0", c) + " ticks:");
+            Console.Write("  ticks          ");
+            foreach (var run in runs) Console.Write($" {Trim(run.Name),18}");
+            Console.WriteLine();
+            for (int i = 0; i < runs[0].Windows.Count; i++)
+            {
+                var first = runs[0].Windows[i];
+                Console.Write(string.Create(c, $"  {first.StartTick,6}–{first.EndTick,-7}"));
+                foreach (var run in runs) Console.Write(string.Create(c, $" {Rate(run.Windows[i]),18}"));
+                Console.WriteLine();
+            }
+
+            foreach (var run in runs)
+            {
+                string recovery = perturbations.Length == 0 ? "no perturbation" : run.RecoveryTicks switch { null => "not recovered", 0 => "never fell", long t => string.Create(c, $"{t:N0} ticks") };
+                Console.WriteLine(string.Create(c, $"{run.Name} ({(run.Adaptive ? "adaptive" : "static")}): final {f:N0} ticks {run.Final.Hits} hits, {run.Final.Misses} misses ({Rate(run.Final)}); back to ≥ {PongAdaptation.RecoveryRate * 100:0} % over {PongAdaptation.RecoveryBalls} balls after the switch: {recovery}"));
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static int EvalServo(string[] paths, string[] perturbText, int n, int w, int f, bool json)
+    {
+        var perturbations = perturbText.Select(ParseServoPerturbation).ToArray();
+        var runs = new List<ServoRun>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                runs.Add(ServoAdaptation.Run(Path.GetFileName(path), CommonOptions.LoadModel(path), n, w, f, perturbations));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"{path}: {e.Message}");
+            }
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var jw = new System.Text.Json.Utf8JsonWriter(stdout, new System.Text.Json.JsonWriterOptions { Indented = true });
+            jw.WriteStartObject();
+            jw.WriteString("plant", "servo");
+            jw.WriteNumber("steps", n);
+            jw.WriteNumber("stepSeconds", ServoPlant.Dt);
+            jw.WriteStartArray("perturbations");
+            foreach (var p in perturbations)
+            {
+                jw.WriteStartObject();
+                jw.WriteNumber("step", p.AtStep);
+                jw.WriteNumber("gain", p.Gain);
+                jw.WriteNumber("friction", p.Friction);
+                jw.WriteNumber("load", p.Load);
+                jw.WriteEndObject();
+            }
+
+            jw.WriteEndArray();
+            jw.WriteStartArray("models");
+            foreach (var run in runs)
+            {
+                jw.WriteStartObject();
+                jw.WriteString("name", run.Name);
+                jw.WriteBoolean("adaptive", run.Adaptive);
+                jw.WriteStartArray("windows");
+                foreach (var win in run.Windows)
+                {
+                    jw.WriteStartObject();
+                    jw.WriteNumber("start", win.StartStep);
+                    jw.WriteNumber("end", win.EndStep);
+                    jw.WriteNumber("rmsError", win.RmsError);
+                    jw.WriteEndObject();
+                }
+
+                jw.WriteEndArray();
+                if (run.HalvingSteps is long h) jw.WriteNumber("halvingSteps", h); else jw.WriteNull("halvingSteps");
+                jw.WriteNumber("finalRmsError", run.FinalRmsError);
+                jw.WriteEndObject();
+            }
+
+            jw.WriteEndArray();
+            jw.WriteEndObject();
+            jw.Flush();
+            stdout.WriteByte((byte)'\n');
+            return 0;
+        }
+
+        Console.WriteLine(string.Create(c, $"servo, {n:N0} steps of {ServoPlant.Dt * 1000:0} ms, perturbations: {(perturbations.Length == 0 ? "none" : string.Join(", ", perturbations.Select(p => $"from step {p.AtStep:N0} gain {p.Gain:0.###}, friction {p.Friction:0.###}, load {p.Load:0.###}")))}"));
+        Console.WriteLine(string.Create(c, $"RMS tracking error (rad) per window of {w:N0} steps:"));
+        Console.Write("  steps          ");
+        foreach (var run in runs) Console.Write($" {Trim(run.Name),18}");
+        Console.WriteLine();
+        for (int i = 0; i < runs[0].Windows.Count; i++)
+        {
+            var first = runs[0].Windows[i];
+            Console.Write(string.Create(c, $"  {first.StartStep,6}–{first.EndStep,-7}"));
+            foreach (var run in runs) Console.Write(string.Create(c, $" {run.Windows[i].RmsError,18:0.0000}"));
+            Console.WriteLine();
+        }
+
+        foreach (var run in runs)
+        {
+            string halving = run.HalvingSteps is long h ? string.Create(c, $"{h:N0} steps ({h * ServoPlant.Dt:0.00} s)") : "never";
+            Console.WriteLine(string.Create(c, $"{run.Name} ({(run.Adaptive ? "adaptive" : "static")}): final {f:N0} steps RMS error {run.FinalRmsError:0.0000} rad; error halved after the switch: {halving}"));
+        }
+
+        return 0;
+    }
+
+    private static string Trim(string s) => s.Length <= 18 ? s : s[..17] + "…";
+
+    private static string Rate(WindowScore w) =>
+        double.IsNaN(w.HitRate) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{w.HitRate * 100:0.0} % ({w.Hits}/{w.Hits + w.Misses})");
+
+    private static void WriteWindow(System.Text.Json.Utf8JsonWriter jw, WindowScore win)
+    {
+        jw.WriteStartObject();
+        jw.WriteNumber("start", win.StartTick);
+        jw.WriteNumber("end", win.EndTick);
+        jw.WriteNumber("hits", win.Hits);
+        jw.WriteNumber("misses", win.Misses);
+        if (double.IsNaN(win.HitRate)) jw.WriteNull("hitRate"); else jw.WriteNumber("hitRate", win.HitRate);
+        jw.WriteEndObject();
+    }
+
+    /// <summary>STEP:GAIN:FRICTION:LOAD, as the virtual MCU's --perturb for its servo.</summary>
+    internal static ServoPerturbation ParseServoPerturbation(string text)
+    {
+        var f = text.Split(':');
+        var c = CultureInfo.InvariantCulture;
+        if (f.Length != 4 || !long.TryParse(f[0], NumberStyles.Integer, c, out long at) ||
+            !float.TryParse(f[1], NumberStyles.Float, c, out float gain) || !float.TryParse(f[2], NumberStyles.Float, c, out float friction) ||
+            !float.TryParse(f[3], NumberStyles.Float, c, out float load))
+            throw new CliException($"--perturb '{text}': expected STEP:GAIN:FRICTION:LOAD (e.g. 3000:1:0.1:0.4)");
+        var p = new ServoPerturbation(at, gain, friction, load);
+        try
+        {
+            p.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--perturb '{text}': {e.Message}");
+        }
+
+        return p;
+    }
+
+    /// <summary>TICK:OFFSET:SPEED, as the virtual MCU's --perturb.</summary>
+    internal static PongPerturbation ParsePongPerturbation(string text)
+    {
+        var f = text.Split(':');
+        if (f.Length != 3 || !long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long at) ||
+            !int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int offset) ||
+            !int.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int speed))
+            throw new CliException($"--perturb '{text}': expected TICK:OFFSET:SPEED (integers, e.g. 5000:30:7)");
+        var p = new PongPerturbation(at, offset, speed);
+        try
+        {
+            p.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--perturb '{text}': {e.Message}");
+        }
+
+        return p;
     }
 }

@@ -5,6 +5,8 @@ using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
 using Ifm.Control.Service;
+using Ifm.Devices.Mapping;
+using Ifm.Devices.Simulation;
 using Ifm.FirmwareBridge.Devices;
 
 namespace Ifm.Cli.Commands;
@@ -21,8 +23,8 @@ internal static class RunCommand
         var model = new Argument<string?>("model") { Description = "Path of the .ifm model file (or \"model\" in --config).", Arity = ArgumentArity.ZeroOrOne };
         var config = new Option<string?>("--config") { Description = "Run configuration file (JSON); command-line options override its values." };
         var devices = new Option<string?>("--devices") { Description = "Device map (JSON) binding sensors and actuators to the model's neurons." };
-        var sim = new Option<string?>("--sim") { Description = "Built-in simulated plant: pong or pavlov (its example map is used when --devices is not given)." };
-        sim.AcceptOnlyFromAmong("pong", "pavlov");
+        var sim = new Option<string?>("--sim") { Description = "Built-in simulated plant: pong, pavlov or servo (its example map is used when --devices is not given)." };
+        sim.AcceptOnlyFromAmong("pong", "pavlov", "servo");
         var rate = new Option<double?>("--rate") { Description = "Loop rate in Hz (default: the map's loopRateHz)." };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C / SIGTERM / SIGHUP; the Pavlov plant stops after its schedule)." };
         var ticks = new Option<int?>("--ticks") { Description = "Network ticks per period (default 1)." };
@@ -38,12 +40,17 @@ internal static class RunCommand
         var backend = BackendOptions.CreateBackend(defaultCpu: false);
         var openclDevice = new Option<string?>("--opencl-device") { Description = "OpenCL device: platform:device or a name." };
         var statusInterval = new Option<double?>("--status-interval") { Description = "Seconds between status updates (default 0.5 on a terminal, 10 otherwise)." };
+        var perturb = new Option<string[]>("--perturb")
+        {
+            Description = "Perturb the simulated plant from a period on (repeatable): --sim pong TICK:OFFSET:SPEED (paddle sensor offset px, paddle speed px; nominal 0:7), --sim servo STEP:GAIN:FRICTION:LOAD (nominal 1:0.1:0).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var spinUs = new Option<double>("--spin-us") { Description = "Microseconds before each deadline spent spinning instead of sleeping.", DefaultValueFactory = _ => 200 };
 
         var cmd = new Command("run", "Run a model in the real-time control loop: read → encode → step → decode → write at a fixed rate.")
         {
             model, config, devices, sim, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
-            backend, openclDevice, statusInterval, spinUs,
+            backend, openclDevice, statusInterval, spinUs, perturb,
         };
         cmd.SetAction(r =>
         {
@@ -68,6 +75,10 @@ internal static class RunCommand
             var errors = RunConfigLoader.Validate(c, requireModel: true, BackendOptions.Available());
             if (errors.Count > 0) throw new CliException(string.Join("; ", errors.Select(e => e.Replace("devices: required", "--devices: required", StringComparison.Ordinal))));
 
+            string[] perturbations = r.GetValue(perturb) ?? [];
+            if (perturbations.Length > 0 && c.Sim is not ("pong" or "servo")) throw new CliException("--perturb needs --sim pong or --sim servo");
+            PongPerturbation[] pongPerturbations = c.Sim == "pong" ? [.. perturbations.Select(EvalCommand.ParsePongPerturbation)] : [];
+            ServoPerturbation[] servoPerturbations = c.Sim == "servo" ? [.. perturbations.Select(EvalCommand.ParseServoPerturbation)] : [];
             OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
             var log = new RunLog(Console.Out, Console.Error, mode);
             using var stop = new CancellationTokenSource();
@@ -87,6 +98,8 @@ internal static class RunCommand
                 SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
                 DeviceProviders = [bridge],
                 Backends = BackendOptions.Available(c.OpenclDevice),
+                PongPerturbations = pongPerturbations,
+                ServoPerturbations = servoPerturbations,
             };
             int exit = RunHost.Run(c, env).ExitCode;
             foreach (var (port, link) in bridge.Links)

@@ -4,7 +4,7 @@ using Ifm.Runtime.Model;
 using Ifm.Training;
 using Ifm.Training.Data;
 using Ifm.Training.Network;
-using Ifm.Training.Pong;
+using Ifm.Evaluation.Pong;
 
 namespace Ifm.Cli.Commands;
 

@@ -11,7 +11,7 @@ public sealed class RunConfig
     public string? Model { get; set; }
     public string? Devices { get; set; }
 
-    /// <summary>null, "pong" or "pavlov": a built-in simulated plant (and its map when <see cref="Devices"/> is null).</summary>
+    /// <summary>null, "pong", "pavlov" or "servo": a built-in simulated plant (and its map when <see cref="Devices"/> is null).</summary>
     public string? Sim { get; set; }
 
     public double? RateHz { get; set; }

@@ -62,7 +62,7 @@ public static class RunConfigLoader
         var e = new List<string>();
         var inv = CultureInfo.InvariantCulture;
         if (requireModel && string.IsNullOrWhiteSpace(c.Model)) e.Add("model: required (path of the .ifm model)");
-        if (c.Sim is not (null or "pong" or "pavlov")) e.Add($"sim: must be null, \"pong\" or \"pavlov\", got \"{c.Sim}\"");
+        if (c.Sim is not (null or "pong" or "pavlov" or "servo")) e.Add($"sim: must be null, \"pong\", \"pavlov\" or \"servo\", got \"{c.Sim}\"");
         if (c.Sim is null && string.IsNullOrWhiteSpace(c.Devices)) e.Add("devices: required unless sim names a built-in simulated plant");
         if (c.RateHz is { } r && !(r >= MinRateHz && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in [{MinRateHz}, 100000] Hz, got {r}"));
         if (c.RateHz is { } hz && c.DurationSeconds is { } dd && hz >= MinRateHz && dd > 0 && dd * hz < 0.5)

@@ -58,6 +58,11 @@ internal static class FinalReport
             b.AppendLine(c, $"  pong: {pong.Ticks} game ticks, {pong.Hits} hits, {pong.Misses} misses ({Pct(pong.Hits, pong.Hits + pong.Misses)} hit rate)");
         }
 
+        if (sim?.Servo is { } servo)
+        {
+            b.AppendLine(c, $"  servo: {servo.Steps} steps, RMS tracking error {servo.RmsError:0.0000} rad, final gain {servo.Gain:0.###}, friction {servo.Friction:0.###}, load {servo.Load:0.###}");
+        }
+
         if (sim?.Pavlov is { } pavlov)
         {
             b.AppendLine("  pavlov trials (salivation periods during the stimulus / in the gap):");

@@ -24,6 +24,12 @@ public sealed class RunEnvironment
     /// <summary>Test hook file (<c>IFM_TEST_STALL_FILE</c>): the loop stalls while it exists.</summary>
     public string? StallFile { get; init; }
 
+    /// <summary>Perturbations of the simulated Pong plant (<c>--perturb</c> with <c>--sim pong</c>).</summary>
+    public IReadOnlyList<PongPerturbation> PongPerturbations { get; init; } = [];
+
+    /// <summary>Perturbations of the simulated servo (<c>--perturb</c> with <c>--sim servo</c>).</summary>
+    public IReadOnlyList<ServoPerturbation> ServoPerturbations { get; init; } = [];
+
     /// <summary>Schedule of the simulated Pavlov plant (default: 3 food, 10 paired, 3 bell trials).</summary>
     public PavlovSchedule? PavlovSchedule { get; init; }
 

@@ -60,7 +60,7 @@ public static class RunHost
         var loopOptionsBase = new LoopOptions { RateHz = rate, TicksPerPeriod = config.TicksPerPeriod };
         loopOptionsBase.Validate();
 
-        IHardwareFactory hardware = config.Sim is null ? new LinuxHardware() : BuiltInPlants.CreateHardware(config.Sim, rate, env.PavlovSchedule);
+        IHardwareFactory hardware = config.Sim is null ? new LinuxHardware() : BuiltInPlants.CreateHardware(config.Sim, rate, env.PavlovSchedule, env.PongPerturbations, env.ServoPerturbations);
         var sim = hardware as SimulatedHardware;
         IHardwareFactory? unbound = hardware;
 

@@ -6,12 +6,12 @@ using Ifm.Runtime.Model;
 namespace Ifm.Control.Simulation;
 
 /// <summary>
-/// The simulated plants of <c>ifm run --sim pong|pavlov</c>: their device maps (devices/examples/pong-sim.json and
-/// pavlov-sim.json, embedded in the binary) and their hardware.
+/// The simulated plants of <c>ifm run --sim pong|pavlov|servo</c>: their device maps (devices/examples/pong-sim.json,
+/// pavlov-sim.json and servo-sim.json, embedded in the binary) and their hardware, with the plant's perturbations.
 /// </summary>
 public static class BuiltInPlants
 {
-    public static readonly string[] Names = ["pong", "pavlov"];
+    public static readonly string[] Names = ["pong", "pavlov", "servo"];
 
     /// <summary>The embedded example map of <paramref name="sim"/>.</summary>
     public static DeviceMap LoadMap(string sim)
@@ -24,15 +24,21 @@ public static class BuiltInPlants
     }
 
     /// <summary>The simulated hardware of <paramref name="sim"/>, advancing simulated time by one loop period per period.</summary>
-    public static SimulatedHardware CreateHardware(string sim, double loopRateHz, PavlovSchedule? schedule = null)
+    public static SimulatedHardware CreateHardware(string sim, double loopRateHz, PavlovSchedule? schedule = null,
+        IReadOnlyList<PongPerturbation>? pong = null, IReadOnlyList<ServoPerturbation>? servo = null)
     {
+        if (pong is { Count: > 0 } && sim != "pong") throw new ArgumentException($"Pong perturbations need --sim pong, not {sim}");
+        if (servo is { Count: > 0 } && sim != "servo") throw new ArgumentException($"servo perturbations need --sim servo, not {sim}");
         SimulatedHardware hw = sim switch
         {
             "pong" => SimulatedHardware.ForPong(),
+            "servo" => SimulatedHardware.ForServo(),
             "pavlov" => SimulatedHardware.ForPavlov(schedule),
             _ => throw new ArgumentException($"unknown simulated plant '{sim}'; expected {string.Join(" or ", Names)}"),
         };
         hw.PeriodNanoseconds = (long)Math.Round(1e9 / loopRateHz);
+        if (pong is { Count: > 0 }) hw.Pong!.Perturb([.. pong]);
+        if (servo is { Count: > 0 }) hw.Servo!.Perturb([.. servo]);
         return hw;
     }
 

@@ -5,17 +5,18 @@ using Ifm.Training.Data;
 namespace Ifm.Training.Pavlov;
 
 /// <summary>One trial of a conditioning schedule: which stimuli are on, in which stage.</summary>
-public readonly record struct PavlovTrial(string Stage, bool Food, bool Bell);
+public readonly record struct ConditioningTrial(string Stage, bool Food, bool Bell);
 
 /// <summary>
-/// Pavlov's conditioning sequences (the paper's example): inputs F (food) and R (bell), output S (salivation).
+/// Pavlov's conditioning sequences for training and scoring (the paper's example; not the simulated stimulus box's
+/// timetable, which is Ifm.Devices' <c>PavlovSchedule</c>): inputs F (food) and R (bell), output S (salivation).
 /// Initial stage: food alone or bell alone; training stage: food and bell together; testing stage: bell alone.
 /// The target: S salivates during a trial when food is present, or when the bell rings after at least
 /// <see cref="PairingsToCondition"/> pairings; it rests otherwise. The numbers of trials per stage vary between
 /// sequences (so the network must count pairings, not memorise a timetable). The response follows the stimulus by
 /// <see cref="Latency"/> ticks (input → hidden → output).
 /// </summary>
-public static class PavlovSchedule
+public static class PavlovSequences
 {
     public const int StimulusTicks = 5;
     public const int RestTicks = 5;
@@ -23,27 +24,27 @@ public static class PavlovSchedule
     public const int Latency = 2;
 
     /// <summary>A random schedule: 1–3 initial trials (at least one bell alone), 0–5 pairings, 2–4 bell tests.</summary>
-    public static List<PavlovTrial> Random(Random rng, int maxPairings = 5)
+    public static List<ConditioningTrial> Random(Random rng, int maxPairings = 5)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var trials = new List<PavlovTrial>();
+        var trials = new List<ConditioningTrial>();
         int initial = rng.Next(1, 4);
         int bellAt = rng.Next(initial);
         for (int i = 0; i < initial; i++)
         {
             bool bell = i == bellAt || rng.Next(2) == 0;
-            trials.Add(new PavlovTrial("initial", !bell, bell));
+            trials.Add(new ConditioningTrial("initial", !bell, bell));
         }
 
         int pairings = rng.Next(0, maxPairings + 1);
-        for (int i = 0; i < pairings; i++) trials.Add(new PavlovTrial("training", true, true));
+        for (int i = 0; i < pairings; i++) trials.Add(new ConditioningTrial("training", true, true));
         int tests = rng.Next(2, 5);
-        for (int i = 0; i < tests; i++) trials.Add(new PavlovTrial("testing", false, true));
+        for (int i = 0; i < tests; i++) trials.Add(new ConditioningTrial("testing", false, true));
         return trials;
     }
 
     /// <summary>The expected response of each trial: food, or a bell after enough pairings.</summary>
-    public static bool[] Expected(IReadOnlyList<PavlovTrial> trials)
+    public static bool[] Expected(IReadOnlyList<ConditioningTrial> trials)
     {
         ArgumentNullException.ThrowIfNull(trials);
         var result = new bool[trials.Count];
@@ -59,7 +60,7 @@ public static class PavlovSchedule
     }
 
     /// <summary>Ticks of a schedule: inputs (food, bell) and the target S (1 salivating, 0 resting).</summary>
-    public static TickSequence ToSequence(IReadOnlyList<PavlovTrial> trials, string source)
+    public static TickSequence ToSequence(IReadOnlyList<ConditioningTrial> trials, string source)
     {
         var expected = Expected(trials);
         int per = StimulusTicks + RestTicks, ticks = trials.Count * per + Latency;

@@ -1,16 +1,32 @@
-using Ifm.Training.Pong;
+using Ifm.Devices.Simulation;
+using Ifm.Evaluation.Pong;
+using Ifm.Training;
+using Ifm.Training.Data;
 
-namespace Ifm.Training.Tests;
+namespace Ifm.Evaluation.Tests;
 
-/// <summary>The Pong game against hand-worked scenarios (tests/data/pong/README.md and the recordings' behaviour).</summary>
-public sealed class PongGameTests
+/// <summary>
+/// The Pong game as the evaluation plays it, against hand-worked scenarios and the recordings (tests/data/pong/README.md),
+/// and the closed-loop scores.
+/// </summary>
+public sealed class PongEvaluationTests
 {
+    private static PongGame Game(int seed, int x, int y, int dx, int dy, int paddle = PongGame.PaddleStartX)
+    {
+        var g = PongEvaluation.NewGame(seed);
+        g.SetBall(x, y, dx, dy);
+        g.SetPaddle(paddle);
+        return g;
+    }
+
+    private static int Step(PongGame g, PongAction a) => g.Tick(a.ToKey());
+
     [Fact]
     public void Starts_like_the_recordings_and_moves_the_ball_four_pixels()
     {
-        var g = new PongGame(1);
+        var g = PongEvaluation.NewGame(1);
         Assert.Equal((100, 150, 75), (g.BallX, g.BallY, g.PaddleX));
-        g.Step(PongAction.None);
+        Step(g, PongAction.None);
         Assert.Equal((104, 146, 75), (g.BallX, g.BallY, g.PaddleX));   // d0.txt line 2
     }
 
@@ -18,24 +34,24 @@ public sealed class PongGameTests
     public void Bounces_off_the_right_wall_when_the_ball_reaches_it()
     {
         // d0.txt: x 184 → 188 (188 + 15 ≥ 200: bounce) → 184.
-        var g = new PongGame(1) { BallX = 184, BallY = 100, BallVx = 4, BallVy = -4 };
-        g.Step(PongAction.None);
+        var g = Game(1, 184, 100, 4, -4);
+        Step(g, PongAction.None);
         Assert.Equal(188, g.BallX);
-        g.Step(PongAction.None);
+        Step(g, PongAction.None);
         Assert.Equal(184, g.BallX);
-        g = new PongGame(1) { BallX = 4, BallY = 100, BallVx = -4, BallVy = 4 };
-        g.Step(PongAction.None);
-        g.Step(PongAction.None);
+        g = Game(1, 4, 100, -4, 4);
+        Step(g, PongAction.None);
+        Step(g, PongAction.None);
         Assert.Equal(4, g.BallX);   // 4 → 0 (bounce) → 4
     }
 
     [Fact]
     public void Bounces_off_the_top()
     {
-        var g = new PongGame(1) { BallX = 100, BallY = 2, BallVx = 4, BallVy = -4 };
-        g.Step(PongAction.None);
+        var g = Game(1, 100, 2, 4, -4);
+        Step(g, PongAction.None);
         Assert.Equal(-2, g.BallY);
-        g.Step(PongAction.None);
+        Step(g, PongAction.None);
         Assert.Equal(2, g.BallY);
     }
 
@@ -44,36 +60,36 @@ public sealed class PongGameTests
     {
         // d0.txt line 2095: ball (176, 242) moving down-left, paddle at 124 moving left: at (172, 246) the ball
         // overlaps the paddle's old place 124..174 (not its new 117..167): a hit.
-        var g = new PongGame(1) { BallX = 176, BallY = 242, BallVx = -4, BallVy = 4, PaddleX = 124 };
-        Assert.Equal(PongEvent.Hit, g.Step(PongAction.Left));
-        Assert.Equal((172, 246, 117, -4), (g.BallX, g.BallY, g.PaddleX, g.BallVy));
+        var g = Game(1, 176, 242, -4, 4, 124);
+        Assert.Equal(1, Step(g, PongAction.Left));
+        Assert.Equal((172, 246, 117, -4), (g.BallX, g.BallY, g.PaddleX, g.BallDy));
         Assert.Equal(1, g.Hits);
-        g.Step(PongAction.None);
+        Step(g, PongAction.None);
         Assert.Equal(242, g.BallY);
     }
 
     [Fact]
     public void Misses_and_restarts_inside_the_restart_grid()
     {
-        var g = new PongGame(3) { BallX = 10, BallY = 278, BallVx = 4, BallVy = 4, PaddleX = 150 };
-        Assert.Equal(PongEvent.None, g.Step(PongAction.None));     // 282: bottom at 297
-        Assert.Equal(PongEvent.Miss, g.Step(PongAction.None));     // 286: bottom at 301 ≥ 300
+        var g = Game(3, 10, 278, 4, 4, 150);
+        Assert.Equal(0, Step(g, PongAction.None));     // 282: bottom at 297
+        Assert.Equal(-1, Step(g, PongAction.None));     // 286: bottom at 301 ≥ 300
         Assert.Equal(1, g.Misses);
         Assert.InRange(g.BallX, 30, 160);
         Assert.InRange(g.BallY, 30, 240);
         Assert.Equal(0, g.BallX % 10);
         Assert.Equal(0, g.BallY % 10);
-        Assert.Equal((4, -4), (g.BallVx, g.BallVy));
-        Assert.Equal(0.0, g.HitRate);
+        Assert.Equal((4, -4), (g.BallDx, g.BallDy));
+        Assert.Equal(0, g.Hits);
     }
 
     [Fact]
     public void The_paddle_stops_where_the_recordings_show()
     {
-        var g = new PongGame(1);
-        for (int i = 0; i < 30; i++) g.Step(PongAction.Left);
+        var g = PongEvaluation.NewGame(1);
+        for (int i = 0; i < 30; i++) Step(g, PongAction.Left);
         Assert.Equal(-2, g.PaddleX);    // 75 − 11·7
-        for (int i = 0; i < 40; i++) g.Step(PongAction.Right);
+        for (int i = 0; i < 40; i++) Step(g, PongAction.Right);
         Assert.Equal(152, g.PaddleX);   // −2 + 22·7
     }
 
@@ -81,12 +97,12 @@ public sealed class PongGameTests
     public void Encodes_like_the_c_files()
     {
         var bits = new float[24];
-        PongGame.Encode(100, 150, 75, bits);
+        PongObservation.Encode(100, 150, 75, bits);
         // c0.txt line 1 (d0.txt: 100, 150, 75).
         Assert.Equal(new float[] { 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 1 }, bits);
-        PongGame.Encode(-2, -2, -2, bits);
+        PongObservation.Encode(-2, -2, -2, bits);
         Assert.All(bits, b => Assert.Equal(0f, b));
-        PongGame.Encode(188, 0, 0, bits);
+        PongObservation.Encode(188, 0, 0, bits);
         Assert.Equal(new float[] { 1, 0, 1, 1, 1, 1, 1, 0 }, bits[..8]);   // 190 as 8-bit two's complement
     }
 
@@ -101,7 +117,7 @@ public sealed class PongGameTests
 
     private static string Recording(string name)
     {
-        string path = Path.Combine(PyTorchParityTests.RepoRoot(), "tests", "data", "pong", name);
+        string path = Path.Combine(RepoRoot(), "tests", "data", "pong", name);
         Assert.True(File.Exists(path), $"the Pong recordings (tests/data/pong/{name}) are needed for this test");
         return path;
     }
@@ -120,20 +136,19 @@ public sealed class PongGameTests
     public void The_game_reproduces_every_recorded_tick(string file)
     {
         var rows = File.ReadLines(Recording(file)).Where(l => l.Length > 0).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
-        var g = new PongGame(1);
+        var g = PongEvaluation.NewGame(1);
         Assert.Equal((g.BallX, g.BallY, g.PaddleX), (rows[0][0], rows[0][1], rows[0][2]));
         int hits = 0, misses = 0;
         for (int t = 1; t < rows.Length; t++)
         {
-            var e = g.Step(Key(rows[t][4]));
-            if (e == PongEvent.Hit) hits++;
-            if (e == PongEvent.Miss)
+            var e = Step(g, Key(rows[t][4]));
+            if (e == 1) hits++;
+            if (e == -1)
             {
                 misses++;
                 Assert.True(rows[t][0] is >= 30 and <= 160 && rows[t][0] % 10 == 0 && rows[t][1] is >= 30 and <= 240 && rows[t][1] % 10 == 0,
                     $"{file} tick {t}: the recording restarts at ({rows[t][0]}, {rows[t][1]}), off the restart grid");
-                g.BallX = rows[t][0];
-                g.BallY = rows[t][1];
+                g.SetBall(rows[t][0], rows[t][1], g.BallDx, g.BallDy);
             }
 
             Assert.True((g.BallX, g.BallY, g.PaddleX) == (rows[t][0], rows[t][1], rows[t][2]),
@@ -156,20 +171,20 @@ public sealed class PongGameTests
     public void A_rows_key_is_the_move_that_led_to_its_state(int file)
     {
         var d = File.ReadLines(Recording($"d{file}.txt")).Where(l => l.Length > 0).Select(l => l.Split('\t').Select(int.Parse).ToArray()).ToArray();
-        var c = Data.TickSequence.Load(Recording($"c{file}.txt"));
+        var c = TickSequence.Load(Recording($"c{file}.txt"));
         Assert.Equal(d.Length, c.Ticks);
         var bits = new float[24];
         int moved = 0;
         for (int t = 0; t < d.Length; t++)
         {
-            PongGame.Encode(d[t][0], d[t][1], d[t][2], bits);
+            PongObservation.Encode(d[t][0], d[t][1], d[t][2], bits);
             Assert.True(bits.AsSpan().SequenceEqual(c.InputRows(t, 1)), $"c{file}.txt row {t} is not d{file}.txt row {t} encoded");
             Assert.Equal(Key(d[t][4]), (PongAction)Losses.ArgMax(c.TargetRow(t)));
             if (t == 0) continue;
             int step = d[t][2] - d[t - 1][2];
             int expected = Key(d[t][4]) switch
             {
-                PongAction.Right => d[t - 1][2] + PongGame.PaddleWidth < PongGame.Width ? PongGame.PaddleSpeed : 0,
+                PongAction.Right => d[t - 1][2] + PongGame.PaddleWidth < PongGame.FieldWidth ? PongGame.PaddleSpeed : 0,
                 PongAction.Left => d[t - 1][2] > 0 ? -PongGame.PaddleSpeed : 0,
                 _ => 0,
             };
@@ -205,7 +220,7 @@ public sealed class PongGameTests
         var random = PongEvaluation.Play(new RandomPolicy(5), 3000, 5);
         Assert.InRange(random.KeyRate, 0.6, 0.73);
 
-        var c = Data.TickSequence.Load(Recording("c3.txt")).Slice(0, 2000);
+        var c = TickSequence.Load(Recording("c3.txt")).Slice(0, 2000);
         for (int ahead = 0; ahead <= 2; ahead++)
         {
             var (accuracy, majority, balanced, ticks) = PongEvaluation.ActionAccuracy(model, c, ahead);
@@ -230,5 +245,36 @@ public sealed class PongGameTests
         var parts = seeds.Select(s => PongEvaluation.Play(new RandomPolicy(s), 2000, s)).ToArray();
         Assert.Equal(new PongScore(parts.Sum(p => p.Hits), parts.Sum(p => p.Misses), 6000, parts.Sum(p => p.KeyTicks)), total);
         Assert.Equal(PongEvaluation.Play(new RandomPolicy(7), 2000, 7), PongEvaluation.PlayGames(s => new RandomPolicy(s), 2000, 7, 1));
+    }
+
+    [Fact]
+    public void The_pong_selection_score_is_the_hit_rate_of_the_selection_game()
+    {
+        var b = new Ifm.Runtime.Model.ModelBuilder { Name = "none", Dt = 0.001f };
+        b.AddPopulation("in", Ifm.Runtime.Model.NeuronKind.Ifm, Ifm.Runtime.Model.NeuronRole.Input, 24);
+        b.AddPopulation("out", Ifm.Runtime.Model.NeuronKind.Ifm, Ifm.Runtime.Model.NeuronRole.Output, 3);
+        b.AddEdgeGroup("static");
+        b.SetBias(26, 1f);   // always "none"
+        var expected = PongEvaluation.PlayGames(_ => new NeverMovePolicy(), PongSelection.TicksPerGame, PongSelection.FirstSeed, PongSelection.Games).HitRate;
+        int hits = 0, misses = 0;
+        for (int g = 0; g < PongSelection.Games; g++)
+        {
+            var one = PongEvaluation.Play(new NeverMovePolicy(), PongSelection.TicksPerGame, PongSelection.FirstSeed + g);
+            hits += one.Hits;
+            misses += one.Misses;
+        }
+
+        Assert.Equal((double)hits / (hits + misses), expected, 12);
+        Assert.Equal(expected, PongSelection.HitRate(b.Build()), 12);
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "tests", "data", "pong", "d0.txt"))) return d.FullName;
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (tests/data/pong) above " + AppContext.BaseDirectory);
     }
 }

@@ -1,6 +1,6 @@
 using Ifm.Runtime.Model;
 
-namespace Ifm.Training.Pong;
+namespace Ifm.Evaluation.Pong;
 
 /// <summary>
 /// The closed-loop score used to choose among a training run's epochs (<c>ifm train --select pong</c>). Its game seed

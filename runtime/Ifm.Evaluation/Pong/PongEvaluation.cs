@@ -1,10 +1,12 @@
 using System.Globalization;
+using Ifm.Devices.Simulation;
 using Ifm.Runtime.Data;
 using Ifm.Runtime.Engine;
 using Ifm.Runtime.Model;
+using Ifm.Training;
 using Ifm.Training.Data;
 
-namespace Ifm.Training.Pong;
+namespace Ifm.Evaluation.Pong;
 
 /// <summary>Hits and misses of a policy (or of the human in a recording), and on how many ticks a key was pressed.</summary>
 public readonly record struct PongScore(int Hits, int Misses, long Ticks, long KeyTicks)
@@ -18,20 +20,29 @@ public readonly record struct PongScore(int Hits, int Misses, long Ticks, long K
 /// <summary>The closed-loop Pong benchmark and the action-accuracy measure on recordings.</summary>
 public static class PongEvaluation
 {
+    /// <summary>
+    /// The game the published figures are measured on: the plant of <c>ifm run --sim pong</c> with its restart
+    /// positions drawn from <c>new Random(seed)</c>, deterministic for a seed.
+    /// </summary>
+    public static PongGame NewGame(int seed) => new(new Random(seed));
+
     /// <summary>Plays <paramref name="ticks"/> ticks of a game seeded with <paramref name="seed"/>.</summary>
-    public static PongScore Play(IPongPolicy policy, long ticks, int seed)
+    public static PongScore Play(IPongPolicy policy, long ticks, int seed) => Play(policy, NewGame(seed), ticks);
+
+    /// <summary>Plays <paramref name="ticks"/> ticks of <paramref name="game"/> (a perturbed one, say) from its current state.</summary>
+    public static PongScore Play(IPongPolicy policy, PongGame game, long ticks)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var game = new PongGame(seed);
-        long keys = 0;
+        ArgumentNullException.ThrowIfNull(game);
+        long hits0 = game.Hits, misses0 = game.Misses, keys = 0;
         for (long t = 0; t < ticks; t++)
         {
             var action = policy.Act(game);
             if (action != PongAction.None) keys++;
-            game.Step(action);
+            game.Tick(action.ToKey());
         }
 
-        return new PongScore(game.Hits, game.Misses, ticks, keys);
+        return new PongScore((int)(game.Hits - hits0), (int)(game.Misses - misses0), ticks, keys);
     }
 
     /// <summary>
@@ -92,7 +103,7 @@ public static class PongEvaluation
         {
             int dx = rows[i + 1].X - rows[i].X, dy0 = rows[i].Y - rows[i - 1].Y, dy1 = rows[i + 1].Y - rows[i].Y;
             if (Math.Abs(dx) != PongGame.BallSpeed || Math.Abs(dy1) != PongGame.BallSpeed) misses++;
-            else if (dy0 > 0 && dy1 < 0 && rows[i].Y + PongGame.BallSize > PongGame.PaddleTop - PongGame.BallSpeed) hits++;
+            else if (dy0 > 0 && dy1 < 0 && rows[i].Y + PongGame.BallSize > PongGame.PaddleY - PongGame.BallSpeed) hits++;
         }
 
         return new PongScore(hits, misses, rows.Count, keys);
