@@ -36,6 +36,12 @@ public sealed class RunEnvironment
     /// <summary>The hybrid timer's spin window.</summary>
     public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMicroseconds(200);
 
+    /// <summary>Where to record every period (<c>--record run.ifmrec</c>); null: no recording.</summary>
+    public string? RecordPath { get; init; }
+
+    /// <summary>Bounds and neuron capture of the recording; the neuron default is spikes for spiking models, none otherwise.</summary>
+    public Recording.RecorderOptions? RecorderOptions { get; init; }
+
     /// <summary>How long to wait for a cancelled loop to finish its period before forcing the safe state.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -67,6 +67,7 @@ public static class RunHost
         INetworkSession session = env.Backends.Create(model, config.Backend, config.OpenclDevice, out string backendNote);
         BackgroundCheckpointWriter? writer = null;
         DeviceSet? devices = null;
+        Recording.RunRecorder? recorder = null;
         try
         {
             bool learn = config.Plasticity == "on" && model.IsPlastic;
@@ -82,6 +83,23 @@ public static class RunHost
             devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, env.DeviceProviders);
             unbound = null; // owned by the device set now
 
+            if (env.RecordPath is { } recordPath)
+            {
+                recorder = new Recording.RunRecorder(recordPath, new Recording.RecordingMetadata
+                {
+                    Source = "run",
+                    ModelName = model.Name,
+                    NeuronCount = model.NeuronCount,
+                    EdgeCount = model.EdgeCount,
+                    RateHz = rate,
+                    TicksPerPeriod = config.TicksPerPeriod,
+                    InputNames = model.InputNames,
+                    OutputNames = model.OutputNames,
+                    ActuatorNames = devices.ActuatorChannelNames,
+                }, env.RecorderOptions ?? new Recording.RecorderOptions(), session);
+                log.Info($"recording every period to {recorder.Path} (neurons: {recorder.Layout.Metadata.Neurons.ToString().ToLowerInvariant()}, {recorder.Layout.RecordBytes} bytes a period, ring of {recorder.RingCapacity})");
+            }
+
             long? maxPeriods = config.DurationSeconds is { } dur ? (long)Math.Round(dur * rate)
                 : sim?.Pavlov is { } plant ? plant.Schedule.TotalPeriods : null;
             var options = loopOptionsBase with
@@ -93,6 +111,7 @@ public static class RunHost
                 CheckpointWriter = writer,
                 StallFile = env.StallFile,
                 SpinWindow = env.SpinWindow,
+                Recorder = recorder,
             };
             var loop = new ControlLoop(session, devices, options);
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
@@ -166,12 +185,22 @@ public static class RunHost
                 }
             }
 
+            if (recorder is not null)
+            {
+                recorder.Dispose();
+                string dropped = recorder.Dropped > 0 ? $", {recorder.Dropped} dropped (the writer fell behind)" : "";
+                string rotated = recorder.Rotations > 0 ? $", rotated {recorder.Rotations} time(s) at the size limit" : "";
+                log.Info($"recorded {recorder.Written} periods to {recorder.Path}{dropped}{rotated}");
+                if (recorder.WriterError is { } we) log.Error($"the recording stopped early: {we.Message}");
+            }
+
             int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 ? 0 : 1;
             FinalReport.Write(log, r, loop.Statistics, options, session, sim, saved, devices);
             return new RunReport(exit, r, loop.Statistics, sim, saved);
         }
         finally
         {
+            recorder?.Dispose();
             writer?.Dispose();
             devices?.Dispose();
             unbound?.Dispose();

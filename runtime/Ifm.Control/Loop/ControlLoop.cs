@@ -131,6 +131,8 @@ public sealed class ControlLoop
                 }
 
                 stats.PeriodDone(compute);
+                o.Recorder?.CapturePeriod(period, begin - start, compute, begin - next, o.LearningSignal?.Value ?? float.NaN,
+                    learning ? stats.LastMeanAbsDelta : 0f, _inputs, _outputs, _devices);
                 period++;
 
                 // The watchdog is fed only here, after a completed period: a loop stuck in a stage stops the pings.
