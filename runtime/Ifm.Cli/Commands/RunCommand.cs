@@ -50,6 +50,8 @@ internal static class RunCommand
             model, config, devices, sim, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
             backend, openclDevice, statusInterval, spinUs,
         };
+        var record = new RecordOptions();
+        record.AddTo(cmd);
         cmd.SetAction(r =>
         {
             RunConfig c;
@@ -100,6 +102,8 @@ internal static class RunCommand
                 StallFile = Environment.GetEnvironmentVariable("IFM_TEST_STALL_FILE") is { Length: > 0 } stall ? stall : null,
                 SpinWindow = TimeSpan.FromMicroseconds(Math.Max(0, r.GetValue(spinUs))),
                 DeviceProviders = [bridge],
+                RecordPath = record.Path(r),
+                RecorderOptions = record.Options(r),
             };
             RegisterOpenCl(env.Backends);
             try

@@ -100,6 +100,9 @@ public sealed class RunRecorder : IDisposable
     /// <summary>Records the ring holds.</summary>
     public int RingCapacity => _capacity;
 
+    /// <summary>Records in the ring not yet written.</summary>
+    public long Pending => Volatile.Read(ref _head) - Volatile.Read(ref _tail);
+
     /// <summary>Records dropped because the ring was full.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
 
