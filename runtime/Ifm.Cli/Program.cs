@@ -16,4 +16,5 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 return CliRunner.Run(root, args);

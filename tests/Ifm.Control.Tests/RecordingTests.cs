@@ -152,7 +152,7 @@ public sealed partial class RecordingTests
     }
 
     /// <summary>Pong's shape (24 inputs, 3 outputs) around 20 LIF neurons whose bias makes them fire every few ticks.</summary>
-    private static IfmModel SpikingPong()
+    internal static IfmModel SpikingPong()
     {
         const int hidden = 20;
         static float[] Fill(float v) => Enumerable.Repeat(v, hidden).ToArray();
