@@ -52,6 +52,12 @@ internal static class RunCommand
         };
         var record = new RecordOptions();
         record.AddTo(cmd);
+        var dashboard = new Option<string?>("--dashboard") { Description = "Serve the live dashboard on this loopback HOST:PORT, e.g. 127.0.0.1:8080 (the URL with its token is printed at start)." };
+        var dashboardBind = new Option<string?>("--dashboard-bind") { Description = "Serve the dashboard on this HOST:PORT even when it is not loopback (e.g. 0.0.0.0:8080); every request then needs the token." };
+        var metricsAt = new Option<string?>("--metrics") { Description = "Serve Prometheus text metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9464." };
+        cmd.Options.Add(dashboard);
+        cmd.Options.Add(dashboardBind);
+        cmd.Options.Add(metricsAt);
         cmd.SetAction(r =>
         {
             RunConfig c;
@@ -83,6 +89,24 @@ internal static class RunCommand
             var errors = RunConfigLoader.Validate(c, requireModel: true);
             if (errors.Count > 0) throw new CliException(string.Join("; ", errors.Select(e => e.Replace("devices: required", "--devices: required", StringComparison.Ordinal))));
 
+            if (r.GetValue(dashboard) is not null && r.GetValue(dashboardBind) is not null) throw new CliException("give --dashboard (loopback) or --dashboard-bind (any address), not both");
+            System.Net.IPEndPoint? dashAt = null, metricsEndpoint = null;
+            try
+            {
+                if (r.GetValue(dashboard) is { } dl)
+                {
+                    dashAt = Ifm.Control.Dashboard.HttpEndpoint.Parse(dl, "--dashboard");
+                    if (!System.Net.IPAddress.IsLoopback(dashAt.Address)) throw new CliException($"--dashboard: {dashAt.Address} is not a loopback address; to serve other machines use --dashboard-bind {dl} (then every request needs the token)");
+                }
+
+                if (r.GetValue(dashboardBind) is { } db) dashAt = Ifm.Control.Dashboard.HttpEndpoint.Parse(db, "--dashboard-bind");
+                if (r.GetValue(metricsAt) is { } ma) metricsEndpoint = Ifm.Control.Dashboard.HttpEndpoint.Parse(ma, "--metrics");
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+
             OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
             var log = new RunLog(Console.Out, Console.Error, mode);
             using var stop = new CancellationTokenSource();
@@ -104,6 +128,9 @@ internal static class RunCommand
                 DeviceProviders = [bridge],
                 RecordPath = record.Path(r),
                 RecorderOptions = record.Options(r),
+                Dashboard = dashAt,
+                DashboardAllowRemote = r.GetValue(dashboardBind) is not null,
+                Metrics = metricsEndpoint,
             };
             RegisterOpenCl(env.Backends);
             try
@@ -115,6 +142,10 @@ internal static class RunCommand
                 }
 
                 return exit;
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new CliException($"cannot listen for the dashboard/metrics: {e.Message}");
             }
             catch (Exception e) when (e is RunConfigException or DeviceMapException or CheckpointException)
             {

@@ -68,6 +68,8 @@ public static class RunHost
         BackgroundCheckpointWriter? writer = null;
         DeviceSet? devices = null;
         Recording.RunRecorder? recorder = null;
+        Dashboard.DashboardServer? dashboard = null;
+        Dashboard.PrometheusEndpoint? prometheus = null;
         try
         {
             bool learn = config.Plasticity == "on" && model.IsPlastic;
@@ -112,8 +114,26 @@ public static class RunHost
                 StallFile = env.StallFile,
                 SpinWindow = env.SpinWindow,
                 Recorder = recorder,
+                Live = env.Dashboard is null ? null : new Dashboard.LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session),
             };
             var loop = new ControlLoop(session, devices, options);
+            if (env.Dashboard is { } dashAt)
+            {
+                dashboard = new Dashboard.DashboardServer(dashAt, env.DashboardAllowRemote, options.Live!, loop.Statistics, new Dashboard.DashboardSummary
+                {
+                    Model = model.Name, Neurons = model.NeuronCount, Edges = model.EdgeCount, Plastic = model.IsPlastic, RateHz = rate,
+                    Backend = backendNote, DeviceMap = mapName, InputNames = model.InputNames, OutputNames = model.OutputNames,
+                    ActuatorNames = devices.ActuatorChannelNames, Devices = [.. devices.Counters.Select(c => $"{c.Name} ({c.Type})")],
+                    CanCheckpoint = writer is not null,
+                });
+                log.Info($"dashboard: {dashboard.Url} (the token is needed for its buttons{(env.DashboardAllowRemote ? " and, on this address, for every request" : "")})");
+            }
+
+            if (env.Metrics is { } metricsAt)
+            {
+                prometheus = new Dashboard.PrometheusEndpoint(metricsAt, loop.Statistics, rate);
+                log.Info($"metrics: http://{prometheus.Endpoint}/metrics (Prometheus text format)");
+            }
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
 
             string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
@@ -200,6 +220,8 @@ public static class RunHost
         }
         finally
         {
+            dashboard?.Dispose();
+            prometheus?.Dispose();
             recorder?.Dispose();
             writer?.Dispose();
             devices?.Dispose();

@@ -40,6 +40,9 @@ public sealed record LoopOptions
     /// </summary>
     public StrongBox<float>? LearningSignal { get; init; }
 
+    /// <summary>The dashboard's view of the loop (published every period) and its requests; null: no dashboard.</summary>
+    public Dashboard.LiveSnapshot? Live { get; init; }
+
     /// <summary>Test hook: while this file exists the loop blocks inside its period (a stalled loop).</summary>
     public string? StallFile { get; init; }
 
