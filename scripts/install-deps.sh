@@ -7,10 +7,11 @@
 #   python3-torch python3-numpy                             : the PyTorch reference for parity tests
 #   cmake make gcc g++ valgrind                             : the C firmware library (memcheck) and the native samples
 #   systemd                                                 : systemd-analyze verify for the unit file
+#   chromium                                                : headless browser for the dashboard page test
 set -euo pipefail
 packages=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
           ocl-icd-libopencl1 pocl-opencl-icd clinfo ocl-icd-opencl-dev socat
-          python3-torch python3-numpy cmake make gcc g++ valgrind systemd)
+          python3-torch python3-numpy cmake make gcc g++ valgrind systemd chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
