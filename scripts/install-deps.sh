@@ -9,10 +9,11 @@
 #   cmake make gcc g++ valgrind                             : the C firmware library (memcheck) and the native samples
 #   systemd                                                 : systemd-analyze verify for the unit file
 #   libclang-common-15-dev                                  : libFuzzer and sanitizer runtimes (firmware-bridge fuzzing)
+#   chromium                                                : headless browser for the dashboard page test
 set -euo pipefail
 packages=(clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
           ocl-icd-libopencl1 pocl-opencl-icd clinfo ocl-icd-opencl-dev socat
-          python3-torch python3-numpy python3-h5py cmake make gcc g++ valgrind systemd libclang-common-15-dev)
+          python3-torch python3-numpy python3-h5py cmake make gcc g++ valgrind systemd libclang-common-15-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

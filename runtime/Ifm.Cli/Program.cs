@@ -17,4 +17,5 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 return CliRunner.Run(root, args);

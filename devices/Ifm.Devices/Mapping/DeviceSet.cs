@@ -74,6 +74,27 @@ public sealed class DeviceSet : IDisposable
     public IEnumerable<ISensor> Sensors => _sensors.Select(s => s.Sensor);
     public IEnumerable<IActuator> Actuators => _actuators.Select(a => a.Actuator);
 
+    /// <summary>Actuator command channels over all actuators, in map order: the length <see cref="CopyActuatorCommands"/> fills.</summary>
+    public int ActuatorChannelCount => _actuators.Sum(a => a.Command.Length);
+
+    /// <summary>"device.channel" names of the actuator command channels, in <see cref="CopyActuatorCommands"/> order.</summary>
+    public IReadOnlyList<string> ActuatorChannelNames =>
+        [.. _actuators.SelectMany(a => Enumerable.Range(0, a.Command.Length).Select(c => a.Command.Length == 1 ? a.Actuator.Name : $"{a.Actuator.Name}.{c}"))];
+
+    /// <summary>
+    /// Copies the commands decoded in the last <see cref="DecodeAndWrite"/> (written or, for a divided rate, due
+    /// later) into <paramref name="destination"/>; allocation-free, for recorders on the loop thread.
+    /// </summary>
+    public void CopyActuatorCommands(Span<float> destination)
+    {
+        int at = 0;
+        foreach (ActuatorSlot a in _actuators)
+        {
+            a.Command.AsSpan().CopyTo(destination[at..]);
+            at += a.Command.Length;
+        }
+    }
+
     /// <summary>Failures of the last <see cref="EnterSafeState"/> call (null entries for actuators that succeeded).</summary>
     public Exception?[] LastSafeStateErrors { get; }
 

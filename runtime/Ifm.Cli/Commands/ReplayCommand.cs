@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Ifm.Control.Recording;
 using System.Globalization;
 using System.Text;
 using Ifm.Runtime.Data;
@@ -24,6 +26,8 @@ internal static class ReplayCommand
         var backend = new BackendOptions();
         var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut };
         backend.AddTo(cmd);
+        var record = new RecordOptions();
+        record.AddTo(cmd);
         cmd.SetAction(r =>
         {
             var m = CommonOptions.LoadModel(r.GetValue(model)!);
@@ -52,9 +56,19 @@ internal static class ReplayCommand
             sb.Append("tick");
             foreach (var name in m.OutputNames) sb.Append(',').Append(name);
             sb.Append('\n');
+            using RunRecorder? recorder = record.Path(r) is { } recordPath
+                ? new RunRecorder(recordPath, new RecordingMetadata
+                {
+                    Source = "replay", ModelName = m.Name, NeuronCount = m.NeuronCount, EdgeCount = m.EdgeCount, RateHz = 0, TicksPerPeriod = k,
+                    InputNames = m.InputNames, OutputNames = m.OutputNames,
+                }, record.Options(r) with { RingRecords = 4096 }, session)
+                : null;
+            long t0 = Stopwatch.GetTimestamp();
             for (int row = 0; row < table.Rows; row++)
             {
-                session.SetInputs(values.AsSpan(row * m.InputCount, m.InputCount));
+                long begin = Stopwatch.GetTimestamp();
+                ReadOnlySpan<float> x = values.AsSpan(row * m.InputCount, m.InputCount);
+                session.SetInputs(x);
                 session.Step(k);
                 session.ReadOutputs(outputs);
                 for (int o = 0; o < outputs.Length; o++)
@@ -67,6 +81,16 @@ internal static class ReplayCommand
                     }
                 }
 
+                if (recorder is not null)
+                {
+                    long end = Stopwatch.GetTimestamp();
+                    var ps = session.Plasticity.Statistics;
+                    // Replay never drops: it waits for the writer instead (no real-time deadline here).
+                    while (recorder.Pending >= recorder.RingCapacity) Thread.Sleep(1);
+                    recorder.Capture(row, (long)Stopwatch.GetElapsedTime(t0, begin).TotalNanoseconds, (long)Stopwatch.GetElapsedTime(begin, end).TotalNanoseconds, 0,
+                        float.NaN, learn && m.IsPlastic ? ps.LastMeanAbsDelta : 0f, x, outputs, []);
+                }
+
                 sb.Append(session.Tick.ToString(CultureInfo.InvariantCulture));
                 foreach (var v in outputs) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
                 sb.Append('\n');
@@ -75,6 +99,12 @@ internal static class ReplayCommand
             string outPath = r.GetValue(output)!;
             Ifm.Runtime.Format.AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(sb.ToString()));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replayed {table.Rows:N0} input lines ({session.Tick:N0} ticks) into {outPath}"));
+            if (recorder is not null)
+            {
+                recorder.Dispose();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recorded {recorder.Written:N0} input lines to {recorder.Path}"));
+            }
+
             if (session.Plasticity.GuardTripped) Console.Error.WriteLine($"ifm: warning: {session.Plasticity.GuardMessage}");
             if (r.GetValue(checkpointOut) is { } ckpt)
             {

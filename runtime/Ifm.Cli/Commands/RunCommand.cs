@@ -52,6 +52,14 @@ internal static class RunCommand
             model, config, devices, sim, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
             backend, openclDevice, statusInterval, spinUs, perturb,
         };
+        var record = new RecordOptions();
+        record.AddTo(cmd);
+        var dashboard = new Option<string?>("--dashboard") { Description = "Serve the live dashboard on this loopback HOST:PORT, e.g. 127.0.0.1:8080 (the URL with its token is printed at start)." };
+        var dashboardBind = new Option<string?>("--dashboard-bind") { Description = "Serve the dashboard on this HOST:PORT even when it is not loopback (e.g. 0.0.0.0:8080); every request then needs the token." };
+        var metricsAt = new Option<string?>("--metrics") { Description = "Serve Prometheus text metrics at http://HOST:PORT/metrics, e.g. 127.0.0.1:9464." };
+        cmd.Options.Add(dashboard);
+        cmd.Options.Add(dashboardBind);
+        cmd.Options.Add(metricsAt);
         cmd.SetAction(r =>
         {
             RunConfig c = r.GetValue(config) is { } path ? RunConfigLoader.Load(path, BackendOptions.Available()) : new RunConfig();
@@ -79,6 +87,24 @@ internal static class RunCommand
             if (perturbations.Length > 0 && c.Sim is not ("pong" or "servo")) throw new CliException("--perturb needs --sim pong or --sim servo");
             PongPerturbation[] pongPerturbations = c.Sim == "pong" ? [.. perturbations.Select(EvalCommand.ParsePongPerturbation)] : [];
             ServoPerturbation[] servoPerturbations = c.Sim == "servo" ? [.. perturbations.Select(EvalCommand.ParseServoPerturbation)] : [];
+            if (r.GetValue(dashboard) is not null && r.GetValue(dashboardBind) is not null) throw new CliException("give --dashboard (loopback) or --dashboard-bind (any address), not both");
+            System.Net.IPEndPoint? dashAt = null, metricsEndpoint = null;
+            try
+            {
+                if (r.GetValue(dashboard) is { } dl)
+                {
+                    dashAt = Ifm.Control.Dashboard.HttpEndpoint.Parse(dl, "--dashboard");
+                    if (!System.Net.IPAddress.IsLoopback(dashAt.Address)) throw new CliException($"--dashboard: {dashAt.Address} is not a loopback address; to serve other machines use --dashboard-bind {dl} (then every request needs the token)");
+                }
+
+                if (r.GetValue(dashboardBind) is { } db) dashAt = Ifm.Control.Dashboard.HttpEndpoint.Parse(db, "--dashboard-bind");
+                if (r.GetValue(metricsAt) is { } ma) metricsEndpoint = Ifm.Control.Dashboard.HttpEndpoint.Parse(ma, "--metrics");
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+
             OutputMode mode = RunLog.Detect(Console.IsOutputRedirected);
             var log = new RunLog(Console.Out, Console.Error, mode);
             using var stop = new CancellationTokenSource();
@@ -100,6 +126,11 @@ internal static class RunCommand
                 Backends = BackendOptions.Available(c.OpenclDevice),
                 PongPerturbations = pongPerturbations,
                 ServoPerturbations = servoPerturbations,
+                RecordPath = record.Path(r),
+                RecorderOptions = record.Options(r),
+                Dashboard = dashAt,
+                DashboardAllowRemote = r.GetValue(dashboardBind) is not null,
+                Metrics = metricsEndpoint,
             };
             int exit = RunHost.Run(c, env).ExitCode;
             foreach (var (port, link) in bridge.Links)

@@ -42,6 +42,21 @@ public sealed class RunEnvironment
     /// <summary>The hybrid timer's spin window.</summary>
     public TimeSpan SpinWindow { get; init; } = TimeSpan.FromMicroseconds(200);
 
+    /// <summary>Where to record every period (<c>--record run.ifmrec</c>); null: no recording.</summary>
+    public string? RecordPath { get; init; }
+
+    /// <summary>Bounds and neuron capture of the recording; the neuron default is spikes for spiking models, none otherwise.</summary>
+    public Recording.RecorderOptions? RecorderOptions { get; init; }
+
+    /// <summary>Where the live dashboard listens (<c>--dashboard</c>, loopback; or <c>--dashboard-bind</c>); null: none.</summary>
+    public System.Net.IPEndPoint? Dashboard { get; init; }
+
+    /// <summary>Whether <see cref="Dashboard"/> may be a non-loopback address (<c>--dashboard-bind</c>): then every request needs the token.</summary>
+    public bool DashboardAllowRemote { get; init; }
+
+    /// <summary>Where the Prometheus text endpoint listens (<c>--metrics</c>); null: none.</summary>
+    public System.Net.IPEndPoint? Metrics { get; init; }
+
     /// <summary>How long to wait for a cancelled loop to finish its period before forcing the safe state.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -70,6 +70,9 @@ public static class RunHost
             : choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
         BackgroundCheckpointWriter? writer = null;
         DeviceSet? devices = null;
+        Recording.RunRecorder? recorder = null;
+        Dashboard.DashboardServer? dashboard = null;
+        Dashboard.PrometheusEndpoint? prometheus = null;
         try
         {
             bool learn = config.Plasticity == "on" && model.IsPlastic;
@@ -90,6 +93,23 @@ public static class RunHost
             devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, env.DeviceProviders);
             unbound = null; // owned by the device set now
 
+            if (env.RecordPath is { } recordPath)
+            {
+                recorder = new Recording.RunRecorder(recordPath, new Recording.RecordingMetadata
+                {
+                    Source = "run",
+                    ModelName = model.Name,
+                    NeuronCount = model.NeuronCount,
+                    EdgeCount = model.EdgeCount,
+                    RateHz = rate,
+                    TicksPerPeriod = config.TicksPerPeriod,
+                    InputNames = model.InputNames,
+                    OutputNames = model.OutputNames,
+                    ActuatorNames = devices.ActuatorChannelNames,
+                }, env.RecorderOptions ?? new Recording.RecorderOptions(), session);
+                log.Info($"recording every period to {recorder.Path} (neurons: {recorder.Layout.Metadata.Neurons.ToString().ToLowerInvariant()}, {recorder.Layout.RecordBytes} bytes a period, ring of {recorder.RingCapacity})");
+            }
+
             long? maxPeriods = config.DurationSeconds is { } dur ? (long)Math.Round(dur * rate)
                 : sim?.Pavlov is { } plant ? plant.Schedule.TotalPeriods : null;
             if (maxPeriods is <= 0)
@@ -103,8 +123,27 @@ public static class RunHost
                 CheckpointWriter = writer,
                 StallFile = env.StallFile,
                 SpinWindow = env.SpinWindow,
+                Recorder = recorder,
+                Live = env.Dashboard is null ? null : new Dashboard.LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session),
             };
             var loop = new ControlLoop(session, devices, options);
+            if (env.Dashboard is { } dashAt)
+            {
+                dashboard = new Dashboard.DashboardServer(dashAt, env.DashboardAllowRemote, options.Live!, loop.Statistics, new Dashboard.DashboardSummary
+                {
+                    Model = model.Name, Neurons = model.NeuronCount, Edges = model.EdgeCount, Plastic = model.IsPlastic, RateHz = rate,
+                    Backend = backendNote, DeviceMap = mapName, InputNames = model.InputNames, OutputNames = model.OutputNames,
+                    ActuatorNames = devices.ActuatorChannelNames, Devices = [.. devices.Counters.Select(c => $"{c.Name} ({c.Type})")],
+                    CanCheckpoint = writer is not null,
+                });
+                log.Info($"dashboard: {dashboard.Url} (the token is needed for its buttons{(env.DashboardAllowRemote ? " and, on this address, for every request" : "")})");
+            }
+
+            if (env.Metrics is { } metricsAt)
+            {
+                prometheus = new Dashboard.PrometheusEndpoint(metricsAt, loop.Statistics, rate);
+                log.Info($"metrics: http://{prometheus.Endpoint}/metrics (Prometheus text format)");
+            }
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
 
             string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
@@ -178,6 +217,15 @@ public static class RunHost
                 }
             }
 
+            if (recorder is not null)
+            {
+                recorder.Dispose();
+                string dropped = recorder.Dropped > 0 ? $", {recorder.Dropped} dropped (the writer fell behind)" : "";
+                string rotated = recorder.Rotations > 0 ? $", rotated {recorder.Rotations} time(s) at the size limit" : "";
+                log.Info($"recorded {recorder.Written} periods to {recorder.Path}{dropped}{rotated}");
+                if (recorder.WriterError is { } we) log.Error($"the recording stopped early: {we.Message}");
+            }
+
             // A fault exits as its error code says (1; 70 when it is a bug, not a device or backend failure); a run whose
             // learned state could not be kept has failed, however well the loop ran.
             int exit = r.Reason is StopReason.Completed or StopReason.Cancelled && r.SafeStateFailures == 0 && !saveFailed ? 0
@@ -187,6 +235,9 @@ public static class RunHost
         }
         finally
         {
+            dashboard?.Dispose();
+            prometheus?.Dispose();
+            recorder?.Dispose();
             writer?.Dispose();
             devices?.Dispose();
             unbound?.Dispose();

@@ -137,6 +137,15 @@ public sealed class ControlLoop
                 }
 
                 stats.PeriodDone(compute);
+                o.Recorder?.CapturePeriod(period, begin - start, compute, begin - next, o.LearningSignal?.Value ?? float.NaN,
+                    learning ? stats.LastMeanAbsDelta : 0f, _inputs, _outputs, _devices);
+                bool checkpointNow = false;
+                if (o.Live is { } live)
+                {
+                    live.Publish(period, compute, _inputs, _outputs, _devices);
+                    checkpointNow = live.ApplyRequests(_session) && o.CheckpointWriter is not null;
+                }
+
                 period++;
 
                 // The watchdog is fed only here, after a completed period: a loop stuck in a stage stops the pings.
@@ -146,12 +155,13 @@ public sealed class ControlLoop
                     nextPing = end + watchdogInterval;
                 }
 
-                if (checkpointInterval > 0 && end >= nextCheckpoint)
+                if ((checkpointInterval > 0 && end >= nextCheckpoint) || checkpointNow)
                 {
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     o.CheckpointWriter!.Offer(_session.Snapshot());
                     snapshotBytes += GC.GetAllocatedBytesForCurrentThread() - before;
                     stats.Checkpointed();
+                    if (checkpointNow) o.Live!.CheckpointOffered();
                     nextCheckpoint = end + checkpointInterval;
                 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ifm.Control.Service;
 
 namespace Ifm.Control.Loop;
@@ -29,6 +30,18 @@ public sealed record LoopOptions
     public TimeSpan? CheckpointInterval { get; init; }
 
     public Checkpoints.BackgroundCheckpointWriter? CheckpointWriter { get; init; }
+
+    /// <summary>Per-period recording (inputs, outputs, actuator commands, neurons, timing); null: none.</summary>
+    public Recording.RunRecorder? Recorder { get; init; }
+
+    /// <summary>
+    /// The learning signal of the current period (reward, error), recorded with each period; NaN while the loop has
+    /// none. A loop that computes one sets it through this box before the period ends.
+    /// </summary>
+    public StrongBox<float>? LearningSignal { get; init; }
+
+    /// <summary>The dashboard's view of the loop (published every period) and its requests; null: no dashboard.</summary>
+    public Dashboard.LiveSnapshot? Live { get; init; }
 
     /// <summary>Test hook: while this file exists the loop blocks inside its period (a stalled loop).</summary>
     public string? StallFile { get; init; }

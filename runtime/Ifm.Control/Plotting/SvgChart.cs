@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace Ifm.Control.Plotting;
+
+/// <summary>
+/// A small SVG writer for the charts of <c>ifm plot</c>: axes with ticks, line series, filled cells, bars. Plain text
+/// output, no native assets, no reflection: it publishes under NativeAOT on every target as is.
+/// </summary>
+public sealed class SvgChart
+{
+    public const int Width = 900;
+    private const int Left = 70, Right = 20, Top = 40, Bottom = 50;
+    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    private readonly StringBuilder _body = new();
+    private readonly List<(string Name, string Color)> _legend = [];
+    private double _x0, _x1, _y0, _y1;
+
+    public SvgChart(string title, string xLabel, string yLabel, double x0, double x1, double y0, double y1, int height = 360)
+    {
+        Title = title;
+        XLabel = xLabel;
+        YLabel = yLabel;
+        Height = height;
+        if (!(x1 > x0)) x1 = x0 + 1;
+        if (!(y1 > y0)) { y0 -= 0.5; y1 = y0 + 1; }
+        (_x0, _x1, _y0, _y1) = (x0, x1, y0, y1);
+    }
+
+    public string Title { get; }
+    public string XLabel { get; }
+    public string YLabel { get; }
+    public int Height { get; }
+
+    private double PlotW => Width - Left - Right;
+    private double PlotH => Height - Top - Bottom;
+
+    public double X(double v) => Left + ((v - _x0) / (_x1 - _x0) * PlotW);
+
+    public double Y(double v) => Top + PlotH - ((v - _y0) / (_y1 - _y0) * PlotH);
+
+    public static string Color(int i) => Palette[i % Palette.Length];
+
+    /// <summary>A polyline; long series are reduced to min/max per pixel column so the shape (and every spike) stays.</summary>
+    public void Line(string name, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, string color)
+    {
+        _legend.Add((name, color));
+        _body.Append(C, $"<polyline class=\"series\" data-name=\"{Esc(name)}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\" points=\"");
+        int columns = (int)PlotW;
+        if (xs.Length <= 2 * columns)
+        {
+            for (int i = 0; i < xs.Length; i++) Point(xs[i], ys[i]);
+        }
+        else
+        {
+            int per = (xs.Length + columns - 1) / columns;
+            for (int s = 0; s < xs.Length; s += per)
+            {
+                int e = Math.Min(xs.Length, s + per);
+                int lo = s, hi = s;
+                for (int i = s; i < e; i++)
+                {
+                    if (ys[i] < ys[lo]) lo = i;
+                    if (ys[i] > ys[hi]) hi = i;
+                }
+
+                Point(xs[Math.Min(lo, hi)], ys[Math.Min(lo, hi)]);
+                Point(xs[Math.Max(lo, hi)], ys[Math.Max(lo, hi)]);
+            }
+        }
+
+        _body.Append("\"/>\n");
+    }
+
+    private void Point(double x, double y)
+    {
+        if (!double.IsFinite(y)) return;
+        _body.Append(C, $"{X(x):0.#},{Y(Math.Clamp(y, _y0, _y1)):0.#} ");
+    }
+
+    /// <summary>A filled rectangle in data coordinates (raster cells, histogram bars).</summary>
+    public void Rect(double x0, double x1, double y0, double y1, string fill, string cssClass)
+    {
+        double px = X(x0), py = Y(y1);
+        _body.Append(C, $"<rect class=\"{cssClass}\" x=\"{px:0.##}\" y=\"{py:0.##}\" width=\"{Math.Max(0.5, X(x1) - px):0.##}\" height=\"{Math.Max(0.5, Y(y0) - py):0.##}\" fill=\"{fill}\"/>\n");
+    }
+
+    public void Note(string text) => _body.Append(C, $"<text x=\"{Width - Right}\" y=\"{Top - 8}\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">{Esc(text)}</text>\n");
+
+    public string Render()
+    {
+        var sb = new StringBuilder();
+        sb.Append(C, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\">\n");
+        sb.Append(C, $"<title>{Esc(Title)}</title>\n<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
+        sb.Append(C, $"<text x=\"{Left}\" y=\"22\" font-size=\"15\" font-weight=\"bold\">{Esc(Title)}</text>\n");
+        sb.Append(C, $"<g class=\"axes\" stroke=\"#333\" fill=\"none\"><rect x=\"{Left}\" y=\"{Top}\" width=\"{PlotW}\" height=\"{PlotH}\"/></g>\n");
+        sb.Append("<g class=\"ticks\" font-size=\"11\" fill=\"#333\">\n");
+        foreach (double t in Ticks(_x0, _x1))
+        {
+            sb.Append(C, $"<line x1=\"{X(t):0.#}\" x2=\"{X(t):0.#}\" y1=\"{Top + PlotH}\" y2=\"{Top + PlotH + 5}\" stroke=\"#333\"/><text x=\"{X(t):0.#}\" y=\"{Top + PlotH + 18}\" text-anchor=\"middle\">{Fmt(t)}</text>\n");
+        }
+
+        foreach (double t in Ticks(_y0, _y1))
+        {
+            sb.Append(C, $"<line x1=\"{Left - 5}\" x2=\"{Left}\" y1=\"{Y(t):0.#}\" y2=\"{Y(t):0.#}\" stroke=\"#333\"/><text x=\"{Left - 8}\" y=\"{Y(t) + 4:0.#}\" text-anchor=\"end\">{Fmt(t)}</text>\n");
+        }
+
+        sb.Append("</g>\n");
+        sb.Append(C, $"<text x=\"{Left + (PlotW / 2)}\" y=\"{Height - 12}\" text-anchor=\"middle\" font-size=\"12\">{Esc(XLabel)}</text>\n");
+        sb.Append(C, $"<text transform=\"translate(16 {Top + (PlotH / 2)}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">{Esc(YLabel)}</text>\n");
+        sb.Append("<g class=\"data\">\n").Append(_body).Append("</g>\n");
+        if (_legend.Count > 0)
+        {
+            sb.Append("<g class=\"legend\" font-size=\"11\">\n");
+            for (int i = 0; i < _legend.Count; i++)
+            {
+                double lx = Left + 10 + ((i % 6) * 135), ly = Top + 12 + ((i / 6) * 14);
+                sb.Append(C, $"<rect x=\"{lx}\" y=\"{ly - 8}\" width=\"10\" height=\"3\" fill=\"{_legend[i].Color}\"/><text x=\"{lx + 14}\" y=\"{ly}\">{Esc(_legend[i].Name)}</text>\n");
+            }
+
+            sb.Append("</g>\n");
+        }
+
+        sb.Append("</svg>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>About five round tick values between <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public static List<double> Ticks(double a, double b)
+    {
+        double span = b - a;
+        double step = Math.Pow(10, Math.Floor(Math.Log10(span / 5)));
+        double err = span / 5 / step;
+        if (err >= 5) step *= 5;
+        else if (err >= 2) step *= 2;
+        var ticks = new List<double>();
+        for (double t = Math.Ceiling(a / step) * step; t <= b + (step * 1e-9); t += step) ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
+        return ticks;
+    }
+
+    private static string Fmt(double v) => v.ToString(Math.Abs(v) >= 1e5 || (Math.Abs(v) < 1e-3 && v != 0) ? "0.##E+0" : "0.###", C);
+
+    private static string Esc(string s) => SecurityElement.Escape(s) ?? "";
+}
