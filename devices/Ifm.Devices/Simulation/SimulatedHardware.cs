@@ -18,6 +18,8 @@ public sealed class SimulatedHardware : IHardwareFactory
     private readonly Dictionary<(int, int), SimulatedMpu6050> _imus = [];
     private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
     private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
+    private readonly List<ISimulatedPlant> _plants = [];
+    private readonly Dictionary<string, IDisposable> _devices = new(StringComparer.Ordinal);
     private PongPaddle? _paddle;
     private bool _disposed;
 
@@ -52,6 +54,41 @@ public sealed class SimulatedHardware : IHardwareFactory
         var hw = new SimulatedHardware();
         hw.Pavlov = new PavlovPlant(hw.Driver(chip), schedule);
         return hw;
+    }
+
+    /// <summary>
+    /// Hardware on which every device of <paramref name="map"/> meets its simulator (<c>ifm run --simulate</c>):
+    /// each type's <see cref="DeviceType.Simulate"/> attaches a register map, edge timing or a plant; simulated time
+    /// advances by one loop period per period.
+    /// </summary>
+    public static SimulatedHardware ForMap(DeviceMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var hw = new SimulatedHardware { PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz) };
+        for (int i = 0; i < map.Devices.Count; i++)
+        {
+            DeviceSpec d = map.Devices[i];
+            DeviceType type = DeviceTypes.Get(d.Type!);
+            if (type.Simulate is not { } simulate)
+            {
+                hw.Dispose();
+                throw new DeviceFaultException(d.Name!, $"devices[{i}] ({d.Type}) has no simulator");
+            }
+
+            simulate(new DeviceContext(map, d, i, hw), hw);
+        }
+
+        return hw;
+    }
+
+    /// <summary>Simulated plants advanced by <see cref="EndPeriod"/>, in the order they were added.</summary>
+    public IReadOnlyList<ISimulatedPlant> Plants => _plants;
+
+    /// <summary>Adds a plant that <see cref="EndPeriod"/> advances every period.</summary>
+    public void AddPlant(ISimulatedPlant plant)
+    {
+        ArgumentNullException.ThrowIfNull(plant);
+        _plants.Add(plant);
     }
 
     /// <summary>The simulated driver of GPIO chip <paramref name="chip"/> (created on first use).</summary>
@@ -128,8 +165,19 @@ public sealed class SimulatedHardware : IHardwareFactory
             : throw new IOException($"simulated serial port '{port}' does not exist (attach one with AttachSerial)");
     }
 
+    /// <summary>
+    /// Makes <see cref="CreateSensor"/> / <see cref="CreateActuator"/> return <paramref name="device"/> for the map
+    /// device named <paramref name="name"/> (simulators of types created by a provider on real hardware).
+    /// </summary>
+    public void AddDevice(string name, IDisposable device) => _devices[name] = device;
+
     public ISensor? CreateSensor(DeviceSpec device)
     {
+        if (_devices.TryGetValue(device.Name ?? "", out IDisposable? added))
+        {
+            return added as ISensor;
+        }
+
         if (device.Type == DeviceTypes.PongSensor)
         {
             Pong ??= new PongGame(device.Seed ?? 1);
@@ -141,6 +189,11 @@ public sealed class SimulatedHardware : IHardwareFactory
 
     public IActuator? CreateActuator(DeviceSpec device)
     {
+        if (_devices.TryGetValue(device.Name ?? "", out IDisposable? added))
+        {
+            return added as IActuator;
+        }
+
         if (device.Type == DeviceTypes.PongPaddle)
         {
             Pong ??= new PongGame(device.Seed ?? 1);
@@ -161,6 +214,16 @@ public sealed class SimulatedHardware : IHardwareFactory
         }
 
         Pavlov?.EndPeriod(period);
+        long now = SimClock.Peek;
+        for (int i = 0; i < _plants.Count; i++)
+        {
+            _plants[i].Advance(period, now);
+        }
+
+        foreach (var (driver, _) in _chips.Values)
+        {
+            driver.ProcessDue();
+        }
     }
 
     public void Dispose()

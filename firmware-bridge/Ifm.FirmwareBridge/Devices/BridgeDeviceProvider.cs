@@ -18,6 +18,7 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
     /// <param name="createClient">Makes an unstarted client for a port; defaults to <see cref="BridgeClient.ForSerialPort"/>.</param>
     public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null)
     {
+        BridgeDeviceTypes.Register();
         _factory = new BridgeDeviceFactory(createClient);
     }
 
@@ -33,13 +34,13 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
     public ISensor? CreateSensor(DeviceSpec device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return device.Type == DeviceTypes.BridgeSensor ? Track(device.Port!, _factory.CreateSensor(Options(device))) : null;
+        return device.Type == BridgeDeviceTypes.SensorType ? Track(device.Port!, _factory.CreateSensor(Options(device))) : null;
     }
 
     public IActuator? CreateActuator(DeviceSpec device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device.Type != DeviceTypes.BridgeActuator)
+        if (device.Type != BridgeDeviceTypes.ActuatorType)
         {
             return null;
         }
@@ -78,12 +79,12 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
             throw new IOException($"port {d.Port} does not exist: connect the board, or start socat and ifm-virtual-mcu first");
         }
 
-        var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
+        var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, BridgeDeviceTypes.McuChannels(d)!);
         return defaults with
         {
             BaudRate = d.BaudRate ?? defaults.BaudRate,
-            HeartbeatTimeoutMs = d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
-            SensorPeriodUs = d.SensorPeriodUs ?? defaults.SensorPeriodUs,
+            HeartbeatTimeoutMs = d.GetInt("heartbeatTimeoutMs") ?? defaults.HeartbeatTimeoutMs,
+            SensorPeriodUs = d.GetInt("sensorPeriodUs") ?? defaults.SensorPeriodUs,
         };
     }
 }

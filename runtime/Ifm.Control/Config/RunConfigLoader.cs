@@ -59,6 +59,8 @@ public static class RunConfigLoader
         if (requireModel && string.IsNullOrWhiteSpace(c.Model)) e.Add("model: required (path of the .ifm model)");
         if (c.Sim is not (null or "pong" or "pavlov")) e.Add($"sim: must be null, \"pong\" or \"pavlov\", got \"{c.Sim}\"");
         if (c.Sim is null && string.IsNullOrWhiteSpace(c.Devices)) e.Add("devices: required unless sim names a built-in simulated plant");
+        if (c.Simulate && c.Sim is not null) e.Add("simulate: binds the devices map to its simulators; sim names a built-in plant instead: give one of them");
+        if (c.Simulate && string.IsNullOrWhiteSpace(c.Devices)) e.Add("simulate: needs devices (the map to dry-run)");
         if (c.RateHz is { } r && !(r > 0 && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in (0, 100000], got {r}"));
         if (c.TicksPerPeriod is < 1 or > 1_000_000) e.Add($"ticksPerPeriod: must be 1..1000000, got {c.TicksPerPeriod}");
         if (c.DurationSeconds is { } d && !(d > 0 && d <= 1e9)) e.Add(string.Create(inv, $"durationSeconds: must be null or > 0, got {d}"));
