@@ -70,6 +70,12 @@ public sealed class DeviceType
     /// <summary>One line for <c>ifm devices list</c>: what the simulator does.</summary>
     public string Simulator { get; init; } = "";
 
+    /// <summary>
+    /// One device entry of a map (a JSON object with its channels bound) that uses this type: shown by
+    /// <c>ifm devices list</c>, and run against the simulator by the tests (validation, binding, zero allocation).
+    /// </summary>
+    public string Example { get; init; } = "";
+
     /// <summary>The message when no creator made the device (a provider-only type on the wrong hardware).</summary>
     public string? MissingCreatorMessage { get; init; }
 

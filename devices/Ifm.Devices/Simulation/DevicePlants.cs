@@ -14,10 +14,11 @@ public interface ISimulatedPlant
 }
 
 /// <summary>
-/// A push button on a GPIO line: pressed for 0.3 s every 2 s; each press and release bounces (3 extra edges 0.4 ms
-/// apart, as a mechanical contact does for a few ms), scheduled against the simulated clock so a debounce sees them.
+/// A push button on a GPIO line: pressed for 0.3 s every 2 s; each press and release bounces (4 extra edges 0.4 ms
+/// apart, as a mechanical contact does for a few ms): the simulated clock advances between the edges, so a debounce
+/// sees them at their times.
 /// </summary>
-public sealed class SimulatedSwitch(SimulatedGpioDriver driver, int pin, bool activeLow) : ISimulatedPlant
+public sealed class SimulatedSwitch(SimulatedGpioDriver driver, int pin, bool activeLow, SimulatedClock clock) : ISimulatedPlant
 {
     public const long PeriodNs = 2_000_000_000, PressedNs = 300_000_000, BounceNs = 400_000;
     private bool _pressed;
@@ -39,11 +40,15 @@ public sealed class SimulatedSwitch(SimulatedGpioDriver driver, int pin, bool ac
         }
 
         PinValue on = (pressed ^ activeLow) ? PinValue.High : PinValue.Low, off = on == PinValue.High ? PinValue.Low : PinValue.High;
-        driver.SetInput(pin, on);
-        driver.ScheduleInput(pin, nowNanoseconds + BounceNs, off);
-        driver.ScheduleInput(pin, nowNanoseconds + (2 * BounceNs), on);
-        driver.ScheduleInput(pin, nowNanoseconds + (3 * BounceNs), off);
-        driver.ScheduleInput(pin, nowNanoseconds + (4 * BounceNs), on);
+        for (int edge = 0; edge < 5; edge++)
+        {
+            if (edge > 0)
+            {
+                clock.Advance(BounceNs);
+            }
+
+            driver.SetInput(pin, edge % 2 == 0 ? on : off);
+        }
     }
 }
 

@@ -18,6 +18,7 @@ internal static class PongDevices
         Summary = "simulated Pong game (the recordings' program): ball and paddle positions in pixels",
         Channels = PongSensor.Channels,
         Fields = [Seed],
+        Example = """{ "name": "pong", "type": "pong_sensor", "seed": 1, "channels": [ { "channel": "ball_x", "neurons": ["in0..in7"], "encoder": { "type": "binary", "bits": 8, "offset": 2 } } ] }""",
         Simulate = static (_, _) => { },
         Simulator = "the game itself (SimulatedHardware creates it)",
     };
@@ -36,6 +37,7 @@ internal static class PongDevices
                 c.Add("safeState", "the Pong paddle's only safe state is value 0 (no key)");
             }
         },
+        Example = """{ "name": "paddle", "type": "pong_paddle", "safeState": { "value": 0 }, "channels": [ { "channel": "move", "neurons": ["out0..out2"], "decoder": { "type": "argmax", "values": [1, -1, 0] } } ] }""",
         Simulate = static (_, _) => { },
         Simulator = "the game itself (SimulatedHardware creates it)",
     };

@@ -37,6 +37,9 @@ public sealed class SimulatedHardware : IHardwareFactory
     /// <summary>The Pavlov plant, when attached.</summary>
     public PavlovPlant? Pavlov { get; private set; }
 
+    /// <summary>Lines per simulated GPIO chip (set before the first <see cref="Driver"/> call; Jetson lines go past 64).</summary>
+    public int GpioLines { get; init; } = 64;
+
     /// <summary>Simulated time added per control period by <see cref="EndPeriod"/> (default 1/60 s).</summary>
     public long PeriodNanoseconds { get; set; } = 16_666_667;
 
@@ -64,7 +67,12 @@ public sealed class SimulatedHardware : IHardwareFactory
     public static SimulatedHardware ForMap(DeviceMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var hw = new SimulatedHardware { PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz) };
+        // 10 µs per clock read: a busy-polling driver (HC-SR04 echo) times to 10 µs (1.7 mm) in a few hundred polls.
+        var hw = new SimulatedHardware(new SimulatedClock(stepPerReadNanoseconds: 10_000))
+        {
+            PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz),
+            GpioLines = 1024,
+        };
         for (int i = 0; i < map.Devices.Count; i++)
         {
             DeviceSpec d = map.Devices[i];
@@ -96,7 +104,7 @@ public sealed class SimulatedHardware : IHardwareFactory
     {
         if (!_chips.TryGetValue(chip, out var entry))
         {
-            var driver = new SimulatedGpioDriver(64, SimClock);
+            var driver = new SimulatedGpioDriver(GpioLines, SimClock);
             entry = (driver, new GpioController(driver));
             _chips[chip] = entry;
         }

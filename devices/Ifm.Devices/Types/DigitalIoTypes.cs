@@ -41,8 +41,9 @@ internal static class DigitalInputType
             PinMode mode = d.Pull switch { "up" => PinMode.InputPullUp, "down" => PinMode.InputPullDown, _ => PinMode.Input };
             return new DigitalInput(c.Name, c.Gpio, d.Pin!.Value, mode, d.ActiveLow ?? false, (long)((d.DebounceMs ?? 0) * 1e6), c.Hardware.Clock);
         },
-        Simulate = (c, hw) => hw.AddPlant(new SimulatedSwitch(hw.Driver(c.GpioChip), c.Spec.Pin!.Value, c.Spec.ActiveLow ?? false)),
-        Simulator = "a switch pressed 0.3 s every 2 s, with 3 contact-bounce edges 0.4 ms apart on each press",
+        Simulate = (c, hw) => hw.AddPlant(new SimulatedSwitch(hw.Driver(c.GpioChip), c.Spec.Pin!.Value, c.Spec.ActiveLow ?? false, hw.SimClock)),
+        Example = """{ "name": "start", "type": "digital_input", "pin": 17, "pull": "up", "activeLow": true, "debounceMs": 20, "channels": [ { "channel": "count", "neurons": ["presses"], "encoder": { "type": "linear", "inMin": 0, "inMax": 100 } } ] }""",
+        Simulator = "a switch pressed 0.3 s every 2 s, with 4 contact-bounce edges 0.4 ms apart on each press and release",
     };
 
 #pragma warning disable CA2255 // A module initializer is how a type registers itself: adding a type is one file.
@@ -81,6 +82,7 @@ internal static class DigitalOutputType
         },
         CreateActuator = c => new DigitalOutput(c.Name, c.Gpio, c.Spec.Pin!.Value, c.Spec.ActiveLow ?? false, (c.Spec.SafeState?.Value ?? 0) == 1),
         Simulate = static (_, _) => { },
+        Example = """{ "name": "led", "type": "digital_output", "pin": 26, "safeState": { "value": 0 }, "channels": [ { "channel": "value", "neurons": ["alarm"], "decoder": { "type": "threshold", "threshold": 0.5 } } ] }""",
         Simulator = "the simulated GPIO line records every level and write",
     };
 
@@ -107,6 +109,7 @@ internal static class QuadratureEncoderType
         },
         CreateSensor = c => new QuadratureEncoder(c.Name, c.Gpio, c.Spec.PinA!.Value, c.Spec.PinB!.Value),
         Simulate = (c, hw) => hw.AddPlant(new SimulatedQuadratureWheel(hw.Driver(c.GpioChip), c.Spec.PinA!.Value, c.Spec.PinB!.Value, hw)),
+        Example = """{ "name": "wheel", "type": "quadrature_encoder", "pinA": 16, "pinB": 20, "channels": [ { "channel": "count", "neurons": ["c0..c15"], "encoder": { "type": "binary", "bits": 16 } } ] }""",
         Simulator = "a wheel turning ±200 counts/s (reversing every 3 s): Gray-code edges on A and B",
     };
 

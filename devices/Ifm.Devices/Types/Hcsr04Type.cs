@@ -40,6 +40,7 @@ internal static class Hcsr04Type
         CreateSensor = c => new Hcsr04(c.Name, c.Gpio, c.Spec.TriggerPin!.Value, c.Spec.EchoPin!.Value, c.Hardware.Clock,
             (long)((c.Spec.TimeoutMs ?? DefaultTimeoutMs) * 1e6)),
         Simulate = (c, hw) => hw.AddPlant(new SimulatedRangeTarget(new SimulatedHcsr04(hw.Driver(c.GpioChip), c.Spec.TriggerPin!.Value, c.Spec.EchoPin!.Value), hw)),
+        Example = """{ "name": "sonar", "type": "hcsr04", "triggerPin": 23, "echoPin": 24, "rateHz": 10, "channels": [ { "channel": "distance", "neurons": ["near"], "encoder": { "type": "linear", "inMin": 0, "inMax": 2 } } ] }""",
         Simulator = "echo pulses for a target moving 0.3–1.5 m and back every 4 s (µs/58 = cm), out of range (no echo) 5 % of the time",
     };
 

@@ -37,6 +37,7 @@ internal static class Mpu6050Type
             SimulatedMpu6050 imu = hw.Imu(c.Spec.I2cBus ?? DefaultBus, c.Spec.Address ?? Mpu6050.DefaultAddress);
             hw.AddPlant(new SimulatedTilt(imu, hw));
         },
+        Example = """{ "name": "imu", "type": "mpu6050", "accelRangeG": 4, "gyroRangeDps": 500, "channels": [ { "channel": "ay", "neurons": ["tilt0..tilt7"], "encoder": { "type": "population", "count": 8, "min": -9.81, "max": 9.81 } }, { "channel": "gx", "neurons": ["rate"], "encoder": { "type": "linear", "inMin": -250, "inMax": 250 } } ] }""",
         Simulator = "MPU-6050 register map (WHO_AM_I, SLEEP, ranges, burst) on a board tilting ±20° every 5 s",
     };
 

@@ -60,6 +60,7 @@ internal static class ServoType
                 d.MaxPulseUs ?? DefaultMaxPulseUs, d.MaxAngle ?? DefaultMaxAngle, d.SafeState?.Value);
         },
         Simulate = static (_, _) => { },
+        Example = """{ "name": "head", "type": "servo", "pwmChannel": 0, "minPulseUs": 500, "maxPulseUs": 2500, "safeState": { "value": 90 }, "channels": [ { "channel": "angle", "neurons": ["look"], "decoder": { "type": "linear", "outMin": 0, "outMax": 180 } } ] }""",
         Simulator = "the simulated PWM channel records frequency, duty cycle and start/stop",
     };
 
@@ -118,6 +119,7 @@ internal static class HBridgeMotorType
                 d.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake, (float)(d.Deadband ?? DefaultDeadband), f);
         },
         Simulate = static (_, _) => { },
+        Example = """{ "name": "motor", "type": "hbridge_motor", "pwmChannel": 1, "frequencyHz": 20000, "in1Pin": 5, "in2Pin": 6, "safeState": { "mode": "brake" }, "channels": [ { "channel": "speed", "neurons": ["drive"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
         Simulator = "the simulated PWM channel and GPIO lines record duty and direction levels",
     };
 

@@ -54,6 +54,7 @@ internal static class SerialLineType
             string sep = (c.Spec.Separators ?? DefaultSeparators)[..1];
             hw.AttachSerial(c.Spec.Port!, new SimulatedLineDevice(c.Spec.Fields!.Value, sep, linesPerSecond: Math.Min(200, 1.0 / c.PeriodSeconds)));
         },
+        Example = """{ "name": "arduino", "type": "serial_line", "port": "/dev/ttyACM0", "fields": 2, "rateHz": 20, "channels": [ { "channel": "field1", "neurons": ["load"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1023 } } ] }""",
         Simulator = "a device printing `fields` slowly varying numbers per line at the device's rate (wall clock), on a stream in place of the port",
     };
 

@@ -44,6 +44,7 @@ public static class BridgeDeviceTypes
         Normalize = ShareLinkSettings,
         MissingCreatorMessage = NeedsProvider(SensorType),
         Simulate = static (c, hw) => hw.AddDevice(c.Name, new SimulatedMcuChannels(c.Name, ChannelNames(c.Spec).Length, hw)),
+        Example = """{ "name": "mcu_in", "type": "bridge_sensor", "port": "/dev/ttyACM0", "mcuChannels": [0, 1], "channels": [ { "channel": "ch1", "neurons": ["ball"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] }""",
         Simulator = "each channel a slow sine in 0..1 (phase per channel); run ifm-virtual-mcu over socat for the real protocol",
     };
 
@@ -60,6 +61,7 @@ public static class BridgeDeviceTypes
         Normalize = ShareLinkSettings,
         MissingCreatorMessage = NeedsProvider(ActuatorType),
         Simulate = static (c, hw) => hw.AddDevice(c.Name, new SimulatedMcuChannels(c.Name, ChannelNames(c.Spec).Length, hw)),
+        Example = """{ "name": "mcu_out", "type": "bridge_actuator", "port": "/dev/ttyACM0", "mcuChannels": [0], "safeState": { "value": 0 }, "channels": [ { "channel": "ch0", "neurons": ["paddle"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
         Simulator = "records the last command of every channel and its safe state",
     };
 
