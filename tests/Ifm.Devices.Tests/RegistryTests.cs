@@ -11,11 +11,14 @@ namespace Ifm.Devices.Tests;
 /// </summary>
 public sealed class RegistryTests(ITestOutputHelper output)
 {
+    static RegistryTests() => Ifm.Devices.Catalog.CatalogTypes.Register();
+
     private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
 
     /// <summary>The types of this library (test assemblies may register their own, without examples).</summary>
     public static TheoryData<string> LibraryTypes()
     {
+        Ifm.Devices.Catalog.CatalogTypes.Register();
         var data = new TheoryData<string>();
         foreach (DeviceType t in DeviceTypes.Registered.Where(t => t.Summary != "test"))
         {

@@ -260,6 +260,8 @@ internal static class DeviceMapValidator
         {
             check(devices, errors);
         }
+
+        BoardTypes.Validate(map, errors);
     }
 
     /// <summary>After a successful validation: lets each type fill what its devices share.</summary>

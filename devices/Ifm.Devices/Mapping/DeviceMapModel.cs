@@ -17,6 +17,9 @@ public sealed partial class DeviceMap
     /// <summary>GPIO chip (gpiochipN) used by devices that do not set their own; 0 on a Pi, set it on Jetson.</summary>
     public int GpioChip { get; set; }
 
+    /// <summary>Boards that provide buses to the devices (PCA9685 PWM boards); optional.</summary>
+    public List<BoardSpec>? Boards { get; set; }
+
     public List<DeviceSpec> Devices { get; set; } = [];
 }
 

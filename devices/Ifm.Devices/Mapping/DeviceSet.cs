@@ -42,6 +42,7 @@ public sealed class DeviceSet : IDisposable
     private readonly ActuatorSlot[] _actuators;
     private readonly IHardwareFactory _hardware;
     private readonly bool _ownsHardware;
+    private BoardHardware? _boards;
     private bool _disposed;
 
     private DeviceSet(SensorSlot[] sensors, ActuatorSlot[] actuators, IHardwareFactory hardware, bool ownsHardware,
@@ -132,6 +133,9 @@ public sealed class DeviceSet : IDisposable
             throw new DeviceMapException(sourceName, errors);
         }
 
+        // PWM chips that are boards of the map (a PCA9685) come from the boards.
+        BoardHardware? boards = map.Boards is { Count: > 0 } ? new BoardHardware(map, hardware) : null;
+        IHardwareFactory open = boards ?? hardware;
         var sensors = new List<SensorSlot>();
         var actuators = new List<ActuatorSlot>();
         var counters = new DeviceCounters[plans.Count];
@@ -147,7 +151,7 @@ public sealed class DeviceSet : IDisposable
                 counters[i] = new DeviceCounters(d.Name!, d.Type!, actuator, map.DivisorOf(d));
                 if (actuator)
                 {
-                    IActuator a = Open(() => Create<IActuator>(map, d, i, hardware, providers, type), d, i);
+                    IActuator a = Open(() => Create<IActuator>(map, d, i, open, providers, type), d, i);
                     opened.Add(a);
                     CheckChannels(a.ChannelCount, channelNames.Length, d, i);
                     var decoders = new DecoderSlot[d.Channels.Count];
@@ -160,7 +164,7 @@ public sealed class DeviceSet : IDisposable
                 }
                 else
                 {
-                    ISensor s = Open(() => Create<ISensor>(map, d, i, hardware, providers, type), d, i);
+                    ISensor s = Open(() => Create<ISensor>(map, d, i, open, providers, type), d, i);
                     opened.Add(s);
                     CheckChannels(s.ChannelCount, channelNames.Length, d, i);
                     var encoders = new EncoderSlot[d.Channels.Count];
@@ -188,10 +192,11 @@ public sealed class DeviceSet : IDisposable
                 }
             }
 
+            boards?.Dispose();
             throw;
         }
 
-        return new DeviceSet([.. sensors], [.. actuators], hardware, ownsHardware, inputNames.Count, outputNames.Count, counters);
+        return new DeviceSet([.. sensors], [.. actuators], hardware, ownsHardware, inputNames.Count, outputNames.Count, counters) { _boards = boards };
     }
 
     /// <summary>Reads the sensors due in <paramref name="period"/> and encodes every sensor's latest sample into <paramref name="networkInputs"/>.</summary>
@@ -360,6 +365,11 @@ public sealed class DeviceSet : IDisposable
         foreach (SensorSlot s in _sensors)
         {
             TryDispose(s.Sensor);
+        }
+
+        if (_boards is not null)
+        {
+            TryDispose(_boards);
         }
 
         if (_ownsHardware)

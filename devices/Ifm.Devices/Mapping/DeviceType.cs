@@ -205,7 +205,7 @@ public sealed class DeviceCheck
         }
     }
 
-    /// <summary>The PWM output of a servo or motor: <c>pwmChannel</c> required (0..63), <c>pwmChip</c> 0..63, <c>frequencyHz</c> 1..1000000.</summary>
+    /// <summary>The PWM output of a servo or motor: <c>pwmChannel</c> required (0..63), <c>pwmChip</c> 0..1023 (a sysfs chip or a board), <c>frequencyHz</c> 1..1000000.</summary>
     public void Pwm()
     {
         if (Spec.PwmChannel is null)
@@ -217,7 +217,7 @@ public sealed class DeviceCheck
             Range(Spec.PwmChannel, "pwmChannel", 0, 63);
         }
 
-        Range(Spec.PwmChip, "pwmChip", 0, 63);
+        Range(Spec.PwmChip, "pwmChip", 0, 1023, " (sysfs pwmchipN, or a board's pwmChip)");
         Range(Spec.FrequencyHz, "frequencyHz", 1, 1_000_000);
     }
 
@@ -229,6 +229,9 @@ public sealed class DeviceCheck
             Add("safeState.value", what);
         }
     }
+
+    /// <summary>A number as messages show it (invariant, shortest round-trip form).</summary>
+    public static string Num(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 
     internal static string Join(int[] values) =>
         values.Length == 1 ? values[0].ToString(CultureInfo.InvariantCulture)

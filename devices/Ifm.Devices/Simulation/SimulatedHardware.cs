@@ -16,6 +16,7 @@ public sealed class SimulatedHardware : IHardwareFactory
 {
     private readonly Dictionary<int, (SimulatedGpioDriver Driver, GpioController Controller)> _chips = [];
     private readonly Dictionary<(int, int), SimulatedMpu6050> _imus = [];
+    private readonly Dictionary<(int, int), I2cDevice> _i2c = [];
     private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
     private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
     private readonly List<ISimulatedPlant> _plants = [];
@@ -73,6 +74,11 @@ public sealed class SimulatedHardware : IHardwareFactory
             PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz),
             GpioLines = 1024,
         };
+        foreach (BoardSpec board in map.Boards ?? [])
+        {
+            BoardTypes.Find(board.Type)!.Simulate(board, hw);
+        }
+
         for (int i = 0; i < map.Devices.Count; i++)
         {
             DeviceSpec d = map.Devices[i];
@@ -136,10 +142,16 @@ public sealed class SimulatedHardware : IHardwareFactory
         return imu;
     }
 
+    /// <summary>Puts a simulated part (a register map) at (bus, address); <see cref="OpenI2c"/> returns it.</summary>
+    public void AttachI2c(int bus, int address, I2cDevice device) => _i2c[(bus, address)] = device;
+
+    /// <summary>The part attached at (bus, address), or null.</summary>
+    public I2cDevice? AttachedI2c(int bus, int address) => _i2c.GetValueOrDefault((bus, address));
+
     public I2cDevice OpenI2c(int bus, int address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Imu(bus, address);
+        return _i2c.TryGetValue((bus, address), out I2cDevice? attached) ? attached : Imu(bus, address);
     }
 
     /// <summary>The simulated PWM channel, created on first use.</summary>
