@@ -39,6 +39,15 @@ public sealed class RegistryTests(ITestOutputHelper output)
         Assert.DoesNotContain(DeviceTypes.All, n => n.StartsWith("bridge_", StringComparison.Ordinal)); // the bridge registers its own
     }
 
+    [Fact]
+    public void Unknown_type_lists_the_registered_ones()
+    {
+        var ex = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse("""{ "version": 1, "loopRateHz": 60, "devices": [ { "name": "l", "type": "lidar", "channels": [] } ] }"""));
+        Assert.Equal($"devices[0].type: unknown type 'lidar', expected one of {string.Join(", ", DeviceTypes.All)}", Assert.Single(ex.Errors));
+        Assert.Contains("digital_input, digital_output", ex.Errors[0]);
+        Assert.Contains("ads1115", ex.Errors[0]);
+    }
+
     [Theory]
     [MemberData(nameof(LibraryTypes))]
     public void Every_type_has_channels_fields_an_example_and_a_simulator(string name)
