@@ -105,6 +105,8 @@ public sealed class RegistryTests(ITestOutputHelper output)
     [Theory]
     [InlineData("raspberry-pi.json")]
     [InlineData("jetson.json")]
+    [InlineData("robot-pi.json")]
+    [InlineData("robot-jetson.json")]
     public void Robot_example_maps_dry_run_on_their_simulators(string file)
     {
         DeviceMap map = DeviceMap.Load(Example(file));

@@ -59,6 +59,7 @@ internal static class DevicesCommand
     private static int ListTypes(string? only)
     {
         BridgeDeviceTypes.Register();
+        Ifm.Devices.Catalog.CatalogTypes.Register();
         IReadOnlyList<DeviceType> types = DeviceTypes.Registered;
         if (only is not null)
         {
@@ -84,6 +85,19 @@ internal static class DevicesCommand
         }
 
         Console.WriteLine($"every device also takes: {string.Join(", ", DeviceTypes.CommonFields.Select(f => f.Name))}");
+        if (only is null)
+        {
+            foreach (BoardType b in BoardTypes.Registered)
+            {
+                Console.WriteLine($"board {b.Name}: {b.Summary}");
+                foreach (DeviceField f in b.Fields)
+                {
+                    Console.WriteLine($"  {f.Name} ({f.Kind}, {(f.Default.Length == 0 ? "required" : $"default {f.Default}")}): {f.Help}");
+                }
+
+                Console.WriteLine($"  simulator: {b.Simulator}");
+            }
+        }
         return 0;
     }
 }

@@ -93,6 +93,7 @@ internal static class RunCommand
             // MCU channels behind the firmware bridge (bridge_sensor / bridge_actuator in the map). Disposed last:
             // RunHost has already put every actuator in its safe state and released the devices.
             using var bridge = new BridgeDeviceProvider();
+            Ifm.Devices.Catalog.CatalogTypes.Register(); // the dotnet/iot catalog's types (pca9685 boards, ads1115, …)
             var env = new RunEnvironment
             {
                 Log = log,
