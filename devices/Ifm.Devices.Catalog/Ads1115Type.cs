@@ -66,7 +66,7 @@ public static class Ads1115Type
 /// that never finishes (<see cref="TimeoutException"/>) skips that sweep: the loop sees stale reads, counted in
 /// <see cref="BusErrors"/>.
 /// </summary>
-public sealed class Ads1115Sensor : ISensor
+public sealed class Ads1115Sensor : BackgroundSensor
 {
     public static readonly string[] Channels = ["ain0", "ain1", "ain2", "ain3"];
     private static readonly InputMultiplexer[] Inputs = [InputMultiplexer.AIN0, InputMultiplexer.AIN1, InputMultiplexer.AIN2, InputMultiplexer.AIN3];
@@ -75,19 +75,12 @@ public sealed class Ads1115Sensor : ISensor
     private readonly MeasuringRange _range;
     private readonly DataRate _rate;
     private readonly double _fullScale;
-    private readonly float[] _latest = new float[4];
-    private readonly float[] _sweep = new float[4];
-    private readonly Lock _gate = new();
-    private readonly Thread _thread;
-    private readonly int _sweepMs;
-    private volatile bool _stop;
-    private long _sequence, _seen, _busErrors;
 
     /// <param name="bus">The ADC's I2C device; the hardware factory owns it (the binding is never disposed: it would dispose the bus).</param>
     /// <param name="periodSeconds">The device's read period; the background thread sweeps at that rate.</param>
     public Ads1115Sensor(string name, I2cDevice bus, double rangeV, int dataRate, double periodSeconds)
+        : base(name, 4)
     {
-        Name = name;
         _fullScale = rangeV;
         _range = rangeV switch
         {
@@ -100,65 +93,17 @@ public sealed class Ads1115Sensor : ISensor
             128 => DataRate.SPS128, 250 => DataRate.SPS250, 475 => DataRate.SPS475, _ => DataRate.SPS860,
         };
         _adc = new Ads1115(bus, InputMultiplexer.AIN0, _range, _rate, DeviceMode.PowerDown);
-        _sweepMs = Math.Max(1, (int)(periodSeconds * 1000));
-        _thread = new Thread(Run) { IsBackground = true, Name = $"ifm-ads1115-{name}" };
-        _thread.Start();
+        Start(periodSeconds);
     }
-
-    public string Name { get; }
-    public int ChannelCount => 4;
-
-    /// <summary>Sweeps lost to an I2C error or a conversion timeout.</summary>
-    public long BusErrors => Interlocked.Read(ref _busErrors);
 
     /// <summary>Completed sweeps of the four inputs.</summary>
-    public long Sweeps => Interlocked.Read(ref _sequence);
+    public long Sweeps => Samples;
 
-    public bool Read(Span<float> destination)
+    protected override void Sample(Span<float> destination)
     {
-        lock (_gate)
+        for (int k = 0; k < 4; k++)
         {
-            if (_sequence == _seen)
-            {
-                return false;
-            }
-
-            _seen = _sequence;
-            _latest.CopyTo(destination);
-        }
-
-        return true;
-    }
-
-    public void Dispose()
-    {
-        _stop = true;
-        _thread.Join(TimeSpan.FromSeconds(2));
-    }
-
-    private void Run()
-    {
-        while (!_stop)
-        {
-            try
-            {
-                for (int k = 0; k < 4; k++)
-                {
-                    _sweep[k] = (float)(_adc.ReadRaw(Inputs[k], _range, _rate) * _fullScale / 32768.0);
-                }
-
-                lock (_gate)
-                {
-                    _sweep.CopyTo(_latest);
-                    _sequence++;
-                }
-            }
-            catch (Exception e) when (e is IOException or TimeoutException)
-            {
-                Interlocked.Increment(ref _busErrors);
-            }
-
-            Thread.Sleep(_sweepMs);
+            destination[k] = (float)(_adc.ReadRaw(Inputs[k], _range, _rate) * _fullScale / 32768.0);
         }
     }
 }

@@ -11,6 +11,7 @@ public static class CatalogTypes
     public static void Register()
     {
         DeviceTypes.Register(Ads1115Type.Descriptor);
+        DeviceTypes.Register(Bno055Type.Descriptor);
         Pca9685Board.Register();
     }
 }

@@ -148,12 +148,69 @@ public sealed class CatalogTests
         Assert.Equal(Math.Round(1.0 * 32768 / 2.048) * 2.048 / 32768, v[0], 1e-6);
     }
 
-    private static float[] Fresh(Ads1115Sensor sensor)
+    private static float[] Fresh(BackgroundSensor sensor, int channels = 4)
     {
-        float[] v = new float[4];
-        long start = sensor.Sweeps;
-        Assert.True(SpinWait.SpinUntil(() => sensor.Sweeps > start + 1, TimeSpan.FromSeconds(20)), "no sweep of the ADC");
+        float[] v = new float[channels];
+        long start = sensor.Samples;
+        Assert.True(SpinWait.SpinUntil(() => sensor.Samples > start + 1, TimeSpan.FromSeconds(20)), $"no sample from {sensor.Name}");
         Assert.True(sensor.Read(v));
         return v;
+    }
+
+    [Fact]
+    public void Bno055_reads_orientation_rate_and_linear_acceleration_from_its_data_registers()
+    {
+        using var hw = new SimulatedHardware();
+        var imu = new SimulatedBno055(1, 0x29);
+        hw.AttachI2c(1, 0x29, imu);
+        imu.Euler = (123.5, -10.25, 3.0625);           // 16 LSB/°: 1976, −164, 49
+        imu.GyroDps = (1.5, -2, 250);
+        imu.LinearAcceleration = (0.5, -0.25, 9.81);  // 100 LSB/(m/s²)
+        DeviceMap map = DeviceMap.Parse("""
+            { "version": 1, "loopRateHz": 100, "devices": [ { "name": "imu", "type": "bno055", "address": 41,
+              "channels": [ { "channel": "heading", "neurons": ["h"], "encoder": { "type": "linear", "inMin": 0, "inMax": 360 } } ] } ] }
+            """);
+        using var set = DeviceSet.Bind(map, ["h"], [], hw, ownsHardware: false);
+        var sensor = Assert.IsType<Bno055Adapter>(Assert.Single(set.Sensors));
+
+        // The binding configured the part in CONFIGMODE, then NDOF (0x0C), units °, °/s, m/s², °C, Windows format (UNIT_SEL 0).
+        Assert.Equal(0x0C, imu.Peek(SimulatedBno055.OprMode));
+        Assert.Equal(0x00, imu.Peek(SimulatedBno055.UnitSel));
+        Assert.Equal(0x24, imu.Peek(SimulatedBno055.AxisMapConfig));
+
+        float[] v = Fresh(sensor, 9);
+        Assert.Equal([123.5f, -10.25f, 3.0625f, 1.5f, -2f, 250f, 0.5f, -0.25f, 9.81f], v);
+        float[] x = new float[1];
+        SpinWait.SpinUntil(() => sensor.Samples > 3, TimeSpan.FromSeconds(20));
+        set.ReadAndEncode(0, x);
+        Assert.Equal(123.5f / 360, x[0], 6);
+
+        // Bus errors lose samples (counted); the loop sees stale reads meanwhile; sampling recovers.
+        imu.FailTransfers = 1_000_000;
+        Assert.True(SpinWait.SpinUntil(() => sensor.BusErrors >= 3, TimeSpan.FromSeconds(20)));
+        while (sensor.Read(v))
+        {
+        }
+
+        set.ReadAndEncode(1, x);
+        Assert.Equal(1, set.Counters[0].StaleReads);
+        imu.FailTransfers = 0;
+        Fresh(sensor, 9);
+
+        // Outside a fusion mode the fusion outputs read 0 (datasheet §3.3).
+        imu.Write([SimulatedBno055.OprMode, 0x00]);
+        v = Fresh(sensor, 9);
+        Assert.Equal(0f, v[0]);
+        Assert.Equal(250f, v[5]);
+    }
+
+    [Fact]
+    public void Bno055_refuses_an_address_the_part_cannot_have()
+    {
+        var errors = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse("""
+            { "version": 1, "loopRateHz": 100, "devices": [ { "name": "imu", "type": "bno055", "address": 42,
+              "channels": [ { "channel": "roll", "neurons": ["r"], "encoder": { "type": "linear", "inMin": -90, "inMax": 90 } } ] } ] }
+            """)).Errors;
+        Assert.Contains("devices[0].address: a BNO055 answers at 40 (0x28, COM3 low) or 41 (0x29, COM3 high), got 42", errors);
     }
 }
