@@ -38,7 +38,7 @@ public class DeviceMapValidationTests
         Button + """, { "name": "c", "type": "digital_input", "pin": 18, "channels": [ { "channel": "level", "neurons": ["a..z"], "encoder": { "type": "binary", "bits": 40 } } ] }""",
         "devices[1].channels[0].encoder.bits: must be 1..32, got 40")]
     [InlineData("""{ "name": "l", "type": "lidar", "channels": [] }""",
-        "devices[0].type: unknown type 'lidar', expected one of digital_input")]
+        "devices[0].type: unknown type 'lidar', expected one of ")] // the registered types, sorted (see RegistryTests)
     [InlineData(Button + """, { "name": "c", "type": "digital_input", "pin": 18, "rateHz": 100, "channels": [ { "channel": "level", "neurons": ["y"], "encoder": { "type": "threshold", "threshold": 0.5 } } ] }""",
         "devices[1].rateHz: must be in [0.001, loopRateHz = 60], got 100")]
     [InlineData(Button + "," + Button,
@@ -82,12 +82,21 @@ public class DeviceMapValidationTests
     }
 
     [Fact]
-    public void Unknown_property_is_a_json_error_with_its_path()
+    public void Unknown_property_is_an_error_naming_it_and_the_types_fields()
     {
+        // Reported with the device's other problems (the misspelled pin is also missing).
         var ex = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse(Head + """{ "name": "b", "type": "digital_input", "pinn": 17 }""" + Tail, "typo.json"));
-        string e = Assert.Single(ex.Errors);
-        Assert.Contains("pinn", e);
-        Assert.StartsWith("devices[0]", e);
+        Assert.Contains("devices[0].pinn: digital_input has no field 'pinn'; its fields are pin, pull, activeLow, debounceMs", ex.Errors);
+        Assert.Contains("devices[0].pin: required for digital_input", ex.Errors);
+
+        // A field of another type is not silently ignored either.
+        ex = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse(Head + Button.Replace("\"pin\": 17", "\"pin\": 17, \"pwmChannel\": 1", StringComparison.Ordinal) + Tail, "t"));
+        Assert.StartsWith("devices[0].pwmChannel: digital_input has no field 'pwmChannel'", Assert.Single(ex.Errors));
+
+        // Map-level and binding-level unknown keys stay JSON errors with their path.
+        ex = Assert.Throws<DeviceMapException>(() => DeviceMap.Parse(Head + Button.Replace("\"encoder\"", "\"encodr\"", StringComparison.Ordinal) + Tail, "t"));
+        Assert.StartsWith("devices[0].channels[0]", ex.Errors[0]);
+        Assert.Contains("encodr", ex.Errors[0]);
     }
 
     [Fact]

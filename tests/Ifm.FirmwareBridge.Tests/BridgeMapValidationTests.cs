@@ -1,12 +1,15 @@
 using Ifm.Devices;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
+using Ifm.FirmwareBridge.Devices;
 
 namespace Ifm.FirmwareBridge.Tests;
 
 /// <summary>bridge_sensor / bridge_actuator entries of a device map: validation messages and binding without the bridge.</summary>
 public sealed class BridgeMapValidationTests
 {
+    static BridgeMapValidationTests() => BridgeDeviceTypes.Register();
+
     private const string Sensor = """{ "name": "ball", "type": "bridge_sensor", "port": "/dev/ttyACM0", "mcuChannels": [1, 0], "channels": [ { "channel": "ch0", "neurons": ["a"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] }""";
     private const string Actuator = """{ "name": "paddle", "type": "bridge_actuator", "port": "/dev/ttyACM0", "mcuChannels": [0], "safeState": { "value": 0 }, "channels": [ { "channel": "ch0", "neurons": ["o"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""";
 
@@ -23,15 +26,15 @@ public sealed class BridgeMapValidationTests
         Assert.Equal(["ch0"], DeviceTypes.ChannelsOf(map.Devices[1]));
         Assert.False(DeviceTypes.IsActuator(map.Devices[0].Type!));
         Assert.True(DeviceTypes.IsActuator(map.Devices[1].Type!));
-        Assert.Equal([1, 0], map.Devices[0].McuChannels);
+        Assert.Equal([1, 0], BridgeDeviceTypes.McuChannels(map.Devices[0]));
     }
 
     [Fact]
     public void Example_pong_bridge_map_is_valid()
     {
         DeviceMap map = DeviceMap.Load(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"));
-        Assert.Equal([DeviceTypes.BridgeSensor, DeviceTypes.BridgeActuator], map.Devices.Select(d => d.Type));
-        Assert.Equal([1, 0, 4], map.Devices[0].McuChannels);
+        Assert.Equal([BridgeDeviceTypes.SensorType, BridgeDeviceTypes.ActuatorType], map.Devices.Select(d => d.Type));
+        Assert.Equal([0, 1, 2], BridgeDeviceTypes.McuChannels(map.Devices[0]));
     }
 
     [Theory]
@@ -79,9 +82,9 @@ public sealed class BridgeMapValidationTests
     {
         string sensor = Sensor.Replace("\"port\"", "\"heartbeatTimeoutMs\": 1000, \"port\"", StringComparison.Ordinal);
         DeviceMap map = DeviceMap.Parse(Map(sensor, Actuator));
-        Assert.All(map.Devices, d => Assert.Equal(1000, d.HeartbeatTimeoutMs));
+        Assert.All(map.Devices, d => Assert.Equal(1000, d.GetInt("heartbeatTimeoutMs")));
         Assert.All(map.Devices, d => Assert.Equal(115200, d.BaudRate));
-        Assert.All(map.Devices, d => Assert.Equal(10_000, d.SensorPeriodUs));
+        Assert.All(map.Devices, d => Assert.Equal(10_000, d.GetInt("sensorPeriodUs")));
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed partial class DeviceMap
             throw new DeviceMapException(sourceName, errors);
         }
 
-        BridgeDeviceValidator.ShareLinkSettings(map);
+        DeviceMapValidator.Normalize(map);
         return map;
     }
 
@@ -190,7 +190,11 @@ public sealed partial class DeviceMap
     }
 }
 
-/// <summary>Checks every field of a parsed map and reports each problem with its JSON path.</summary>
+/// <summary>
+/// Checks a parsed map: the map's own fields, then per device the common fields, the fields its type declares
+/// (anything else is an error naming it), the type's own checks and the channel bindings, then the checks across
+/// devices of one type. Every problem is reported with its JSON path.
+/// </summary>
 internal static class DeviceMapValidator
 {
     /// <summary>Slowest loop or device rate accepted: one period every 1000 s.</summary>
@@ -227,6 +231,7 @@ internal static class DeviceMapValidator
 
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var pins = new Dictionary<(int Chip, int Pin), string>();
+        var together = new Dictionary<Action<IReadOnlyList<(int, DeviceSpec)>, List<string>>, List<(int, DeviceSpec)>>();
         for (int i = 0; i < map.Devices.Count; i++)
         {
             string at = $"devices[{i}]";
@@ -252,7 +257,7 @@ internal static class DeviceMapValidator
                 continue;
             }
 
-            if (!DeviceTypes.IsKnown(d.Type))
+            if (DeviceTypes.Find(d.Type) is not { } type)
             {
                 errors.Add($"{at}.type: unknown type '{d.Type}', expected one of {string.Join(", ", DeviceTypes.All)}");
                 continue;
@@ -268,236 +273,88 @@ internal static class DeviceMapValidator
                 errors.Add($"{at}.gpioChip: must be 0..63, got {d.GpioChip}");
             }
 
-            ValidateDevice(map, d, at, errors, pins);
-            ValidateChannels(d, at, errors);
+            if (!type.IsActuator && d.SafeState is not null)
+            {
+                errors.Add($"{at}.safeState: only actuators have a safe state ({d.Type} is a sensor)");
+            }
+
+            ValidateFields(type, d, at, errors);
+            type.Validate?.Invoke(new DeviceCheck(map, d, at, errors, pins));
+            ValidateChannels(type, d, at, errors);
+            if (type.ValidateTogether is { } check)
+            {
+                if (!together.TryGetValue(check, out var list))
+                {
+                    together[check] = list = [];
+                }
+
+                list.Add((i, d));
+            }
         }
 
-        BridgeDeviceValidator.ValidateLinks(map.Devices, errors);
+        foreach (var (check, devices) in together)
+        {
+            check(devices, errors);
+        }
+
+        BoardTypes.Validate(map, errors);
     }
 
-    private static void ValidateDevice(DeviceMap map, DeviceSpec d, string at, List<string> errors, Dictionary<(int, int), string> pins)
+    /// <summary>After a successful validation: lets each type fill what its devices share.</summary>
+    public static void Normalize(DeviceMap map)
     {
-        int chip = d.GpioChip ?? map.GpioChip;
-        void Pin(int? value, string field, bool required = true)
+        var together = new Dictionary<Action<IReadOnlyList<DeviceSpec>>, List<DeviceSpec>>();
+        foreach (DeviceSpec d in map.Devices)
         {
-            if (value is null)
+            if (DeviceTypes.Get(d.Type!).Normalize is { } normalize)
             {
-                if (required)
+                if (!together.TryGetValue(normalize, out var list))
                 {
-                    errors.Add($"{at}.{field}: required for {d.Type}");
+                    together[normalize] = list = [];
                 }
 
-                return;
-            }
-
-            if (value is < 0 or > 1023)
-            {
-                errors.Add($"{at}.{field}: must be a GPIO line number 0..1023, got {value}");
-                return;
-            }
-
-            if (!pins.TryAdd((chip, value.Value), $"{at}.{field}"))
-            {
-                errors.Add($"{at}.{field}: GPIO {value} on chip {chip} is already used by {pins[(chip, value.Value)]}");
+                list.Add(d);
             }
         }
 
-        bool actuator = DeviceTypes.IsActuator(d.Type!);
-        if (!actuator && d.SafeState is not null)
+        foreach (var (normalize, devices) in together)
         {
-            errors.Add($"{at}.safeState: only actuators have a safe state ({d.Type} is a sensor)");
-        }
-
-        string? mode = d.SafeState?.Mode;
-        double? value = d.SafeState?.Value;
-        switch (d.Type)
-        {
-            case DeviceTypes.DigitalInput:
-                Pin(d.Pin, "pin");
-                if (d.Pull is not (null or "none" or "up" or "down"))
-                {
-                    errors.Add($"{at}.pull: must be none, up or down, got '{d.Pull}'");
-                }
-
-                if (d.DebounceMs is { } db && !(db >= 0 && db <= 10_000))
-                {
-                    errors.Add($"{at}.debounceMs: must be 0..10000, got {Num(db)}");
-                }
-
-                break;
-            case DeviceTypes.DigitalOutput:
-                Pin(d.Pin, "pin");
-                if (mode is not null)
-                {
-                    errors.Add($"{at}.safeState.mode: digital_output takes safeState.value 0 or 1, not a mode");
-                }
-
-                if (value is not (null or 0 or 1))
-                {
-                    errors.Add($"{at}.safeState.value: must be 0 or 1, got {Num(value!.Value)}");
-                }
-
-                break;
-            case DeviceTypes.Servo:
-            {
-                Pwm(d, at, errors);
-                double min = d.MinPulseUs ?? 1000, max = d.MaxPulseUs ?? 2000, angle = d.MaxAngle ?? 180;
-                int f = d.FrequencyHz ?? 50;
-                if (!(min > 0 && max > min && max * f < 1e6))
-                {
-                    errors.Add($"{at}.minPulseUs/maxPulseUs: need 0 < min < max < period (1e6/frequencyHz µs), got {Num(min)}..{Num(max)} at {f} Hz");
-                }
-
-                if (!(angle > 0 && angle <= 3600))
-                {
-                    errors.Add($"{at}.maxAngle: must be in (0, 3600], got {Num(angle)}");
-                }
-
-                if (mode is not (null or "off"))
-                {
-                    errors.Add($"{at}.safeState.mode: servo supports mode 'off' (stop pulses) or a value (angle), got '{mode}'");
-                }
-
-                if (value is { } v && !(v >= 0 && v <= angle))
-                {
-                    errors.Add($"{at}.safeState.value: angle must be 0..{Num(angle)}, got {Num(v)}");
-                }
-
-                break;
-            }
-
-            case DeviceTypes.HBridgeMotor:
-                Pwm(d, at, errors);
-                Pin(d.In1Pin, "in1Pin");
-                Pin(d.In2Pin, "in2Pin");
-                if (mode is not (null or "brake" or "coast"))
-                {
-                    errors.Add($"{at}.safeState.mode: must be brake or coast, got '{mode}'");
-                }
-
-                if (value is not null)
-                {
-                    errors.Add($"{at}.safeState.value: hbridge_motor takes safeState.mode brake or coast, not a value");
-                }
-
-                if (d.Deadband is { } dbd && !(dbd >= 0 && dbd < 1))
-                {
-                    errors.Add($"{at}.deadband: must be in [0, 1), got {Num(dbd)}");
-                }
-
-                break;
-            case DeviceTypes.Hcsr04:
-            {
-                Pin(d.TriggerPin, "triggerPin");
-                Pin(d.EchoPin, "echoPin");
-                double timeout = d.TimeoutMs ?? 30;
-                if (!(timeout >= 1 && timeout <= 100))
-                {
-                    errors.Add($"{at}.timeoutMs: must be 1..100, got {Num(timeout)}");
-                }
-
-                double rate = d.RateHz ?? map.LoopRateHz;
-                if (rate > 1000.0 / 60.0 + 1e-9)
-                {
-                    errors.Add($"{at}.rateHz: the HC-SR04 needs >= 60 ms between measurements, so at most 16.67 Hz, got {Num(rate)}");
-                }
-
-                break;
-            }
-
-            case DeviceTypes.Mpu6050:
-                if (d.I2cBus is < 0 or > 255)
-                {
-                    errors.Add($"{at}.i2cBus: must be 0..255, got {d.I2cBus}");
-                }
-
-                if (d.Address is not (null or 0x68 or 0x69))
-                {
-                    errors.Add($"{at}.address: MPU-6050 answers at 104 (0x68, AD0 low) or 105 (0x69, AD0 high), got {d.Address}");
-                }
-
-                if (d.AccelRangeG is not (null or 2 or 4 or 8 or 16))
-                {
-                    errors.Add($"{at}.accelRangeG: must be 2, 4, 8 or 16, got {d.AccelRangeG}");
-                }
-
-                if (d.GyroRangeDps is not (null or 250 or 500 or 1000 or 2000))
-                {
-                    errors.Add($"{at}.gyroRangeDps: must be 250, 500, 1000 or 2000, got {d.GyroRangeDps}");
-                }
-
-                break;
-            case DeviceTypes.QuadratureEncoder:
-                Pin(d.PinA, "pinA");
-                Pin(d.PinB, "pinB");
-                break;
-            case DeviceTypes.SerialLine:
-                if (string.IsNullOrWhiteSpace(d.Port))
-                {
-                    errors.Add($"{at}.port: required for serial_line (e.g. /dev/ttyUSB0)");
-                }
-
-                if (d.BaudRate is { } baud && baud is < 50 or > 4_000_000)
-                {
-                    errors.Add($"{at}.baudRate: must be 50..4000000, got {baud}");
-                }
-
-                if (d.Fields is null || d.Fields is < 1 or > 64)
-                {
-                    errors.Add($"{at}.fields: required, 1..64 numeric fields per line, got {d.Fields?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}");
-                }
-
-                if (d.MaxLineLength is { } ml && ml is < 2 or > 65536)
-                {
-                    errors.Add($"{at}.maxLineLength: must be 2..65536, got {ml}");
-                }
-
-                if (d.Separators is { } sep && (sep.Length == 0 || sep.Any(c => c > 127 || char.IsAsciiDigit(c) || c is '\n' or '\r' or '-' or '+' or '.' or 'e' or 'E')))
-                {
-                    errors.Add($"{at}.separators: must be non-empty ASCII characters that cannot appear in a number, got \"{sep}\"");
-                }
-
-                break;
-            case DeviceTypes.BridgeSensor:
-            case DeviceTypes.BridgeActuator:
-                BridgeDeviceValidator.ValidateDevice(d, at, errors);
-                break;
-            case DeviceTypes.PongPaddle:
-                if (mode is not null || value is not (null or 0))
-                {
-                    errors.Add($"{at}.safeState: the Pong paddle's only safe state is value 0 (no key)");
-                }
-
-                break;
+            normalize(devices);
         }
     }
 
-    private static void Pwm(DeviceSpec d, string at, List<string> errors)
+    /// <summary>Every field set must be one the type declares, of the declared kind.</summary>
+    private static void ValidateFields(DeviceType type, DeviceSpec d, string at, List<string> errors)
     {
-        if (d.PwmChannel is null)
+        foreach (string field in d.SetFields())
         {
-            errors.Add($"{at}.pwmChannel: required for {d.Type}");
-        }
-        else if (d.PwmChannel is < 0 or > 63)
-        {
-            errors.Add($"{at}.pwmChannel: must be 0..63, got {d.PwmChannel}");
-        }
-
-        if (d.PwmChip is < 0 or > 63)
-        {
-            errors.Add($"{at}.pwmChip: must be 0..63, got {d.PwmChip}");
+            if (!type.HasField(field))
+            {
+                string known = type.Fields.Count == 0 ? "it has none besides name, type, rateHz, gpioChip and channels"
+                    : "its fields are " + string.Join(", ", type.Fields.Select(f => f.Name));
+                errors.Add($"{at}.{field}: {type.Name} has no field '{field}'; {known}");
+            }
         }
 
-        if (d.FrequencyHz is { } f && f is < 1 or > 1_000_000)
+        if (d.Extra is null)
         {
-            errors.Add($"{at}.frequencyHz: must be 1..1000000, got {f}");
+            return;
+        }
+
+        foreach (DeviceField f in type.Fields)
+        {
+            if (d.Extra.TryGetValue(f.Name, out System.Text.Json.JsonElement e) && !DeviceSpec.HasKind(e, f.Kind, out string expected))
+            {
+                string raw = e.GetRawText();
+                errors.Add($"{at}.{f.Name}: must be {expected}, got {(raw.Length > 40 ? raw[..40] + "…" : raw)}");
+            }
         }
     }
 
-    private static void ValidateChannels(DeviceSpec d, string at, List<string> errors)
+    private static void ValidateChannels(DeviceType type, DeviceSpec d, string at, List<string> errors)
     {
-        string[] channels = DeviceTypes.ChannelsOf(d);
-        bool actuator = DeviceTypes.IsActuator(d.Type!);
+        string[] channels = type.ChannelNames(d);
+        bool actuator = type.IsActuator;
         if (d.Channels is null || d.Channels.Count == 0)
         {
             errors.Add($"{at}.channels: must bind at least one channel ({string.Join(", ", channels)})");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Ifm.Devices.Mapping;
@@ -15,6 +16,9 @@ public sealed partial class DeviceMap
 
     /// <summary>GPIO chip (gpiochipN) used by devices that do not set their own; 0 on a Pi, set it on Jetson.</summary>
     public int GpioChip { get; set; }
+
+    /// <summary>Boards that provide buses to the devices (PCA9685 PWM boards); optional.</summary>
+    public List<BoardSpec>? Boards { get; set; }
 
     public List<DeviceSpec> Devices { get; set; } = [];
 }
@@ -63,25 +67,6 @@ public sealed class DeviceSpec
     public int? MaxLineLength { get; set; }
     public string? Separators { get; set; }
 
-    /// <summary>
-    /// bridge_sensor / bridge_actuator: the MCU's sensor or actuator channel index behind each map channel
-    /// (<c>ch0</c> is <c>mcuChannels[0]</c>, …).
-    /// </summary>
-    public List<int>? McuChannels { get; set; }
-
-    /// <summary>Firmware bridge: MCU heartbeat watchdog and host link timeout in ms (250).</summary>
-    public int? HeartbeatTimeoutMs { get; set; }
-
-    /// <summary>Firmware bridge: period of the MCU's sensor stream in µs (10000).</summary>
-    public int? SensorPeriodUs { get; set; }
-
-    /// <summary>
-    /// Firmware bridge: how long binding waits for the MCU's valid HELLO, in ms (default: the heartbeat timeout);
-    /// without one the bind fails. 0 tolerates an absent MCU: the run starts, reads are stale and actuators stay
-    /// safe until it answers.
-    /// </summary>
-    public int? LinkStartTimeoutMs { get; set; }
-
     /// <summary>Seed of a simulated device's RNG (Pong ball restarts).</summary>
     public ulong? Seed { get; set; }
 
@@ -89,6 +74,117 @@ public sealed class DeviceSpec
     public SafeStateSpec? SafeState { get; set; }
 
     public List<ChannelBinding> Channels { get; set; } = [];
+
+    /// <summary>
+    /// Fields of registered types that have no property here (catalog adapters, the firmware bridge). The map's
+    /// validator checks each against its type's <see cref="DeviceType.Fields"/>, so a misspelled field is an error.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>The fields set in this device (its typed properties that are not null, then <see cref="Extra"/>), by JSON name.</summary>
+    public IEnumerable<string> SetFields()
+    {
+        foreach (var (name, get) in TypedFields)
+        {
+            if (get(this) is not null)
+            {
+                yield return name;
+            }
+        }
+
+        if (Extra is not null)
+        {
+            foreach (string key in Extra.Keys)
+            {
+                yield return key;
+            }
+        }
+    }
+
+    /// <summary>An integer field of a registered type (from <see cref="Extra"/>); null when absent or not an integer.</summary>
+    public int? GetInt(string field) =>
+        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : null;
+
+    /// <summary>A number field of a registered type; null when absent or not a number.</summary>
+    public double? GetNumber(string field) =>
+        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null;
+
+    /// <summary>A string field of a registered type; null when absent or not a string.</summary>
+    public string? GetString(string field) =>
+        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+
+    /// <summary>A boolean field of a registered type; null when absent or not a boolean.</summary>
+    public bool? GetBool(string field) =>
+        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null;
+
+    /// <summary>An integer-array field of a registered type; null when absent or not an array of integers.</summary>
+    public List<int>? GetIntList(string field)
+    {
+        if (Extra?.TryGetValue(field, out JsonElement e) != true || e.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var list = new List<int>(e.GetArrayLength());
+        foreach (JsonElement x in e.EnumerateArray())
+        {
+            if (x.ValueKind != JsonValueKind.Number || !x.TryGetInt32(out int v))
+            {
+                return null;
+            }
+
+            list.Add(v);
+        }
+
+        return list;
+    }
+
+    /// <summary>Sets an integer field of a registered type (in <see cref="Extra"/>).</summary>
+    public void SetInt(string field, int value)
+    {
+        Extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        Extra[field] = JsonSerializer.SerializeToElement(value, DeviceMapJsonContext.Default.Int32);
+    }
+
+    /// <summary>
+    /// Whether an <see cref="Extra"/> value has the declared kind; <paramref name="expected"/> is the wording of the
+    /// error when it does not.
+    /// </summary>
+    internal static bool HasKind(JsonElement e, string kind, out string expected)
+    {
+        expected = kind switch
+        {
+            "int" => "an integer",
+            "number" => "a number",
+            "string" => "a string",
+            "bool" => "true or false",
+            "int[]" => "an array of integers",
+            _ => kind,
+        };
+        return kind switch
+        {
+            "int" => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out _),
+            "number" => e.ValueKind == JsonValueKind.Number,
+            "string" => e.ValueKind == JsonValueKind.String,
+            "bool" => e.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            "int[]" => e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out _)),
+            _ => true,
+        };
+    }
+
+    /// <summary>The typed properties by JSON name (the fields the built-in types share).</summary>
+    private static readonly (string Name, Func<DeviceSpec, object?> Get)[] TypedFields =
+    [
+        ("pin", d => d.Pin), ("pinA", d => d.PinA), ("pinB", d => d.PinB), ("triggerPin", d => d.TriggerPin),
+        ("echoPin", d => d.EchoPin), ("in1Pin", d => d.In1Pin), ("in2Pin", d => d.In2Pin), ("activeLow", d => d.ActiveLow),
+        ("pull", d => d.Pull), ("debounceMs", d => d.DebounceMs), ("timeoutMs", d => d.TimeoutMs), ("pwmChip", d => d.PwmChip),
+        ("pwmChannel", d => d.PwmChannel), ("frequencyHz", d => d.FrequencyHz), ("minPulseUs", d => d.MinPulseUs),
+        ("maxPulseUs", d => d.MaxPulseUs), ("maxAngle", d => d.MaxAngle), ("deadband", d => d.Deadband), ("i2cBus", d => d.I2cBus),
+        ("address", d => d.Address), ("accelRangeG", d => d.AccelRangeG), ("gyroRangeDps", d => d.GyroRangeDps), ("port", d => d.Port),
+        ("baudRate", d => d.BaudRate), ("fields", d => d.Fields), ("maxLineLength", d => d.MaxLineLength),
+        ("separators", d => d.Separators), ("seed", d => d.Seed),
+    ];
 }
 
 /// <summary>Safe state of an actuator: a <see cref="Value"/> (level, angle) or a <see cref="Mode"/> (brake, coast, off).</summary>
@@ -162,6 +258,7 @@ public sealed class DecoderSpec
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DeviceMap))]
+[JsonSerializable(typeof(int))]
 internal sealed partial class DeviceMapJsonContext : JsonSerializerContext;
 
 /// <summary>

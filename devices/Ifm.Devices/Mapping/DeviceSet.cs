@@ -1,6 +1,4 @@
-using System.Device.Gpio;
 using Ifm.Devices.Coding;
-using Ifm.Devices.Drivers;
 
 namespace Ifm.Devices.Mapping;
 
@@ -47,6 +45,7 @@ public sealed class DeviceSet : IDisposable
     private readonly ActuatorSlot[] _actuators;
     private readonly IHardwareFactory _hardware;
     private readonly bool _ownsHardware;
+    private BoardHardware? _boards;
     private bool _disposed;
 
     private DeviceSet(SensorSlot[] sensors, ActuatorSlot[] actuators, IHardwareFactory hardware, bool ownsHardware,
@@ -125,7 +124,7 @@ public sealed class DeviceSet : IDisposable
         for (int i = 0; i < map.Devices.Count; i++)
         {
             DeviceSpec d = map.Devices[i];
-            bool actuator = DeviceTypes.IsActuator(d.Type!);
+            bool actuator = DeviceTypes.Get(d.Type!).IsActuator;
             var neurons = new int[d.Channels.Count][];
             for (int j = 0; j < d.Channels.Count; j++)
             {
@@ -158,6 +157,9 @@ public sealed class DeviceSet : IDisposable
             throw new DeviceMapException(sourceName, errors);
         }
 
+        // PWM chips that are boards of the map (a PCA9685) come from the boards.
+        BoardHardware? boards = map.Boards is { Count: > 0 } ? new BoardHardware(map, hardware) : null;
+        IHardwareFactory open = boards ?? hardware;
         var sensors = new List<SensorSlot>();
         var actuators = new List<ActuatorSlot>();
         var counters = new DeviceCounters[plans.Count];
@@ -167,12 +169,13 @@ public sealed class DeviceSet : IDisposable
             for (int i = 0; i < plans.Count; i++)
             {
                 var (d, neurons) = plans[i];
-                bool actuator = DeviceTypes.IsActuator(d.Type!);
-                string[] channelNames = DeviceTypes.ChannelsOf(d);
+                DeviceType type = DeviceTypes.Get(d.Type!);
+                bool actuator = type.IsActuator;
+                string[] channelNames = type.ChannelNames(d);
                 counters[i] = new DeviceCounters(d.Name!, d.Type!, actuator, map.DivisorOf(d));
                 if (actuator)
                 {
-                    IActuator a = Open(() => CreateActuator(map, d, hardware, providers), d, i);
+                    IActuator a = Open(() => Create<IActuator>(map, d, i, open, providers, type), d, i);
                     opened.Add(a);
                     CheckChannels(a.ChannelCount, channelNames.Length, d, i);
                     var decoders = new DecoderSlot[d.Channels.Count];
@@ -185,7 +188,7 @@ public sealed class DeviceSet : IDisposable
                 }
                 else
                 {
-                    ISensor s = Open(() => CreateSensor(map, d, hardware, providers), d, i);
+                    ISensor s = Open(() => Create<ISensor>(map, d, i, open, providers, type), d, i);
                     opened.Add(s);
                     CheckChannels(s.ChannelCount, channelNames.Length, d, i);
                     var encoders = new EncoderSlot[d.Channels.Count];
@@ -213,10 +216,11 @@ public sealed class DeviceSet : IDisposable
                 }
             }
 
+            boards?.Dispose();
             throw;
         }
 
-        return new DeviceSet([.. sensors], [.. actuators], hardware, ownsHardware, inputNames.Count, outputNames.Count, counters);
+        return new DeviceSet([.. sensors], [.. actuators], hardware, ownsHardware, inputNames.Count, outputNames.Count, counters) { _boards = boards };
     }
 
     /// <summary>Reads the sensors due in <paramref name="period"/> and encodes every sensor's latest sample into <paramref name="networkInputs"/>.</summary>
@@ -406,6 +410,11 @@ public sealed class DeviceSet : IDisposable
             TryDispose(s.Sensor);
         }
 
+        if (_boards is not null)
+        {
+            TryDispose(_boards);
+        }
+
         if (_ownsHardware)
         {
             TryDispose(_hardware);
@@ -471,72 +480,26 @@ public sealed class DeviceSet : IDisposable
         }
     }
 
-    private static ISensor CreateSensor(DeviceMap map, DeviceSpec d, IHardwareFactory hw, IReadOnlyList<IDeviceProvider> providers)
+    /// <summary>Providers first (in order), then the type's creator, then the hardware factory's own devices.</summary>
+    private static T Create<T>(DeviceMap map, DeviceSpec d, int index, IHardwareFactory hw, IReadOnlyList<IDeviceProvider> providers,
+        DeviceType type)
+        where T : class
     {
-        int chip = d.GpioChip ?? map.GpioChip;
-        switch (d.Type)
+        foreach (IDeviceProvider p in providers)
         {
-            case DeviceTypes.DigitalInput:
-                PinMode mode = d.Pull switch { "up" => PinMode.InputPullUp, "down" => PinMode.InputPullDown, _ => PinMode.Input };
-                return new DigitalInput(d.Name!, hw.Gpio(chip), d.Pin!.Value, mode, d.ActiveLow ?? false,
-                    (long)((d.DebounceMs ?? 0) * 1e6), hw.Clock);
-            case DeviceTypes.Hcsr04:
-                return new Hcsr04(d.Name!, hw.Gpio(chip), d.TriggerPin!.Value, d.EchoPin!.Value, hw.Clock, (long)((d.TimeoutMs ?? 30) * 1e6));
-            case DeviceTypes.Mpu6050:
-                return new Mpu6050(d.Name!, hw.OpenI2c(d.I2cBus ?? 1, d.Address ?? Mpu6050.DefaultAddress),
-                    (AccelRange)(d.AccelRangeG switch { 4 => 1, 8 => 2, 16 => 3, _ => 0 }),
-                    (GyroRange)(d.GyroRangeDps switch { 500 => 1, 1000 => 2, 2000 => 3, _ => 0 }));
-            case DeviceTypes.QuadratureEncoder:
-                return new QuadratureEncoder(d.Name!, hw.Gpio(chip), d.PinA!.Value, d.PinB!.Value);
-            case DeviceTypes.SerialLine:
-                return new SerialLineSensor(d.Name!, hw.OpenSerial(d.Port!, d.BaudRate ?? 115200), d.Fields!.Value,
-                    d.MaxLineLength ?? 256, d.Separators ?? ", \t;", ownsStream: false);
-            default:
-                foreach (IDeviceProvider p in providers)
-                {
-                    if (p.CreateSensor(d) is { } provided)
-                    {
-                        return provided;
-                    }
-                }
-
-                return hw.CreateSensor(d) ?? throw NotProvided(d);
+            if ((typeof(T) == typeof(IActuator) ? p.CreateActuator(d) : (object?)p.CreateSensor(d)) is T provided)
+            {
+                return provided;
+            }
         }
+
+        var context = new DeviceContext(map, d, index, hw);
+        object? created = typeof(T) == typeof(IActuator)
+            ? type.CreateActuator?.Invoke(context) ?? hw.CreateActuator(d)
+            : type.CreateSensor?.Invoke(context) ?? (object?)hw.CreateSensor(d);
+        return created as T ?? throw new DeviceFaultException(d.Name!,
+            type.MissingCreatorMessage ?? $"type '{d.Type}' exists only in the simulated hardware (run with --sim or --simulate)");
     }
-
-    private static IActuator CreateActuator(DeviceMap map, DeviceSpec d, IHardwareFactory hw, IReadOnlyList<IDeviceProvider> providers)
-    {
-        int chip = d.GpioChip ?? map.GpioChip;
-        switch (d.Type)
-        {
-            case DeviceTypes.DigitalOutput:
-                return new DigitalOutput(d.Name!, hw.Gpio(chip), d.Pin!.Value, d.ActiveLow ?? false, (d.SafeState?.Value ?? 0) == 1);
-            case DeviceTypes.Servo:
-                int f = d.FrequencyHz ?? 50;
-                return new Servo(d.Name!, hw.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, f), f, d.MinPulseUs ?? 1000,
-                    d.MaxPulseUs ?? 2000, d.MaxAngle ?? 180, d.SafeState?.Value);
-            case DeviceTypes.HBridgeMotor:
-                int mf = d.FrequencyHz ?? 1000;
-                return new HBridgeMotor(d.Name!, hw.Gpio(chip), hw.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, mf),
-                    d.In1Pin!.Value, d.In2Pin!.Value, d.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake,
-                    (float)(d.Deadband ?? 0.02), mf);
-            default:
-                foreach (IDeviceProvider p in providers)
-                {
-                    if (p.CreateActuator(d) is { } provided)
-                    {
-                        return provided;
-                    }
-                }
-
-                return hw.CreateActuator(d) ?? throw NotProvided(d);
-        }
-    }
-
-    private static DeviceFaultException NotProvided(DeviceSpec d) => new(d.Name!,
-        BridgeDeviceValidator.IsBridge(d.Type)
-            ? $"type '{d.Type}' needs the firmware bridge's device provider (Ifm.FirmwareBridge.Devices.BridgeDeviceProvider, which `ifm run` registers)"
-            : $"type '{d.Type}' exists only in the simulated hardware (run with --sim)");
 
     private sealed class SensorSlot(ISensor sensor, DeviceCounters counters, EncoderSlot[] encoders, int channels)
     {

@@ -1,9 +1,10 @@
-using Ifm.Devices.Drivers;
-using Ifm.Devices.Simulation;
-
 namespace Ifm.Devices.Mapping;
 
-/// <summary>The device types a map may name, whether each is a sensor or an actuator, and its channel names.</summary>
+/// <summary>
+/// The registry of device types a map may name. Every type registers its own <see cref="DeviceType"/>: the
+/// built-in drivers and simulated plants of this assembly when it loads (a module initializer in each type's file),
+/// other assemblies (the firmware bridge, catalog adapters) through <see cref="Register"/> before a map is parsed.
+/// </summary>
 public static class DeviceTypes
 {
     public const string DigitalInput = "digital_input";
@@ -19,43 +20,70 @@ public static class DeviceTypes
     public const string ServoSensor = "servo_sensor";
     public const string ServoMotor = "servo_motor";
 
-    /// <summary>Sensor channels of a microcontroller behind the firmware bridge (created by its <see cref="IDeviceProvider"/>).</summary>
-    public const string BridgeSensor = "bridge_sensor";
+    /// <summary>Fields every device may set; an actuator also takes <c>safeState</c>.</summary>
+    public static readonly IReadOnlyList<DeviceField> CommonFields =
+    [
+        new("name", "string", "", "unique device name"),
+        new("type", "string", "", "a registered type"),
+        new("rateHz", "number", "loopRateHz", "read or write rate, ≤ loopRateHz"),
+        new("gpioChip", "int", "map's gpioChip", "GPIO chip of this device's lines"),
+        new("channels", "array", "", "channel bindings (encoder or decoder per channel)"),
+    ];
 
-    /// <summary>Actuator channels of a microcontroller behind the firmware bridge (created by its <see cref="IDeviceProvider"/>).</summary>
-    public const string BridgeActuator = "bridge_actuator";
+    private static readonly Lock Gate = new();
+    private static volatile DeviceType[] _types = [];
 
-    /// <summary>Sensor or actuator channels one firmware-bridge device may name (the protocol's limit per MCU).</summary>
-    public const int MaxBridgeChannels = 8;
+    /// <summary>Registered types, by name.</summary>
+    public static IReadOnlyList<DeviceType> Registered => _types;
 
-    public static readonly string[] All =
-        [DigitalInput, DigitalOutput, Servo, HBridgeMotor, Hcsr04, Mpu6050, QuadratureEncoder, SerialLine, PongSensor, PongPaddle,
-         ServoSensor, ServoMotor, BridgeSensor, BridgeActuator];
-
-    public static bool IsKnown(string type) => Array.IndexOf(All, type) >= 0;
-
-    public static bool IsActuator(string type) => type is DigitalOutput or Servo or HBridgeMotor or PongPaddle or ServoMotor or BridgeActuator;
+    /// <summary>Registered type names, sorted.</summary>
+    public static string[] All => [.. _types.Select(t => t.Name)];
 
     /// <summary>
-    /// Channel names of <paramref name="device"/> (serial_line: field0..field{fields−1}; bridge_sensor and
-    /// bridge_actuator: ch0..ch{n−1}, one per entry of <c>mcuChannels</c>).
+    /// Adds <paramref name="type"/>. Registering the same descriptor again does nothing; another descriptor with a
+    /// registered name is an error (two assemblies claiming one type).
     /// </summary>
-    public static string[] ChannelsOf(DeviceSpec device) => device.Type switch
+    public static void Register(DeviceType type)
     {
-        DigitalInput => Drivers.DigitalInput.Channels,
-        DigitalOutput => ["value"],
-        Servo => ["angle"],
-        HBridgeMotor => ["speed"],
-        Hcsr04 => ["distance"],
-        Mpu6050 => Drivers.Mpu6050.Channels,
-        QuadratureEncoder => Drivers.QuadratureEncoder.Channels,
-        SerialLine => Enumerable.Range(0, Math.Clamp(device.Fields ?? 0, 0, 64)).Select(i => $"field{i}").ToArray(),
-        PongSensor => Simulation.PongSensor.Channels,
-        PongPaddle => Simulation.PongPaddle.Channels,
-        ServoSensor => Simulation.ServoSensor.Channels,
-        ServoMotor => Simulation.ServoMotor.Channels,
-        BridgeSensor or BridgeActuator =>
-            Enumerable.Range(0, Math.Clamp(device.McuChannels?.Count ?? 0, 0, MaxBridgeChannels)).Select(i => $"ch{i}").ToArray(),
-        _ => [],
-    };
+        ArgumentNullException.ThrowIfNull(type);
+        lock (Gate)
+        {
+            if (Find(type.Name) is { } existing)
+            {
+                if (ReferenceEquals(existing, type))
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"device type '{type.Name}' is already registered");
+            }
+
+            _types = [.. _types.Append(type).OrderBy(t => t.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The descriptor named <paramref name="type"/>, or null.</summary>
+    public static DeviceType? Find(string? type)
+    {
+        foreach (DeviceType t in _types)
+        {
+            if (t.Name == type)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The descriptor named <paramref name="type"/>; throws for an unregistered name.</summary>
+    public static DeviceType Get(string type) =>
+        Find(type) ?? throw new ArgumentException($"unknown device type '{type}', expected one of {string.Join(", ", All)}", nameof(type));
+
+    public static bool IsKnown(string type) => Find(type) is not null;
+
+    public static bool IsActuator(string type) => Get(type).IsActuator;
+
+    /// <summary>Channel names of <paramref name="device"/> (some depend on its fields: serial_line's <c>fields</c>).</summary>
+    public static string[] ChannelsOf(DeviceSpec device) => Find(device.Type)?.ChannelNames(device) ?? [];
 }

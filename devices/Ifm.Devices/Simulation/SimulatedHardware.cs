@@ -16,8 +16,11 @@ public sealed class SimulatedHardware : IHardwareFactory
 {
     private readonly Dictionary<int, (SimulatedGpioDriver Driver, GpioController Controller)> _chips = [];
     private readonly Dictionary<(int, int), SimulatedMpu6050> _imus = [];
+    private readonly Dictionary<(int, int), I2cDevice> _i2c = [];
     private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
     private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
+    private readonly List<ISimulatedPlant> _plants = [];
+    private readonly Dictionary<string, IDisposable> _devices = new(StringComparer.Ordinal);
     private PongPaddle? _paddle;
     private ServoMotor? _servoMotor;
     private bool _disposed;
@@ -38,6 +41,9 @@ public sealed class SimulatedHardware : IHardwareFactory
 
     /// <summary>The Pavlov plant, when attached.</summary>
     public PavlovPlant? Pavlov { get; private set; }
+
+    /// <summary>Lines per simulated GPIO chip (set before the first <see cref="Driver"/> call; Jetson lines go past 64).</summary>
+    public int GpioLines { get; init; } = 64;
 
     /// <summary>Simulated time added per control period by <see cref="EndPeriod"/> (default 1/60 s).</summary>
     public long PeriodNanoseconds { get; set; } = 16_666_667;
@@ -66,12 +72,57 @@ public sealed class SimulatedHardware : IHardwareFactory
         return hw;
     }
 
+    /// <summary>
+    /// Hardware on which every device of <paramref name="map"/> meets its simulator (<c>ifm run --simulate</c>):
+    /// each type's <see cref="DeviceType.Simulate"/> attaches a register map, edge timing or a plant; simulated time
+    /// advances by one loop period per period.
+    /// </summary>
+    public static SimulatedHardware ForMap(DeviceMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        // 10 µs per clock read: a busy-polling driver (HC-SR04 echo) times to 10 µs (1.7 mm) in a few hundred polls.
+        var hw = new SimulatedHardware(new SimulatedClock(stepPerReadNanoseconds: 10_000))
+        {
+            PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz),
+            GpioLines = 1024,
+        };
+        foreach (BoardSpec board in map.Boards ?? [])
+        {
+            BoardTypes.Find(board.Type)!.Simulate(board, hw);
+        }
+
+        for (int i = 0; i < map.Devices.Count; i++)
+        {
+            DeviceSpec d = map.Devices[i];
+            DeviceType type = DeviceTypes.Get(d.Type!);
+            if (type.Simulate is not { } simulate)
+            {
+                hw.Dispose();
+                throw new DeviceFaultException(d.Name!, $"devices[{i}] ({d.Type}) has no simulator");
+            }
+
+            simulate(new DeviceContext(map, d, i, hw), hw);
+        }
+
+        return hw;
+    }
+
+    /// <summary>Simulated plants advanced by <see cref="EndPeriod"/>, in the order they were added.</summary>
+    public IReadOnlyList<ISimulatedPlant> Plants => _plants;
+
+    /// <summary>Adds a plant that <see cref="EndPeriod"/> advances every period.</summary>
+    public void AddPlant(ISimulatedPlant plant)
+    {
+        ArgumentNullException.ThrowIfNull(plant);
+        _plants.Add(plant);
+    }
+
     /// <summary>The simulated driver of GPIO chip <paramref name="chip"/> (created on first use).</summary>
     public SimulatedGpioDriver Driver(int chip)
     {
         if (!_chips.TryGetValue(chip, out var entry))
         {
-            var driver = new SimulatedGpioDriver(64, SimClock);
+            var driver = new SimulatedGpioDriver(GpioLines, SimClock);
             entry = (driver, new GpioController(driver));
             _chips[chip] = entry;
         }
@@ -103,10 +154,16 @@ public sealed class SimulatedHardware : IHardwareFactory
         return imu;
     }
 
+    /// <summary>Puts a simulated part (a register map) at (bus, address); <see cref="OpenI2c"/> returns it.</summary>
+    public void AttachI2c(int bus, int address, I2cDevice device) => _i2c[(bus, address)] = device;
+
+    /// <summary>The part attached at (bus, address), or null.</summary>
+    public I2cDevice? AttachedI2c(int bus, int address) => _i2c.GetValueOrDefault((bus, address));
+
     public I2cDevice OpenI2c(int bus, int address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Imu(bus, address);
+        return _i2c.TryGetValue((bus, address), out I2cDevice? attached) ? attached : Imu(bus, address);
     }
 
     /// <summary>The simulated PWM channel, created on first use.</summary>
@@ -140,8 +197,19 @@ public sealed class SimulatedHardware : IHardwareFactory
             : throw new IOException($"simulated serial port '{port}' does not exist (attach one with AttachSerial)");
     }
 
+    /// <summary>
+    /// Makes <see cref="CreateSensor"/> / <see cref="CreateActuator"/> return <paramref name="device"/> for the map
+    /// device named <paramref name="name"/> (simulators of types created by a provider on real hardware).
+    /// </summary>
+    public void AddDevice(string name, IDisposable device) => _devices[name] = device;
+
     public ISensor? CreateSensor(DeviceSpec device)
     {
+        if (_devices.TryGetValue(device.Name ?? "", out IDisposable? added))
+        {
+            return added as ISensor;
+        }
+
         if (device.Type == DeviceTypes.PongSensor)
         {
             Pong ??= new PongGame(device.Seed ?? 1);
@@ -159,6 +227,11 @@ public sealed class SimulatedHardware : IHardwareFactory
 
     public IActuator? CreateActuator(DeviceSpec device)
     {
+        if (_devices.TryGetValue(device.Name ?? "", out IDisposable? added))
+        {
+            return added as IActuator;
+        }
+
         if (device.Type == DeviceTypes.PongPaddle)
         {
             Pong ??= new PongGame(device.Seed ?? 1);
@@ -191,6 +264,16 @@ public sealed class SimulatedHardware : IHardwareFactory
         }
 
         Pavlov?.EndPeriod(period);
+        long now = SimClock.Peek;
+        for (int i = 0; i < _plants.Count; i++)
+        {
+            _plants[i].Advance(period, now);
+        }
+
+        foreach (var (driver, _) in _chips.Values)
+        {
+            driver.ProcessDue();
+        }
     }
 
     public void Dispose()

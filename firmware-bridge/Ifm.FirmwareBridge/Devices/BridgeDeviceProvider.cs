@@ -20,6 +20,7 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
     /// <param name="log">Told (on a bridge thread) when a link is lost and when it comes back, one line each.</param>
     public BridgeDeviceProvider(Func<string, BridgeOptions, BridgeClient>? createClient = null, Action<string>? log = null)
     {
+        BridgeDeviceTypes.Register();
         _factory = new BridgeDeviceFactory(createClient);
         _log = log;
     }
@@ -36,13 +37,13 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
     public ISensor? CreateSensor(DeviceSpec device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return device.Type == DeviceTypes.BridgeSensor ? Track(device.Port!, _factory.CreateSensor(Options(device))) : null;
+        return device.Type == BridgeDeviceTypes.SensorType ? Track(device.Port!, _factory.CreateSensor(Options(device))) : null;
     }
 
     public IActuator? CreateActuator(DeviceSpec device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device.Type != DeviceTypes.BridgeActuator)
+        if (device.Type != BridgeDeviceTypes.ActuatorType)
         {
             return null;
         }
@@ -104,13 +105,13 @@ public sealed class BridgeDeviceProvider : IDeviceProvider, IDisposable
 
         SerialDevice.EnsureCharacterDevice(d.Port!); // a regular file named as the port is refused, never written
 
-        var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, d.McuChannels!);
+        var defaults = new BridgeDeviceOptions(d.Name!, d.Port!, BridgeDeviceTypes.McuChannels(d)!);
         return defaults with
         {
             BaudRate = d.BaudRate ?? defaults.BaudRate,
-            HeartbeatTimeoutMs = d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
-            SensorPeriodUs = d.SensorPeriodUs ?? defaults.SensorPeriodUs,
-            LinkStartTimeoutMs = d.LinkStartTimeoutMs ?? d.HeartbeatTimeoutMs ?? defaults.HeartbeatTimeoutMs,
+            HeartbeatTimeoutMs = d.GetInt("heartbeatTimeoutMs") ?? defaults.HeartbeatTimeoutMs,
+            SensorPeriodUs = d.GetInt("sensorPeriodUs") ?? defaults.SensorPeriodUs,
+            LinkStartTimeoutMs = d.GetInt("linkStartTimeoutMs") ?? d.GetInt("heartbeatTimeoutMs") ?? defaults.HeartbeatTimeoutMs,
         };
     }
 }

@@ -25,6 +25,7 @@ internal static class RunCommand
         var devices = new Option<string?>("--devices") { Description = "Device map (JSON) binding sensors and actuators to the model's neurons." };
         var sim = new Option<string?>("--sim") { Description = "Built-in simulated plant: pong, pavlov or servo (its example map is used when --devices is not given)." };
         sim.AcceptOnlyFromAmong("pong", "pavlov", "servo");
+        var simulate = new Option<bool>("--simulate") { Description = "Bind every device of --devices to its simulator (register maps, edge timing, plants): dry-run a robot's map and model without hardware." };
         var rate = new Option<double?>("--rate") { Description = "Loop rate in Hz (default: the map's loopRateHz)." };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl-C / SIGTERM / SIGHUP; the Pavlov plant stops after its schedule)." };
         var ticks = new Option<int?>("--ticks") { Description = "Network ticks per period (default 1)." };
@@ -49,7 +50,7 @@ internal static class RunCommand
 
         var cmd = new Command("run", "Run a model in the real-time control loop: read → encode → step → decode → write at a fixed rate.")
         {
-            model, config, devices, sim, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
+            model, config, devices, sim, simulate, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
             backend, openclDevice, statusInterval, spinUs, perturb,
         };
         var record = new RecordOptions();
@@ -67,6 +68,7 @@ internal static class RunCommand
             if (r.GetValue(model) is { } m) c.Model = m;
             if (r.GetValue(devices) is { } d) c.Devices = d;
             if (r.GetValue(sim) is { } s) c.Sim = s;
+            if (r.GetValue(simulate)) c.Simulate = true;
             if (r.GetValue(rate) is { } hz) c.RateHz = hz;
             if (r.GetValue(duration) is { } dur) c.DurationSeconds = dur;
             if (r.GetValue(ticks) is { } k) c.TicksPerPeriod = k;
@@ -114,6 +116,7 @@ internal static class RunCommand
             // MCU channels behind the firmware bridge (bridge_sensor / bridge_actuator in the map). Disposed last:
             // RunHost has already put every actuator in its safe state and released the devices.
             using var bridge = new BridgeDeviceProvider(log: log.Warning);
+            Ifm.Devices.Catalog.CatalogTypes.Register(); // the dotnet/iot catalog's types (pca9685 boards, ads1115, …)
             var env = new RunEnvironment
             {
                 Log = log,

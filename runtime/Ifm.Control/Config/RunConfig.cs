@@ -14,6 +14,12 @@ public sealed class RunConfig
     /// <summary>null, "pong", "pavlov" or "servo": a built-in simulated plant (and its map when <see cref="Devices"/> is null).</summary>
     public string? Sim { get; set; }
 
+    /// <summary>
+    /// Binds every device of <see cref="Devices"/> to its simulator (each type's register map, edge timing or plant)
+    /// instead of real hardware: a dry run of a robot's map and model without the robot.
+    /// </summary>
+    public bool Simulate { get; set; }
+
     public double? RateHz { get; set; }
     public int TicksPerPeriod { get; set; } = 1;
     public double? DurationSeconds { get; set; }

@@ -64,6 +64,8 @@ public static class RunConfigLoader
         if (requireModel && string.IsNullOrWhiteSpace(c.Model)) e.Add("model: required (path of the .ifm model)");
         if (c.Sim is not (null or "pong" or "pavlov" or "servo")) e.Add($"sim: must be null, \"pong\", \"pavlov\" or \"servo\", got \"{c.Sim}\"");
         if (c.Sim is null && string.IsNullOrWhiteSpace(c.Devices)) e.Add("devices: required unless sim names a built-in simulated plant");
+        if (c.Simulate && c.Sim is not null) e.Add("simulate: binds the devices map to its simulators; sim names a built-in plant instead: give one of them");
+        if (c.Simulate && string.IsNullOrWhiteSpace(c.Devices)) e.Add("simulate: needs devices (the map to dry-run)");
         if (c.RateHz is { } r && !(r >= MinRateHz && r <= 100_000)) e.Add(string.Create(inv, $"rateHz: must be in [{MinRateHz}, 100000] Hz, got {r}"));
         if (c.RateHz is { } hz && c.DurationSeconds is { } dd && hz >= MinRateHz && dd > 0 && dd * hz < 0.5)
             e.Add(string.Create(inv, $"durationSeconds: {dd} s at {hz} Hz is less than one period"));

@@ -60,7 +60,9 @@ public static class RunHost
         var loopOptionsBase = new LoopOptions { RateHz = rate, TicksPerPeriod = config.TicksPerPeriod };
         loopOptionsBase.Validate();
 
-        IHardwareFactory hardware = config.Sim is null ? new LinuxHardware() : BuiltInPlants.CreateHardware(config.Sim, rate, env.PavlovSchedule, env.PongPerturbations, env.ServoPerturbations);
+        IHardwareFactory hardware = config.Simulate ? SimulatedHardware.ForMap(map)
+            : config.Sim is null ? new LinuxHardware() : BuiltInPlants.CreateHardware(config.Sim, rate, env.PavlovSchedule, env.PongPerturbations, env.ServoPerturbations);
+        IReadOnlyList<IDeviceProvider> providers = config.Simulate ? [] : env.DeviceProviders;
         var sim = hardware as SimulatedHardware;
         IHardwareFactory? unbound = hardware;
 
@@ -90,7 +92,7 @@ public static class RunHost
                 writer = new BackgroundCheckpointWriter(session, config.Checkpoint);
             }
 
-            devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, env.DeviceProviders);
+            devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, providers);
             unbound = null; // owned by the device set now
 
             if (env.RecordPath is { } recordPath)
@@ -147,7 +149,7 @@ public static class RunHost
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
 
             string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
-            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}{length}"));
+            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}{(config.Simulate ? ", simulated" : "")}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}{length}"));
 
             using var metrics = new LoopMetrics(loop.Statistics, rate);
             LoopResult? result = null;

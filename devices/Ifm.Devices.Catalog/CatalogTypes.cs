@@ -1,0 +1,17 @@
+using Ifm.Devices.Mapping;
+
+namespace Ifm.Devices.Catalog;
+
+/// <summary>
+/// Registers the catalog's device and board types (the module initializers do it when the assembly loads; call
+/// this where the assembly might not have been touched yet, e.g. before parsing a map in a host).
+/// </summary>
+public static class CatalogTypes
+{
+    public static void Register()
+    {
+        DeviceTypes.Register(Ads1115Type.Descriptor);
+        DeviceTypes.Register(Bno055Type.Descriptor);
+        Pca9685Board.Register();
+    }
+}
