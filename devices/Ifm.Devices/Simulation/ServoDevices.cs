@@ -20,6 +20,7 @@ internal static class ServoDevices
         Example = """{ "name": "servo", "type": "servo_sensor", "channels": [ { "channel": "error", "neurons": ["in0"], "encoder": { "type": "linear", "inMin": -1, "inMax": 1, "outMin": -1, "outMax": 1 } } ] }""",
         Simulate = static (_, _) => { },
         Simulator = "the plant itself (SimulatedHardware creates it)",
+        MissingCreatorMessage = "servo_sensor is the simulated servo plant: run with --sim servo (or --simulate)",
     };
 
     public static readonly DeviceType Motor = new()
@@ -39,6 +40,7 @@ internal static class ServoDevices
         Example = """{ "name": "motor", "type": "servo_motor", "safeState": { "value": 0 }, "channels": [ { "channel": "command", "neurons": ["out0"], "decoder": { "type": "linear", "inMin": -1, "inMax": 1, "outMin": -1, "outMax": 1 } } ] }""",
         Simulate = static (_, _) => { },
         Simulator = "the plant itself (SimulatedHardware creates it)",
+        MissingCreatorMessage = "servo_motor is the simulated servo plant: run with --sim servo (or --simulate)",
     };
 
 #pragma warning disable CA2255 // A module initializer is how a type registers itself: adding a type is one file.
