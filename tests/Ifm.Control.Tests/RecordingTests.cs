@@ -125,7 +125,8 @@ public sealed partial class RecordingTests
             ActuatorNames = devices.ActuatorChannelNames,
         };
         var rec = new RunRecorder(path, meta, new RecorderOptions(), session);
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 5000, MaxPeriods = 3000, WarmupPeriods = 200, Recorder = rec });
+        // Warm-up 0.2 s: past the JIT's tiering delay (100 ms), whose code replacement may allocate once on this thread.
+        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 5000, MaxPeriods = 3000, WarmupPeriods = 1000, Recorder = rec });
         Assert.Equal(StopReason.Completed, loop.Run(CancellationToken.None).Reason);
         rec.Dispose();
         Assert.Equal(0, loop.Statistics.SteadyAllocatedBytes);
