@@ -61,10 +61,10 @@ public static class Ads1115Type
 
 /// <summary>
 /// The ADS1115 as a sensor. A single-shot conversion per input blocks for 1/dataRate (the binding polls the OS bit),
-/// so the four inputs are converted in turn by a background thread into a latest-value slot; <see cref="Read"/>
+/// so the four inputs are converted in turn by a background thread into a latest-value slot; <see cref="BackgroundSensor.Read"/>
 /// copies the newest sweep and never blocks or allocates. An I2C error (<see cref="IOException"/>) or a conversion
 /// that never finishes (<see cref="TimeoutException"/>) skips that sweep: the loop sees stale reads, counted in
-/// <see cref="BusErrors"/>.
+/// <see cref="BackgroundSensor.BusErrors"/>.
 /// </summary>
 public sealed class Ads1115Sensor : BackgroundSensor
 {

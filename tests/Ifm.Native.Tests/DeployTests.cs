@@ -184,7 +184,10 @@ public class DeployTests
             string dir = Path.Combine(d.Path, rid);
             foreach (var f in new[] { "ifm", "libifm.so", "libSystem.IO.Ports.Native.so", "ifm.h", "ifm.hpp", "ifm.service", "install.sh", "run.example.json",
                          "models/pong.ifm", "models/pavlov.ifm", "cmake/ifmConfig.cmake", "README.md" })
+            {
                 Assert.True(File.Exists(Path.Combine(dir, f)), $"{rid}/{f} missing");
+            }
+
             Assert.Contains($"{rid} ", r.StdOut);
             Assert.Contains(new FileInfo(Path.Combine(dir, "libifm.so")).Length.ToString(), r.StdOut);
         }

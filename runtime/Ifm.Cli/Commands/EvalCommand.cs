@@ -319,7 +319,10 @@ internal static class EvalCommand
         if (f.Length != 4 || !long.TryParse(f[0], NumberStyles.Integer, c, out long at) ||
             !float.TryParse(f[1], NumberStyles.Float, c, out float gain) || !float.TryParse(f[2], NumberStyles.Float, c, out float friction) ||
             !float.TryParse(f[3], NumberStyles.Float, c, out float load))
+        {
             throw new CliException($"--perturb '{text}': expected STEP:GAIN:FRICTION:LOAD (e.g. 3000:1:0.1:0.4)");
+        }
+
         var p = new ServoPerturbation(at, gain, friction, load);
         try
         {
@@ -340,7 +343,10 @@ internal static class EvalCommand
         if (f.Length != 3 || !long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long at) ||
             !int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int offset) ||
             !int.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int speed))
+        {
             throw new CliException($"--perturb '{text}': expected TICK:OFFSET:SPEED (integers, e.g. 5000:30:7)");
+        }
+
         var p = new PongPerturbation(at, offset, speed);
         try
         {

@@ -257,7 +257,10 @@ public sealed class RunRecorder : IDisposable
         if (_disposed) return;
         _disposed = true;
         _stopping = true;
-        if (_writer.IsAlive) _writer.Join();
+        if (_writer.IsAlive)
+        {
+            _writer.Join();
+        }
         else if ((_writer.ThreadState & ThreadState.Unstarted) != 0)
         {
             _writer.Start();

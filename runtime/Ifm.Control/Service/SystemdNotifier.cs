@@ -62,7 +62,11 @@ public sealed unsafe class SystemdNotifier : IDisposable
     {
         if (!long.TryParse(watchdogUsec, NumberStyles.None, CultureInfo.InvariantCulture, out long usec) || usec <= 0) return 0;
         if (!string.IsNullOrEmpty(watchdogPid) &&
-            (!int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid != ownPid)) return 0;
+            (!int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid != ownPid))
+        {
+            return 0;
+        }
+
         return usec * 1000 / 2;
     }
 

@@ -88,9 +88,12 @@ public static class IfmFile
     {
         var md = c.Metadata;
         if (!md.TryGetValue(FormatKey, out var format) || format != FormatValue)
+        {
             throw SafeTensorsContainer.Error(source, format is null
                 ? "not an IFM model: metadata has no 'format' entry (a plain safetensors file?)"
                 : $"not an IFM model: metadata 'format' is '{format}', expected 'ifm'");
+        }
+
         if (!md.TryGetValue(VersionKey, out var versionText)) throw SafeTensorsContainer.Error(source, $"metadata has no '{VersionKey}' entry");
         if (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
             throw SafeTensorsContainer.Error(source, $"metadata '{VersionKey}' is not a version number: '{versionText}'");

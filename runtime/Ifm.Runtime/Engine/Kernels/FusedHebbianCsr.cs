@@ -34,7 +34,11 @@ internal static class FusedHebbianCsr
     {
         int rows = rowStart.Length - 1;
         if (rows < 0 || syn.Length < rows || pre.Length != w.Length || alpha.Length != w.Length || h.Length != w.Length
-            || rowStart[rows] != w.Length || yPrev.Length < rows || yPrev2.Length != yPrev.Length || pairs.Length < 2 * yPrev.Length) ThrowBadShape();
+            || rowStart[rows] != w.Length || yPrev.Length < rows || yPrev2.Length != yPrev.Length || pairs.Length < 2 * yPrev.Length)
+        {
+            ThrowBadShape();
+        }
+
         ColumnIndex.Check<TIndex>();
         var e = new Edges<TIndex>(rowStart, ref MemoryMarshal.GetReference(pre), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(alpha),
             ref MemoryMarshal.GetReference(h), yPrev, yPrev2, pairs, syn);

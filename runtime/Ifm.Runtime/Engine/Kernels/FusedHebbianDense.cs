@@ -25,7 +25,11 @@ internal static class FusedHebbianDense
     {
         long size = (long)rows * stride;
         if (w.Length < size || a.Length < size || h.Length < size || yPrev.Length < stride || yPrev2.Length < stride || syn.Length < rows
-            || stride % DenseMatVec.StrideMultiple != 0) ThrowBadShape();
+            || stride % DenseMatVec.StrideMultiple != 0)
+        {
+            ThrowBadShape();
+        }
+
         var m = new Matrices(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(h),
             ref MemoryMarshal.GetReference(yPrev), ref MemoryMarshal.GetReference(yPrev2), ref MemoryMarshal.GetReference(syn), rows, (nuint)stride);
         bool clamp = !(float.IsNegativeInfinity(p.WMin) && float.IsPositiveInfinity(p.WMax));
