@@ -150,33 +150,19 @@ internal static class EvalCommand
                 jw.WriteString("plant", "pong");
                 jw.WriteNumber("seed", s);
                 jw.WriteNumber("ticks", n);
-                jw.WriteStartArray("perturbations");
-                foreach (var p in perturbations)
+                WriteArray(jw, "perturbations", perturbations, static (jw, p) =>
                 {
-                    jw.WriteStartObject();
                     jw.WriteNumber("tick", p.AtTick);
                     jw.WriteNumber("paddleSensorOffset", p.PaddleSensorOffset);
                     jw.WriteNumber("paddleSpeed", p.PaddleSpeed);
-                    jw.WriteEndObject();
-                }
-
-                jw.WriteEndArray();
-                jw.WriteStartArray("models");
-                foreach (var run in runs)
+                });
+                WriteArray(jw, "models", runs, static (jw, run) =>
                 {
-                    jw.WriteStartObject();
-                    jw.WriteString("name", run.Name);
-                    jw.WriteBoolean("adaptive", run.Adaptive);
-                    jw.WriteStartArray("windows");
-                    foreach (var win in run.Windows) WriteWindow(jw, win);
-                    jw.WriteEndArray();
+                    WriteModel(jw, run.Name, run.Adaptive, run.Windows, WriteWindow);
                     if (run.RecoveryTicks is long rt) jw.WriteNumber("recoveryTicks", rt); else jw.WriteNull("recoveryTicks");
                     jw.WritePropertyName("final");
                     WriteWindow(jw, run.Final);
-                    jw.WriteEndObject();
-                }
-
-                jw.WriteEndArray();
+                });
                 jw.WriteEndObject();
                 jw.Flush();
                 stdout.WriteByte((byte)'\n');
@@ -232,41 +218,26 @@ internal static class EvalCommand
             jw.WriteString("plant", "servo");
             jw.WriteNumber("steps", n);
             jw.WriteNumber("stepSeconds", ServoPlant.Dt);
-            jw.WriteStartArray("perturbations");
-            foreach (var p in perturbations)
+            WriteArray(jw, "perturbations", perturbations, static (jw, p) =>
             {
-                jw.WriteStartObject();
                 jw.WriteNumber("step", p.AtStep);
                 jw.WriteNumber("gain", p.Gain);
                 jw.WriteNumber("friction", p.Friction);
                 jw.WriteNumber("load", p.Load);
-                jw.WriteEndObject();
-            }
-
-            jw.WriteEndArray();
-            jw.WriteStartArray("models");
-            foreach (var run in runs)
+            });
+            WriteArray(jw, "models", runs, static (jw, run) =>
             {
-                jw.WriteStartObject();
-                jw.WriteString("name", run.Name);
-                jw.WriteBoolean("adaptive", run.Adaptive);
-                jw.WriteStartArray("windows");
-                foreach (var win in run.Windows)
+                WriteModel(jw, run.Name, run.Adaptive, run.Windows, static (jw, win) =>
                 {
                     jw.WriteStartObject();
                     jw.WriteNumber("start", win.StartStep);
                     jw.WriteNumber("end", win.EndStep);
                     jw.WriteNumber("rmsError", win.RmsError);
                     jw.WriteEndObject();
-                }
-
-                jw.WriteEndArray();
+                });
                 if (run.HalvingSteps is long h) jw.WriteNumber("halvingSteps", h); else jw.WriteNull("halvingSteps");
                 jw.WriteNumber("finalRmsError", run.FinalRmsError);
-                jw.WriteEndObject();
-            }
-
-            jw.WriteEndArray();
+            });
             jw.WriteEndObject();
             jw.Flush();
             stdout.WriteByte((byte)'\n');
@@ -299,6 +270,31 @@ internal static class EvalCommand
 
     private static string Rate(WindowScore w) =>
         double.IsNaN(w.HitRate) ? "—" : string.Create(CultureInfo.InvariantCulture, $"{w.HitRate * 100:0.0} % ({w.Hits}/{w.Hits + w.Misses})");
+
+    /// <summary>A JSON array of objects, one per item, each written by <paramref name="write"/> (the `--json` reports of both plants).</summary>
+    private static void WriteArray<T>(System.Text.Json.Utf8JsonWriter jw, string name, IEnumerable<T> items, Action<System.Text.Json.Utf8JsonWriter, T> write)
+    {
+        jw.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            jw.WriteStartObject();
+            write(jw, item);
+            jw.WriteEndObject();
+        }
+
+        jw.WriteEndArray();
+    }
+
+    /// <summary>A model's name, whether it learns, and its per-window scores.</summary>
+    private static void WriteModel<TWindow>(System.Text.Json.Utf8JsonWriter jw, string name, bool adaptive, IEnumerable<TWindow> windows,
+        Action<System.Text.Json.Utf8JsonWriter, TWindow> writeWindow)
+    {
+        jw.WriteString("name", name);
+        jw.WriteBoolean("adaptive", adaptive);
+        jw.WriteStartArray("windows");
+        foreach (var win in windows) writeWindow(jw, win);
+        jw.WriteEndArray();
+    }
 
     private static void WriteWindow(System.Text.Json.Utf8JsonWriter jw, WindowScore win)
     {

@@ -47,6 +47,21 @@ internal abstract class NirNeuron : NeuronModel
         return c;
     }
 
+    /// <summary>A refractory tick: the membrane is held at v_reset and the neuron cannot spike. False when not resting.</summary>
+    protected static bool Resting(in NeuronCell c, ref NeuronVars v, out float pre)
+    {
+        if (v.Refractory <= 0)
+        {
+            pre = 0f;
+            return false;
+        }
+
+        v.Refractory--;
+        v.S0 = c.P2;
+        pre = c.P2;
+        return true;
+    }
+
     /// <summary>Spike test and reset on the integrated membrane <paramref name="vi"/>; returns y.</summary>
     protected static float Fire(in NeuronCell c, float vi, ref NeuronVars v)
     {
@@ -89,13 +104,7 @@ internal sealed class LifNeuron : NirNeuron
 
     public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
     {
-        if (v.Refractory > 0)
-        {
-            v.Refractory--;
-            v.S0 = c.P2;
-            pre = c.P2;
-            return 0f;
-        }
+        if (Resting(c, ref v, out pre)) return 0f;
 
         float current = (syn + bias) + x;
         float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * current);
@@ -129,13 +138,7 @@ internal sealed class CubaLifNeuron : NirNeuron
     public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
     {
         float i = Current(c, (syn + bias) + x, ref v);
-        if (v.Refractory > 0)
-        {
-            v.Refractory--;
-            v.S0 = c.P2;
-            pre = c.P2;
-            return 0f;
-        }
+        if (Resting(c, ref v, out pre)) return 0f;
 
         float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * i);
         pre = vi;
@@ -187,13 +190,7 @@ internal sealed class IfNeuron : NirNeuron
 
     public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
     {
-        if (v.Refractory > 0)
-        {
-            v.Refractory--;
-            v.S0 = c.P2;
-            pre = c.P2;
-            return 0f;
-        }
+        if (Resting(c, ref v, out pre)) return 0f;
 
         float current = (syn + bias) + x;
         float vi = v.S0 + c.P0 * (c.P4 * current);
