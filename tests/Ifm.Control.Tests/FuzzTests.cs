@@ -13,7 +13,7 @@ namespace Ifm.Control.Tests;
 
 /// <summary>
 /// Seeded mutation fuzzing of every parser that takes outside bytes: the model reader, the checkpoint reader, the
-/// device map, the run configuration and the tick files. Inputs are mutated from the corpus in tests/data/fuzz
+/// device map, the run configuration, the tick files and the recordings (<c>.ifmrec</c>). Inputs are mutated from the corpus in tests/data/fuzz
 /// (bit flips, interesting bytes and numbers, deleted, duplicated and spliced ranges, truncation); every input must
 /// end in the parser's own exception or in a value, within a time and an allocation bound. A failure writes the input
 /// to a file and names it: add it to the corpus as bad-*.
@@ -35,6 +35,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         new("devicemap", typeof(DeviceMapException), b => DeviceMap.Parse(Text(b), "fuzz.json"), 2_000),
         new("runconfig", typeof(RunConfigException), b => RunConfigLoader.Parse(Text(b), "fuzz.json"), 20_000),
         new("ticks", typeof(DataFormatException), b => TickTable.Read(new StringReader(Text(b)), "fuzz.txt"), 20_000),
+        new("recording", typeof(Ifm.Control.Recording.RecordingFormatException), ParseRecording, 20_000),
     ];
 
     public static TheoryData<string> Parsers() => [.. Targets.Select(t => t.Folder)];
@@ -47,6 +48,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
         using var session = new CpuSession(model);
         session.Step(5);
         session.ReadOutputs(new float[model.OutputCount]);
+    }
+
+    /// <summary>An accepted recording must also be readable field by field (what <c>ifm plot</c> does next).</summary>
+    private static void ParseRecording(byte[] input)
+    {
+        var r = Ifm.Control.Recording.RecordingReader.Parse(input, "fuzz.ifmrec");
+        if (r.Has("period")) r.Int64("period");
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Ifm.Control.Recording;
 
 /// <summary>A malformed or truncated <c>.ifmrec</c> file; the message names the file and the problem.</summary>
-public sealed class RecordingFormatException(string message) : Exception(message);
+public sealed class RecordingFormatException(string message) : Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.DataFormat, message.ReplaceLineEndings(" "));
 
 /// <summary>
 /// Reads an <c>.ifmrec</c> file into memory (for <c>ifm plot</c> and tests). A file whose writer did not finish
@@ -89,11 +89,17 @@ public sealed class RecordingReader
     /// <summary>Whether the writer closed the file (the prefix holds the counts).</summary>
     public bool Complete { get; }
 
+    /// <summary>Largest recording read into memory (a rotated file is at most <c>--record-max-mb</c>, 256 MB by default).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
     public static RecordingReader Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"recording '{path}' does not exist", path);
-        return new RecordingReader(path, File.ReadAllBytes(path));
+        return new RecordingReader(path, Ifm.Runtime.Format.BoundedFile.ReadAllBytes(path, MaxFileBytes));
     }
+
+    /// <summary>Reads a recording held in memory; <paramref name="source"/> names it in errors.</summary>
+    public static RecordingReader Parse(byte[] data, string source) => new(source, data);
 
     public bool Has(string field) => _fields.ContainsKey(field);
 
