@@ -51,7 +51,7 @@ public sealed class OpenClSession : INetworkSession
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
         if (model.Timing != TickTiming.Synchronous)
-            throw new NotSupportedException($"model '{model.Name}' uses feed-forward timing, which the OpenCL backend does not run yet; use the CPU backend");
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Backend, $"model '{model.Name}' uses feed-forward timing, which the OpenCL backend does not run yet; use the CPU backend");
         _model = model;
         _rt = new ClRuntime(device);
         try

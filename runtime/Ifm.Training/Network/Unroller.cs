@@ -171,9 +171,9 @@ public sealed class Unroller
         if (outputGradient.Length != _ticks * oc) throw new ArgumentException($"{outputGradient.Length} output gradients for {_ticks} ticks × {oc} channels");
         if (gradient.Length != _net.ParameterCount) throw new ArgumentException("gradient length differs from the parameter count");
         if (_sameTick is not null)
-            throw new NotSupportedException("training cannot differentiate feed-forward timing yet (the trainer runs such models forward only)");
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, "training cannot differentiate feed-forward timing yet (the trainer runs such models forward only)");
         if (_net.ForwardOnlyKind is { } kind)
-            throw new NotSupportedException($"training cannot differentiate {kind} neurons (the trainer runs them forward only; trainable kinds: ifm, leaky, lif)");
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"training cannot differentiate {kind} neurons (the trainer runs them forward only; trainable kinds: ifm, leaky, lif)");
         var theta = _net.Parameters;
         var outputs = _net.Template.OutputNeurons;
         var rowStart = _net.Template.RowStart;
