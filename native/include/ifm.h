@@ -91,6 +91,7 @@ IFM_API const char *ifm_version_string(void);
  */
 typedef int32_t ifm_status;
 
+/* BEGIN ifm_status: generated from runtime/Ifm.Core/IfmErrorCode.cs by scripts/generate-status.sh; do not edit */
 enum {
     IFM_OK = 0,                    /**< Success. */
     IFM_ERR_NULL_POINTER = 1,      /**< A required pointer argument is NULL (also a NULL handle where one is needed). */
@@ -111,6 +112,7 @@ enum {
     IFM_ERR_CANCELLED = 16,        /**< The operation was cancelled before it finished. Since 1.1. */
     IFM_ERR_NON_FINITE = 17        /**< A network output or learned state became NaN or infinite (the state diverged). Since 1.1. */
 };
+/* END ifm_status */
 
 /** A static, human-readable name and meaning of a status, e.g. "IFM_ERR_IO: ..." (never NULL). Cannot fail. */
 IFM_API const char *ifm_status_string(ifm_status status);

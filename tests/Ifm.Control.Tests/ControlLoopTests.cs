@@ -1,11 +1,3 @@
-using System.Device.Gpio;
-using Ifm.Control.Loop;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
-
 namespace Ifm.Control.Tests;
 
 public sealed class ControlLoopTests

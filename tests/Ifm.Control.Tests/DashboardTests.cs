@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Ifm.Control.Dashboard;
-using Ifm.Control.Loop;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
 
 namespace Ifm.Control.Tests;
 

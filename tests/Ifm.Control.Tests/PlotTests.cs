@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Xml.Linq;
 using Ifm.Control.Plotting;
 using Ifm.Control.Recording;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 

@@ -1,16 +1,9 @@
-using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Pwm;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
-using Ifm.Control.Loop;
 using Ifm.Devices;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 
@@ -20,27 +13,10 @@ namespace Ifm.Control.Tests;
 /// </summary>
 public sealed class ReliabilityTests
 {
-    private const int Lamp = 6;
+    private const int Lamp = Maps.Lamp;
+    private const string LampMap = Maps.ProbeAndLamp;
 
-    private const string LampMap = """
-        { "version": 1, "loopRateHz": 1000, "devices": [
-          { "name": "probe", "type": "pong_sensor",
-            "channels": [ { "channel": "ball_x", "neurons": ["x"], "encoder": { "type": "linear", "inMin": 0, "inMax": 200 } } ] },
-          { "name": "lamp", "type": "digital_output", "pin": 6, "safeState": { "value": 0 },
-            "channels": [ { "channel": "value", "neurons": ["y"], "decoder": { "type": "threshold", "threshold": 0.5 } } ] } ] }
-        """;
-
-    /// <summary>x → y, y → y with weight 1e6 (a legal magnitude): y's identity output grows ×1e6 a tick and overflows.</summary>
-    private static IfmModel Diverging()
-    {
-        var b = new ModelBuilder { Name = "diverging" };
-        b.AddPopulation("x", NeuronKind.Leaky, NeuronRole.Input, 1, NeuronParameters.ForLeaky([0.001f], Activation.Identity));
-        int y = b.AddPopulation("y", NeuronKind.Leaky, NeuronRole.Output, 1, NeuronParameters.ForLeaky([0.001f], Activation.Identity));
-        b.SetBias(y, 1f);
-        b.AddEdge(0, y, 1f);
-        b.AddEdge(y, y, 1e6f);
-        return b.Build();
-    }
+    private static IfmModel Diverging() => Models.Diverging();
 
     [Fact]
     public void A_non_finite_network_output_is_a_fault_and_never_reaches_an_actuator()

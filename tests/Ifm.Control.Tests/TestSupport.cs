@@ -1,8 +1,4 @@
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
 using Ifm.Runtime.Engine.Plasticity;
-using Ifm.Runtime.Model;
 using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Control.Tests;
@@ -33,6 +29,18 @@ internal static class Paths
 
 internal static class Models
 {
+    /// <summary>x → y, y → y with weight 1e6 (a legal magnitude): y's identity output grows ×1e6 a tick and overflows.</summary>
+    public static IfmModel Diverging()
+    {
+        var b = new ModelBuilder { Name = "diverging" };
+        b.AddPopulation("x", NeuronKind.Leaky, NeuronRole.Input, 1, NeuronParameters.ForLeaky([0.001f], Activation.Identity));
+        int y = b.AddPopulation("y", NeuronKind.Leaky, NeuronRole.Output, 1, NeuronParameters.ForLeaky([0.001f], Activation.Identity));
+        b.SetBias(y, 1f);
+        b.AddEdge(0, y, 1f);
+        b.AddEdge(y, y, 1e6f);
+        return b.Build();
+    }
+
     /// <summary>One input x, one output y whose bias keeps it high (tanh(2) ≈ 0.96): the output line is on every period.</summary>
     public static IfmModel AlwaysOn()
     {
@@ -63,8 +71,20 @@ internal static class Models
     }
 }
 
+/// <summary>Device maps the tests bind models to.</summary>
 internal static class Maps
 {
+    /// <summary>A simulated Pong ball sensor on input x, a lamp (digital output, pin 6, safe level low) on output y.</summary>
+    public const int Lamp = 6;
+
+    public const string ProbeAndLamp = """
+        { "version": 1, "loopRateHz": 1000, "devices": [
+          { "name": "probe", "type": "pong_sensor",
+            "channels": [ { "channel": "ball_x", "neurons": ["x"], "encoder": { "type": "linear", "inMin": 0, "inMax": 200 } } ] },
+          { "name": "lamp", "type": "digital_output", "pin": 6, "safeState": { "value": 0 },
+            "channels": [ { "channel": "value", "neurons": ["y"], "decoder": { "type": "threshold", "threshold": 0.5 } } ] } ] }
+        """;
+
     /// <summary>digital_input on GPIO 5 → x; y → digital_output on GPIO 6 (safe state low).</summary>
     public static DeviceMap InOut(double rate = 1000) => DeviceMap.Parse($$"""
         { "version": 1, "loopRateHz": {{rate}}, "devices": [
@@ -78,12 +98,15 @@ internal static class Maps
 /// <summary>A session that delegates to a real one and can be told to fail or to be slow in a given period.</summary>
 internal sealed class FaultySession(INetworkSession inner) : INetworkSession
 {
-    private long _steps;
+    private long _steps, _reads;
 
     public long ThrowAtStep { get; set; } = -1;
     public long SleepAtStep { get; set; } = -1;
     public int SleepMilliseconds { get; set; }
     public Action? BeforeThrow { get; set; }
+
+    /// <summary>Reads (0, 1, …) whose outputs are replaced by NaN: a transient glitch of the network.</summary>
+    public Func<long, bool>? NaNOutputsAtRead { get; set; }
 
     public IfmModel Model => inner.Model;
     public IPlasticityControl Plasticity => inner.Plasticity;
@@ -104,7 +127,12 @@ internal sealed class FaultySession(INetworkSession inner) : INetworkSession
         inner.Step(ticks);
     }
 
-    public void ReadOutputs(Span<float> destination) => inner.ReadOutputs(destination);
+    public void ReadOutputs(Span<float> destination)
+    {
+        inner.ReadOutputs(destination);
+        if (NaNOutputsAtRead?.Invoke(_reads++) == true) destination.Fill(float.NaN);
+    }
+
     public void Reset() => inner.Reset();
     public SessionState Snapshot() => inner.Snapshot();
     public void Restore(SessionState state) => inner.Restore(state);

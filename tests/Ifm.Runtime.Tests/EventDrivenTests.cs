@@ -159,7 +159,9 @@ public sealed class EventDrivenTests
     public void Event_driven_is_refused_for_rate_neurons_that_send_edges_and_auto_stays_clock_driven()
     {
         var m = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 50, Connectivity = 0.2 });
-        Assert.Contains("spiking", Assert.Throws<ArgumentException>(() => new CpuSession(m, new SessionOptions { SpikePropagation = SpikePropagationMode.EventDriven })).Message);
+        var e = Assert.Throws<Ifm.Core.IfmException>(() => new CpuSession(m, new SessionOptions { SpikePropagation = SpikePropagationMode.EventDriven }));
+        Assert.Equal(Ifm.Core.IfmErrorCode.Configuration, e.Code);
+        Assert.Contains("spiking", e.Message, StringComparison.Ordinal);
         using var s = new CpuSession(m);
         Assert.False(s.EventDriven);
     }

@@ -187,7 +187,8 @@ public sealed class ReliabilityTests
         b.AddEdge(0, 29_999, 1f);
         var model = b.Build();
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var e = Assert.Throws<InvalidOperationException>(() => new CpuSession(model, new SessionOptions { Layout = SynapseLayout.Dense, DenseMemoryBudget = 1L << 30 }));
+        var e = Assert.Throws<Ifm.Core.IfmException>(() => new CpuSession(model, new SessionOptions { Layout = SynapseLayout.Dense, DenseMemoryBudget = 1L << 30 }));
+        Assert.Equal(Ifm.Core.IfmErrorCode.OutOfMemory, e.Code);
         Assert.StartsWith("dense layout: 30,000 neurons need 3.6 GB", e.Message, StringComparison.Ordinal);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L << 20);
         using var sparse = new CpuSession(model, new SessionOptions { Layout = SynapseLayout.Sparse });

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
+using Ifm.Control.Loop;
 using Ifm.Control.Service;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
@@ -35,6 +36,8 @@ internal static class RunCommand
         var checkpointInterval = new Option<double?>("--checkpoint-interval") { Description = "Also save the learned state every this many seconds." };
         var overrun = new Option<string?>("--overrun-policy") { Description = "On a deadline overrun: count (default), skip (drop missed slots) or safe-stop." };
         overrun.AcceptOnlyFromAmong("count", "skip", "safe-stop");
+        var nonFinite = new Option<string?>("--non-finite-policy") { Description = "On a NaN or infinite network output: fault (default: safe state, exit 1), hold (write the last finite outputs) or reset (also restore the last finite state)." };
+        nonFinite.AcceptOnlyFromAmong([.. NonFinitePolicies.Names]);
         var priority = new Option<int?>("--rt-priority") { Description = "SCHED_FIFO priority 1..99 for the loop thread." };
         var cpus = new Option<string?>("--cpus") { Description = "Pin the loop thread to these CPUs, e.g. 2,3." };
         var mlock = new Option<bool?>("--mlock") { Description = "Lock the process's memory (mlockall)." };
@@ -50,7 +53,7 @@ internal static class RunCommand
 
         var cmd = new Command("run", "Run a model in the real-time control loop: read → encode → step → decode → write at a fixed rate.")
         {
-            model, config, devices, sim, simulate, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, priority, cpus, mlock,
+            model, config, devices, sim, simulate, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, nonFinite, priority, cpus, mlock,
             backend, openclDevice, statusInterval, spinUs, perturb,
         };
         var record = new RecordOptions();
@@ -76,6 +79,7 @@ internal static class RunCommand
             if (r.GetValue(checkpoint) is { } ck) c.Checkpoint = ck;
             if (r.GetValue(checkpointInterval) is { } ci) c.CheckpointIntervalSeconds = ci;
             if (r.GetValue(overrun) is { } ov) c.OverrunPolicy = ov;
+            if (r.GetValue(nonFinite) is { } nf) c.NonFinitePolicy = nf;
             if (r.GetValue(priority) is { } pr) c.Realtime.Priority = pr;
             if (r.GetValue(cpus) is { } cl) c.Realtime.Cpus = ParseCpus(cl);
             if (r.GetValue(mlock) is { } ml) c.Realtime.Mlock = ml;

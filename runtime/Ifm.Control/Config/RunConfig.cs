@@ -33,6 +33,12 @@ public sealed class RunConfig
     /// <summary>"count", "skip" or "safe-stop".</summary>
     public string OverrunPolicy { get; set; } = "count";
 
+    /// <summary>"fault" (default), "hold" or "reset": what a NaN or infinite network output does (<see cref="Loop.NonFinitePolicy"/>).</summary>
+    public string NonFinitePolicy { get; set; } = "fault";
+
+    /// <summary>Non-finite periods in a row that "hold" and "reset" ride out before they become a fault.</summary>
+    public int NonFiniteLimit { get; set; } = 100;
+
     public RealtimeConfig Realtime { get; set; } = new();
 
     /// <summary>A backend of the host's <see cref="Ifm.Runtime.Engine.BackendList"/> ("cpu", "opencl") or "auto".</summary>

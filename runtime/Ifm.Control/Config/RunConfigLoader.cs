@@ -75,6 +75,8 @@ public static class RunConfigLoader
         if (c.CheckpointIntervalSeconds is { } ci && !(ci > 0 && ci <= 1e7)) e.Add(string.Create(inv, $"checkpointIntervalSeconds: must be null or > 0, got {ci}"));
         if (c.CheckpointIntervalSeconds is not null && c.Checkpoint is null) e.Add("checkpointIntervalSeconds: needs checkpoint (the file to write)");
         if (c.OverrunPolicy is not ("count" or "skip" or "safe-stop")) e.Add($"overrunPolicy: must be \"count\", \"skip\" or \"safe-stop\", got \"{c.OverrunPolicy}\"");
+        if (!Loop.NonFinitePolicies.TryParse(c.NonFinitePolicy, out _)) e.Add($"nonFinitePolicy: must be \"fault\", \"hold\" or \"reset\", got \"{c.NonFinitePolicy}\"");
+        if (c.NonFiniteLimit is < 1 or > 1_000_000_000) e.Add($"nonFiniteLimit: must be 1..1000000000 periods, got {c.NonFiniteLimit}");
         backends ??= BackendList.CpuOnly;
         if (c.Backend is null || !backends.Accepts(c.Backend))
         {
@@ -120,7 +122,7 @@ public static class RunConfigLoader
             string parent = key.Contains('.', StringComparison.Ordinal) ? key[..key.LastIndexOf('.')] + "." : "";
             if (key.EndsWith(name, StringComparison.Ordinal)) parent = key.Length > name.Length ? key[..^(name.Length + 1)] + "." : "";
             return $"{parent}{name}: unknown key{line}; known keys: model, devices, sim, rateHz, ticksPerPeriod, durationSeconds, plasticity, " +
-                "checkpoint, checkpointIntervalSeconds, overrunPolicy, realtime {priority, cpus, mlock}, backend, openclDevice";
+                "checkpoint, checkpointIntervalSeconds, overrunPolicy, nonFinitePolicy, nonFiniteLimit, realtime {priority, cpus, mlock}, backend, openclDevice";
         }
 
         if (msg.Contains("could not be converted", StringComparison.Ordinal))

@@ -33,6 +33,11 @@ internal static class FinalReport
         }
 
         b.AppendLine(c, $"  overruns {s.Overruns} ({Pct(s.Overruns, r.Periods)}), skipped slots {s.SkippedSlots}, policy {OverrunPolicies.Name(o.OverrunPolicy)}");
+        if (s.NonFinitePeriods > 0 || o.NonFinitePolicy != NonFinitePolicy.Fault)
+        {
+            b.AppendLine(c, $"  non-finite outputs: {s.NonFinitePeriods} period(s) held at the last finite outputs, {s.StateResets} state reset(s), policy {NonFinitePolicies.Name(o.NonFinitePolicy)}");
+        }
+
         Row(b, "period", s.Period);
         Row(b, "period jitter", s.Jitter);
         Row(b, "wake-up lateness", s.Lateness);
@@ -46,6 +51,9 @@ internal static class FinalReport
         }
 
         if (s.CheckpointsTaken > 0) b.AppendLine(c, $"  periodic checkpoint snapshots: {s.CheckpointsTaken}");
+        var gc = GC.GetGCMemoryInfo();
+        b.AppendLine(c, $"  managed memory: heap {gc.HeapSizeBytes / 1048576.0:0.0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0.0} MB, " +
+            $"collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
         if (checkpoint is not null) b.AppendLine(c, $"  learned state saved to {checkpoint}");
         foreach (DeviceCounters dc in devices.Counters)
         {

@@ -119,6 +119,8 @@ public static class RunHost
             var options = loopOptionsBase with
             {
                 OverrunPolicy = OverrunPolicies.TryParse(config.OverrunPolicy, out var policy) ? policy : OverrunPolicy.Count,
+                NonFinitePolicy = NonFinitePolicies.TryParse(config.NonFinitePolicy, out var nonFinite) ? nonFinite : NonFinitePolicy.Fault,
+                NonFiniteLimit = config.NonFiniteLimit,
                 MaxPeriods = maxPeriods,
                 Watchdog = env.Notifier,
                 CheckpointInterval = writer is not null && config.CheckpointIntervalSeconds is { } ci ? TimeSpan.FromSeconds(ci) : null,
@@ -149,7 +151,7 @@ public static class RunHost
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
 
             string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
-            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}{(config.Simulate ? ", simulated" : "")}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}{length}"));
+            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}{(config.Simulate ? ", simulated" : "")}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}, non-finite policy {NonFinitePolicies.Name(options.NonFinitePolicy)}{length}"));
 
             using var metrics = new LoopMetrics(loop.Statistics, rate);
             LoopResult? result = null;

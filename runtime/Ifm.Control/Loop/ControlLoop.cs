@@ -5,9 +5,9 @@ using Ifm.Runtime.Engine;
 namespace Ifm.Control.Loop;
 
 /// <summary>The network produced a NaN or infinite output: its state has diverged. The loop stops with a fault.</summary>
-public sealed class NonFiniteOutputException(long period, long tick, int output, string name, float value)
+public sealed class NonFiniteOutputException(long period, long tick, int output, string name, float value, string? policyNote = null)
     : Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.NonFinite, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"non-finite network output in period {period} (tick {tick}): output {output} '{name}' is {value}; the state has diverged, so no command was written"));
+        $"non-finite network output in period {period} (tick {tick}): output {output} '{name}' is {value}; the state has diverged, so no command was written{policyNote}"));
 
 /// <summary>What a finished run reports.</summary>
 public sealed record LoopResult(StopReason Reason, long Periods, Exception? Fault, string? OverrunDetail, int SafeStateFailures);
@@ -34,6 +34,10 @@ public sealed class ControlLoop
     private readonly LoopOptions _options;
     private readonly float[] _inputs;
     private readonly float[] _outputs;
+    private readonly float[] _lastFinite;
+    private bool _haveFinite;
+    private int _nonFiniteRun;
+    private SessionState? _resetState;
 
     public ControlLoop(INetworkSession session, DeviceSet devices, LoopOptions options)
     {
@@ -52,6 +56,7 @@ public sealed class ControlLoop
         _options = options;
         _inputs = new float[session.Model.InputCount];
         _outputs = new float[session.Model.OutputCount];
+        _lastFinite = new float[session.Model.OutputCount];
     }
 
     public LoopStatistics Statistics { get; } = new();
@@ -83,6 +88,10 @@ public sealed class ControlLoop
         long start = MonotonicClock.NowNanoseconds();
         long next = start, previousBegin = 0;
         long nextPing = start, nextCheckpoint = start + checkpointInterval;
+        _haveFinite = false;
+        _nonFiniteRun = 0;
+        // The state a reset goes back to until the first periodic checkpoint snapshot replaces it.
+        _resetState = o.NonFinitePolicy == NonFinitePolicy.Reset ? _session.Snapshot() : null;
         try
         {
             while (true)
@@ -119,7 +128,7 @@ public sealed class ControlLoop
                 _session.SetInputs(_inputs);
                 _session.Step(ticks);
                 _session.ReadOutputs(_outputs);
-                CheckFinite(period);
+                CheckFinite(period, stats);
                 _devices.DecodeAndWrite(period, _outputs);
 
                 if (o.StallFile is not null)
@@ -158,7 +167,9 @@ public sealed class ControlLoop
                 if ((checkpointInterval > 0 && end >= nextCheckpoint) || checkpointNow)
                 {
                     long before = GC.GetAllocatedBytesForCurrentThread();
-                    o.CheckpointWriter!.Offer(_session.Snapshot());
+                    var snapshot = _session.Snapshot();
+                    o.CheckpointWriter!.Offer(snapshot);
+                    if (_resetState is not null) _resetState = snapshot;
                     snapshotBytes += GC.GetAllocatedBytesForCurrentThread() - before;
                     stats.Checkpointed();
                     if (checkpointNow) o.Live!.CheckpointOffered();
@@ -207,15 +218,55 @@ public sealed class ControlLoop
     }
 
     /// <summary>
-    /// A NaN or infinite output is a fault, never a command: it would reach the decoders (which map NaN to some
-    /// value) and means the network's state has diverged. The loop ends with a fault and the actuators go safe.
+    /// A NaN or infinite output is never a command: it would reach the decoders (which map NaN to some value) and
+    /// means the network's state has diverged. Under <see cref="NonFinitePolicy.Fault"/> the loop ends with a fault
+    /// and the actuators go safe; <see cref="NonFinitePolicy.Hold"/> and <see cref="NonFinitePolicy.Reset"/> write
+    /// the last finite outputs instead (Reset also restores the last finite state) for up to
+    /// <see cref="LoopOptions.NonFiniteLimit"/> periods in a row. Steady state (finite outputs) allocates nothing.
     /// </summary>
-    private void CheckFinite(long period)
+    private void CheckFinite(long period, LoopStatistics stats)
     {
         var outputs = _outputs;
+        int bad = -1;
         for (int i = 0; i < outputs.Length; i++)
         {
-            if (!float.IsFinite(outputs[i])) throw new NonFiniteOutputException(period, _session.Tick, i, _session.Model.OutputNames[i], outputs[i]);
+            if (!float.IsFinite(outputs[i]))
+            {
+                bad = i;
+                break;
+            }
+        }
+
+        if (bad < 0)
+        {
+            outputs.CopyTo(_lastFinite, 0);
+            _haveFinite = true;
+            _nonFiniteRun = 0;
+            return;
+        }
+
+        var policy = _options.NonFinitePolicy;
+        if (policy == NonFinitePolicy.Fault) throw new NonFiniteOutputException(period, _session.Tick, bad, _session.Model.OutputNames[bad], outputs[bad]);
+        _nonFiniteRun++;
+        stats.NonFinitePeriod();
+        string name = NonFinitePolicies.Name(policy);
+        if (!_haveFinite)
+        {
+            throw new NonFiniteOutputException(period, _session.Tick, bad, _session.Model.OutputNames[bad], outputs[bad],
+                $" (policy {name}: no finite output to hold yet)");
+        }
+
+        if (_nonFiniteRun > _options.NonFiniteLimit)
+        {
+            throw new NonFiniteOutputException(period, _session.Tick, bad, _session.Model.OutputNames[bad], outputs[bad],
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (policy {name}: {_nonFiniteRun} non-finite periods in a row, limit {_options.NonFiniteLimit})"));
+        }
+
+        _lastFinite.CopyTo(outputs, 0);
+        if (policy == NonFinitePolicy.Reset && _resetState is { } state)
+        {
+            _session.Restore(state);
+            stats.StateReset();
         }
     }
 

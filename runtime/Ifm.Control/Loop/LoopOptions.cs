@@ -14,6 +14,12 @@ public sealed record LoopOptions
 
     public OverrunPolicy OverrunPolicy { get; init; } = OverrunPolicy.Count;
 
+    /// <summary>What a NaN or infinite network output does (default: a fault, safe state, exit 1).</summary>
+    public NonFinitePolicy NonFinitePolicy { get; init; } = NonFinitePolicy.Fault;
+
+    /// <summary>Non-finite periods in a row that <see cref="NonFinitePolicy.Hold"/> and <see cref="NonFinitePolicy.Reset"/> ride out before it is a fault.</summary>
+    public int NonFiniteLimit { get; init; } = 100;
+
     /// <summary>Stop after this many periods (null: until cancelled).</summary>
     public long? MaxPeriods { get; init; }
 
@@ -55,6 +61,7 @@ public sealed record LoopOptions
         if (TicksPerPeriod is < 1 or > 1_000_000) throw new ArgumentException($"ticks per period must be 1..1000000, got {TicksPerPeriod}");
         if (MaxPeriods is < 0) throw new ArgumentException($"max periods must be >= 0, got {MaxPeriods}");
         if (SpinWindow < TimeSpan.Zero) throw new ArgumentException("spin window must be >= 0");
+        if (NonFiniteLimit is < 1 or > 1_000_000_000) throw new ArgumentException($"non-finite limit must be 1..1000000000 periods, got {NonFiniteLimit}");
         if (CheckpointInterval is { } c && c <= TimeSpan.Zero) throw new ArgumentException("checkpoint interval must be positive");
     }
 }

@@ -8,7 +8,7 @@ namespace Ifm.Control.Loop;
 /// </summary>
 public sealed class LoopStatistics
 {
-    private long _periods, _overruns, _skipped, _learningTicks, _lastComputeNs, _checkpoints;
+    private long _periods, _overruns, _skipped, _learningTicks, _lastComputeNs, _checkpoints, _nonFinite, _resets;
     private float _lastMeanAbsDelta;
 
     /// <summary>Time between consecutive period starts.</summary>
@@ -39,6 +39,12 @@ public sealed class LoopStatistics
 
     public long CheckpointsTaken => Volatile.Read(ref _checkpoints);
 
+    /// <summary>Periods whose outputs were NaN or infinite and were replaced by the last finite ones (<see cref="NonFinitePolicy"/>).</summary>
+    public long NonFinitePeriods => Volatile.Read(ref _nonFinite);
+
+    /// <summary>Times <see cref="NonFinitePolicy.Reset"/> restored the last finite state.</summary>
+    public long StateResets => Volatile.Read(ref _resets);
+
     /// <summary>Managed bytes the loop thread allocated after the warm-up, outside checkpoint snapshots.</summary>
     public long SteadyAllocatedBytes { get; internal set; }
 
@@ -56,6 +62,10 @@ public sealed class LoopStatistics
     internal void Overrun() => Volatile.Write(ref _overruns, _overruns + 1);
 
     internal void Skipped(long slots) => Volatile.Write(ref _skipped, _skipped + slots);
+
+    internal void NonFinitePeriod() => Volatile.Write(ref _nonFinite, _nonFinite + 1);
+
+    internal void StateReset() => Volatile.Write(ref _resets, _resets + 1);
 
     internal void Checkpointed() => Volatile.Write(ref _checkpoints, _checkpoints + 1);
 

@@ -63,7 +63,7 @@ internal sealed class SpikePropagation
     public static SpikePropagation? Create(IfmModel model, SynapseMatrix synapses, SessionOptions options) => options.SpikePropagation switch
     {
         SpikePropagationMode.ClockDriven => null,
-        SpikePropagationMode.EventDriven when !Applies(model) => throw new ArgumentException(
+        SpikePropagationMode.EventDriven when !Applies(model) => throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration,
             "event-driven spike propagation needs every presynaptic neuron to be of a spiking kind; this model has rate neurons with out-edges"),
         SpikePropagationMode.EventDriven => new SpikePropagation(model, synapses, double.PositiveInfinity),
         _ => Applies(model) ? new SpikePropagation(model, synapses, options.EventDrivenBelow) : null,

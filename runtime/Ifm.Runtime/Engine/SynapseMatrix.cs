@@ -67,7 +67,7 @@ internal sealed class SynapseMatrix
         long need = slots * sizeof(float) * matrices;
         if (slots > int.MaxValue || need > budget)
         {
-            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.OutOfMemory, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"dense layout: {n:N0} neurons need {need / 1e9:0.0} GB ({matrices} N×N matrix{(matrices > 1 ? "es" : "")} of {slots * 4 / 1e9:0.0} GB), more than the {budget / 1e9:0.0} GB it may take (half the memory available to this process); use the sparse layout"));
         }
     }
