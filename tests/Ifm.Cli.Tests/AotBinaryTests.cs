@@ -6,12 +6,9 @@ using Ifm.Runtime.Model;
 namespace Ifm.Cli.Tests;
 
 /// <summary>The shipped NativeAOT <c>ifm</c> for linux-x64, run as a user runs it.</summary>
-public sealed class AotBinaryTests : IDisposable
+public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-aot-").FullName;
     private readonly string _ifm = PublishedArtifacts.Ifm("linux-x64");
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Binary_is_a_native_x64_executable_with_its_version()
@@ -37,15 +34,15 @@ public sealed class AotBinaryTests : IDisposable
     [Fact]
     public void Replay_outputs_equal_the_in_process_engine()
     {
-        string model = Path.Combine(_dir, "net.ifm");
+        string model = Path.Combine(Dir, "net.ifm");
         ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", "120", "--connectivity", "0.15", "--seed", "11", "--out", model]);
         Assert.True(made.ExitCode == 0, made.Stderr);
 
         IfmModel m = IfmFile.Read(model);
         float[][] inputs = RandomInputs(m.InputCount, ticks: 300, seed: 5);
-        string inputsPath = Path.Combine(_dir, "in.txt");
+        string inputsPath = Path.Combine(Dir, "in.txt");
         File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
-        string outPath = Path.Combine(_dir, "out.csv");
+        string outPath = Path.Combine(Dir, "out.csv");
         ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputsPath, "--out", outPath]);
         Assert.True(r.ExitCode == 0, r.Stderr);
 

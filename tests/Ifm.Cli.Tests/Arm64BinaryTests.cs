@@ -8,13 +8,10 @@ namespace Ifm.Cli.Tests;
 /// The linux-arm64 NativeAOT <c>ifm</c> (cross-linked with clang/lld) run under qemu-user: the binary a Raspberry Pi or
 /// Jetson gets. Its results must match the x64 engine's.
 /// </summary>
-public sealed class Arm64BinaryTests : IDisposable
+public sealed class Arm64BinaryTests() : TempDirectoryTests("ifm-arm64-")
 {
     private const string Qemu = "qemu-aarch64-static";
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-arm64-").FullName;
     private readonly string _ifm = PublishedArtifacts.Ifm("linux-arm64");
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static ProcessResult RunArm64(string ifm, params string[] args) =>
         ProcessRunner.Run(Qemu, ["-L", "/usr/aarch64-linux-gnu", ifm, .. args], timeoutSeconds: 600);
@@ -49,7 +46,7 @@ public sealed class Arm64BinaryTests : IDisposable
     [Fact]
     public void Replay_under_qemu_equals_the_engine()
     {
-        string model = Path.Combine(_dir, "net.ifm");
+        string model = Path.Combine(Dir, "net.ifm");
         ProcessResult made = RunArm64(_ifm, "new", "--neurons", "80", "--connectivity", "0.2", "--seed", "4", "--kind", "leaky", "--out", model);
         Assert.True(made.ExitCode == 0, made.Stderr);
         ProcessResult inspected = RunArm64(_ifm, "inspect", model);
@@ -57,9 +54,9 @@ public sealed class Arm64BinaryTests : IDisposable
 
         IfmModel m = IfmFile.Read(model);
         float[][] inputs = AotBinaryTests.RandomInputs(m.InputCount, ticks: 100, seed: 9);
-        string inputsPath = Path.Combine(_dir, "in.txt");
+        string inputsPath = Path.Combine(Dir, "in.txt");
         File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString(CultureInfo.InvariantCulture)))));
-        string outPath = Path.Combine(_dir, "out.csv");
+        string outPath = Path.Combine(Dir, "out.csv");
         ProcessResult r = RunArm64(_ifm, "replay", model, "--inputs", inputsPath, "--out", outPath);
         Assert.True(r.ExitCode == 0, r.Stderr);
 
@@ -77,7 +74,7 @@ public sealed class Arm64BinaryTests : IDisposable
     [Fact]
     public void Bad_input_is_reported_the_same_way_on_arm64()
     {
-        string bad = Path.Combine(_dir, "bad.ifm");
+        string bad = Path.Combine(Dir, "bad.ifm");
         File.WriteAllBytes(bad, [8, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'}']);
         ProcessResult r = RunArm64(_ifm, "inspect", bad);
         Assert.Equal(1, r.ExitCode);

@@ -5,19 +5,16 @@ namespace Ifm.Cli.Tests;
 /// user starts it from bash: <c>./build.ps1 verb</c> through its shebang.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class BuildScriptTests : IDisposable
+public sealed class BuildScriptTests() : TempDirectoryTests("ifm-buildps1-")
 {
     private static readonly string Root = PublishedArtifacts.RepoRoot;
     private static readonly string Script = Path.Combine(Root, "build.ps1");
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-buildps1-").FullName;
 
     static BuildScriptTests()
     {
         ProcessResult r = ProcessRunner.Run("dotnet", ["tool", "restore"], 600, Root);
         if (r.ExitCode != 0) throw new InvalidOperationException("dotnet tool restore failed: " + r.Stdout + r.Stderr);
     }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Script_is_executable_and_help_lists_every_verb()
@@ -55,18 +52,18 @@ public sealed class BuildScriptTests : IDisposable
         Assert.True(restore.ExitCode == 0, restore.Stdout + restore.Stderr);
 
         // Build one small project (the whole solution would take minutes): a console app made here.
-        string proj = Path.Combine(_dir, "hello.csproj");
+        string proj = Path.Combine(Dir, "hello.csproj");
         File.WriteAllText(proj, """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(_dir, "Program.cs"), "System.Console.WriteLine(\"built by build.ps1\");");
+        File.WriteAllText(Path.Combine(Dir, "Program.cs"), "System.Console.WriteLine(\"built by build.ps1\");");
         ProcessResult build = ProcessRunner.Run(Script, ["build", "-Project", proj], 600, Root);
         Assert.True(build.ExitCode == 0, build.Stdout + build.Stderr);
-        Assert.True(File.Exists(Path.Combine(_dir, "bin", "Release", "net10.0", "hello.dll")), build.Stdout);
+        Assert.True(File.Exists(Path.Combine(Dir, "bin", "Release", "net10.0", "hello.dll")), build.Stdout);
 
-        ProcessResult broken = ProcessRunner.Run(Script, ["build", "-Project", Path.Combine(_dir, "missing.csproj")], 300, Root);
+        ProcessResult broken = ProcessRunner.Run(Script, ["build", "-Project", Path.Combine(Dir, "missing.csproj")], 300, Root);
         Assert.NotEqual(0, broken.ExitCode);
     }
 }

@@ -8,12 +8,8 @@ namespace Ifm.Cli.Tests;
 /// anything else is a bug: exit 70, one line naming a crash report that holds the stack, and the stack on stderr only
 /// with --verbose. The parser's errors stay exit 2.
 /// </summary>
-public sealed class CliRunnerTests : IDisposable
+public sealed class CliRunnerTests() : TempDirectoryTests("ifm-crash-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-crash-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private (int Code, string Err) Run(Exception toThrow, params string[] args)
     {
         var root = new RootCommand("test");
@@ -21,7 +17,7 @@ public sealed class CliRunnerTests : IDisposable
         cmd.SetAction(int (_) => throw toThrow);
         root.Subcommands.Add(cmd);
         var err = new StringWriter();
-        int code = CliRunner.Run(root, ["fail", .. args], err, _dir);
+        int code = CliRunner.Run(root, ["fail", .. args], err, Dir);
         return (code, err.ToString());
     }
 
@@ -34,7 +30,7 @@ public sealed class CliRunnerTests : IDisposable
         Assert.Single(lines);
         Assert.StartsWith("ifm: internal error (InvalidOperationException): state machine confused; details in ", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
-        string report = Assert.Single(Directory.GetFiles(_dir, "ifm-crash-*.txt"));
+        string report = Assert.Single(Directory.GetFiles(Dir, "ifm-crash-*.txt"));
         Assert.Contains(report, lines[0], StringComparison.Ordinal);
         string text = File.ReadAllText(report);
         Assert.Contains("arguments: fail", text, StringComparison.Ordinal);
@@ -71,7 +67,7 @@ public sealed class CliRunnerTests : IDisposable
         var (code, err) = Run(new IfmException(kind, "net.ifm: something the user can fix"));
         Assert.Equal(1, code);
         Assert.Equal("ifm: net.ifm: something the user can fix", err.Trim());
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Dir));
     }
 
     [Fact]

@@ -8,19 +8,16 @@ namespace Ifm.Cli.Tests;
 /// reach the DOM, a freeze (the button's POST) shows as frozen learning, and a screenshot is kept in
 /// artifacts/test-output/dashboard.png.
 /// </summary>
-public sealed partial class DashboardBrowserTests : IDisposable
+public sealed partial class DashboardBrowserTests() : TempDirectoryTests("ifm-dash-")
 {
     private const string Chromium = "/usr/bin/chromium";
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-dash-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Browser(string url, string mode)
     {
         var args = new List<string>
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--user-data-dir=" + Path.Combine(_dir, "profile-" + Guid.NewGuid().ToString("N")),
+            "--disable-sync", "--no-first-run", "--user-data-dir=" + Path.Combine(Dir, "profile-" + Guid.NewGuid().ToString("N")),
             "--virtual-time-budget=5000", "--window-size=1200,900", mode, url + "&frames=5",
         };
         ProcessResult r = ProcessRunner.Run(Chromium, args, 120);

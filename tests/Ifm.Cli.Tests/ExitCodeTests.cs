@@ -1,18 +1,14 @@
-using Ifm.Tests.Shared;
 namespace Ifm.Cli.Tests;
 
 /// <summary>
 /// The contract of the shipped binary with scripts and supervisors: exit 0 on success, 2 on bad arguments, 1 when the
 /// command fails; a failure is one line on stderr starting with "ifm: " that names the problem and where.
 /// </summary>
-public sealed class ExitCodeTests : IDisposable
+public sealed class ExitCodeTests() : TempDirectoryTests("ifm-exit-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-exit-").FullName;
     private readonly string _ifm = PublishedArtifacts.Ifm("linux-x64");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private ProcessResult Ifm(params string[] args) => ProcessRunner.Run(_ifm, args, workDir: _dir);
+    private ProcessResult Ifm(params string[] args) => ProcessRunner.Run(_ifm, args, workDir: Dir);
 
     private static void AssertFailure(ProcessResult r, int code, params string[] mentions)
     {
@@ -43,8 +39,8 @@ public sealed class ExitCodeTests : IDisposable
     public void Truncated_model_exits_1_naming_the_problem()
     {
         Assert.Equal(0, Ifm("new", "--neurons", "40", "--out", "good.ifm").ExitCode);
-        byte[] bytes = File.ReadAllBytes(Path.Combine(_dir, "good.ifm"));
-        File.WriteAllBytes(Path.Combine(_dir, "cut.ifm"), bytes[..(bytes.Length / 2)]);
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Dir, "good.ifm"));
+        File.WriteAllBytes(Path.Combine(Dir, "cut.ifm"), bytes[..(bytes.Length / 2)]);
         AssertFailure(Ifm("inspect", "cut.ifm"), 1, "cut.ifm");
         AssertFailure(Ifm("bench", "cut.ifm"), 1, "cut.ifm");
     }
@@ -62,7 +58,7 @@ public sealed class ExitCodeTests : IDisposable
                 BitConverter.TryWriteBytes(junk, (ulong)rng.Next(0, junk.Length)); // a plausible header length
             }
 
-            File.WriteAllBytes(Path.Combine(_dir, "junk.ifm"), junk);
+            File.WriteAllBytes(Path.Combine(Dir, "junk.ifm"), junk);
             AssertFailure(Ifm("inspect", "junk.ifm"), 1, "junk.ifm");
         }
     }
@@ -75,9 +71,9 @@ public sealed class ExitCodeTests : IDisposable
         int inputs = int.Parse(System.Text.RegularExpressions.Regex.Match(inspect.Stdout, @"\((\d+) input").Groups[1].Value,
             System.Globalization.CultureInfo.InvariantCulture);
         string good = string.Join(',', Enumerable.Repeat("1", inputs));
-        File.WriteAllLines(Path.Combine(_dir, "in.txt"), [good, good, string.Join(',', Enumerable.Repeat("1", inputs - 1)), good]);
+        File.WriteAllLines(Path.Combine(Dir, "in.txt"), [good, good, string.Join(',', Enumerable.Repeat("1", inputs - 1)), good]);
         AssertFailure(Ifm("replay", "m.ifm", "--inputs", "in.txt", "--out", "o.csv"), 1, "in.txt:3");
-        File.WriteAllLines(Path.Combine(_dir, "in.txt"), [good, good.Replace("1", "x", StringComparison.Ordinal)]);
+        File.WriteAllLines(Path.Combine(Dir, "in.txt"), [good, good.Replace("1", "x", StringComparison.Ordinal)]);
         AssertFailure(Ifm("replay", "m.ifm", "--inputs", "in.txt", "--out", "o.csv"), 1, "in.txt:2");
     }
 

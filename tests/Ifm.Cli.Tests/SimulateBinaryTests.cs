@@ -8,12 +8,8 @@ namespace Ifm.Cli.Tests;
 /// every device of the example robot maps is bound to its simulator, the loop runs, the report shows every device's
 /// counters and the safe state. <c>ifm devices list</c> prints the registry.
 /// </summary>
-public sealed class SimulateBinaryTests : IDisposable
+public sealed class SimulateBinaryTests() : TempDirectoryTests("ifm-simulate-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-simulate-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static readonly string[] Inputs =
         ["roll0", "roll1", "roll2", "roll3", "roll4", "roll5", "roll6", "roll7", "roll_rate", "near", "battery", "foot_left", "foot_right", "go"];
 
@@ -45,7 +41,7 @@ public sealed class SimulateBinaryTests : IDisposable
             }
         }
 
-        string path = Path.Combine(_dir, "walker.ifm");
+        string path = Path.Combine(Dir, "walker.ifm");
         IfmFile.Write(b.Build(), path);
         return path;
     }
@@ -105,7 +101,7 @@ public sealed class SimulateBinaryTests : IDisposable
     [Fact]
     public void A_misspelled_field_is_a_one_line_error_naming_it()
     {
-        string map = Path.Combine(_dir, "typo.json");
+        string map = Path.Combine(Dir, "typo.json");
         File.WriteAllText(map, File.ReadAllText(Map("robot-pi.json")).Replace("\"rangeV\"", "\"rangeVolts\"", StringComparison.Ordinal));
         ProcessResult r = ProcessRunner.Run(PublishedArtifacts.Ifm("linux-x64"), ["run", WalkerModel(), "--devices", map, "--simulate", "--duration", "1"]);
         Assert.NotEqual(0, r.ExitCode);

@@ -1,11 +1,10 @@
-using Ifm.Tests.Shared;
-
 namespace Ifm.Cli.Tests;
 
 /// <summary>
 /// Every verb of the shipped binary driven with bad input (missing, empty, junk, a directory, a device, the wrong kind
 /// of file, absurd numbers): each is refused as the user's problem (exit 1, or 2 for the parser) in one line starting
-/// "ifm: ", never reported as an internal error (exit 70) and never passed as success.
+/// "ifm: ", never reported as an internal error (exit 70) and never passed as success, and the files it was given
+/// are left as they were.
 /// </summary>
 public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.Files>
 {
@@ -50,9 +49,9 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
         "replay m.ifm --inputs empty.ifm --out adir", "replay m.ifm --inputs ragged.csv --out nodir/o.csv",
         "replay m.ifm --inputs ragged.csv --out o.csv --checkpoint-out nodir/s.ckpt",
         // bench
-        "bench junk.ifm", "bench adir", "bench m.ifm --propagation event", "bench m.ifm --ticks 0", "bench m.ifm --threads 0",
+        "bench junk.ifm", "bench adir", "bench m.ifm --propagation event", "bench m.ifm --ticks -1", "bench m.ifm --threads 0",
         // new
-        "new --neurons 40 --out adir", "new --neurons 40 --out nodir/m.ifm", "new --neurons 0 --out x.ifm",
+        "new --neurons 40 --out adir", "new --neurons 40 --out text.txt/m.ifm", "new --neurons 0 --out x.ifm",
         "new --neurons 10 --inputs 100 --out x.ifm", "new --neurons 40 --connectivity 2 --out x.ifm", "new --neurons 40 --kind nope --out x.ifm",
         "new --neurons 40 --rule nope --out x.ifm", "new --neurons 40 --rule hebbian_trace --kind lif --connectivity -1 --out x.ifm",
         // demo
@@ -67,8 +66,8 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
         "eval pong junk.ifm", "eval pong m.ifm", "eval pong adir", "eval pavlov m.ifm", "eval pavlov junk.ifm",
         "eval adapt m.ifm", "eval adapt junk.ifm m.ifm", "eval adapt --plant servo m.ifm", "eval adapt m.ifm --perturb nonsense",
         // data
-        "data pavlov --out adir", "data pavlov --out nodir/p.txt", "data pavlov --sequences 0 --out p.txt",
-        "data servo-controller --out adir", "data servo-controller --pes -1 --out s.ifm",
+        "data pavlov --out text.txt", "data pavlov --out text.txt/sub", "data pavlov --sequences 0 --out p.txt",
+        "data servo-controller --out adir", "data servo-controller --out text.txt/s.ifm", "data servo-controller --pes -1 --out s.ifm",
         // run
         "run junk.ifm --sim pong --duration 0.1", "run m.ifm --sim pong --duration 0.1", "run m.ifm --devices bad.json --duration 0.1",
         "run m.ifm --devices adir --duration 0.1", "run m.ifm --devices /dev/null --duration 0.1", "run m.ifm --config junk.txt",
@@ -95,5 +94,7 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
         Assert.Contains(r.StderrLines, l => l.StartsWith("ifm: ", StringComparison.Ordinal));
         Assert.DoesNotContain("internal error", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
+        // A refused command leaves the files it was given as they were (a bridge "port" that is a text file included).
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(_files.Dir, "text.txt")));
     }
 }

@@ -10,106 +10,111 @@ namespace Ifm.Control.Tests;
 /// </summary>
 public sealed class NonFinitePolicyTests
 {
-    private const int Lamp = Maps.Lamp;
-
-    private static (DeviceSet Devices, SimulatedHardware Hardware) Bind(IfmModel model)
+    /// <summary>
+    /// A model bound to <see cref="Maps.ProbeAndLamp"/> on simulated hardware, run at 1 kHz for a number of periods
+    /// under a policy; <c>nanAtRead</c> (given the read index and the hardware) turns chosen output reads into NaN.
+    /// </summary>
+    private sealed class Rig : IDisposable
     {
-        var hw = new SimulatedHardware();
-        return (DeviceSet.Bind(DeviceMap.Parse(Maps.ProbeAndLamp), model.InputNames, model.OutputNames, hw, ownsHardware: true), hw);
+        private readonly DeviceSet _devices;
+
+        public Rig(IfmModel model, long periods, NonFinitePolicy policy, int limit = 100, Func<long, SimulatedHardware, bool>? nanAtRead = null)
+        {
+            Hardware = new SimulatedHardware();
+            _devices = DeviceSet.Bind(DeviceMap.Parse(Maps.ProbeAndLamp), model.InputNames, model.OutputNames, Hardware, ownsHardware: true);
+            Session = nanAtRead is null ? new CpuSession(model) : new FaultySession(new CpuSession(model)) { NaNOutputsAtRead = read => nanAtRead(read, Hardware) };
+            var loop = new ControlLoop(Session, _devices, new LoopOptions
+            {
+                RateHz = 1000, MaxPeriods = periods, SpinWindow = TimeSpan.Zero, NonFinitePolicy = policy, NonFiniteLimit = limit,
+            });
+            Result = loop.Run(CancellationToken.None);
+            Stats = loop.Statistics;
+        }
+
+        public SimulatedHardware Hardware { get; }
+        public INetworkSession Session { get; }
+        public LoopResult Result { get; }
+        public LoopStatistics Stats { get; }
+
+        public PinValue Lamp => Hardware.Driver(0).GetLevel(Maps.Lamp);
+
+        public void Dispose()
+        {
+            Session.Dispose();
+            _devices.Dispose();
+        }
     }
+
+    private static bool Glitch(long read) => read is >= 300 and < 310;
 
     [Fact]
     public void Hold_rides_out_a_transient_glitch_with_the_last_finite_outputs()
     {
-        var model = Models.AlwaysOn();
-        var (devices, hw) = Bind(model);
-        using var d = devices;
         var levels = new List<PinValue>();
-        using var session = new FaultySession(new CpuSession(model)) { NaNOutputsAtRead = read =>
+        using var rig = new Rig(Models.AlwaysOn(), 600, NonFinitePolicy.Hold, limit: 20, (read, hw) =>
         {
-            levels.Add(hw.Driver(0).GetLevel(Lamp)); // the command of the period before this read
-            return read is >= 300 and < 310;
-        } };
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 1000, MaxPeriods = 600, SpinWindow = TimeSpan.Zero, NonFinitePolicy = NonFinitePolicy.Hold, NonFiniteLimit = 20 });
-        LoopResult r = loop.Run(CancellationToken.None);
+            levels.Add(hw.Driver(0).GetLevel(Maps.Lamp)); // the command of the period before this read
+            return Glitch(read);
+        });
         // The lamp (y ≈ 0.96 > 0.5) stayed on through the glitch: the held outputs, not NaN decoded to some level.
         Assert.All(levels.Skip(10), l => Assert.Equal(PinValue.High, l));
-        Assert.Null(r.Fault);
-        Assert.Equal(StopReason.Completed, r.Reason);
-        Assert.Equal(600, r.Periods);
-        Assert.Equal(10, loop.Statistics.NonFinitePeriods);
-        Assert.Equal(0, loop.Statistics.StateResets);
+        Assert.Null(rig.Result.Fault);
+        Assert.Equal(StopReason.Completed, rig.Result.Reason);
+        Assert.Equal(600, rig.Result.Periods);
+        Assert.Equal(10, rig.Stats.NonFinitePeriods);
+        Assert.Equal(0, rig.Stats.StateResets);
     }
 
     [Fact]
     public void The_default_policy_faults_on_the_same_glitch()
     {
-        var model = Models.AlwaysOn();
-        var (devices, _) = Bind(model);
-        using var d = devices;
-        using var session = new FaultySession(new CpuSession(model)) { NaNOutputsAtRead = read => read is >= 300 and < 310 };
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 1000, MaxPeriods = 600, SpinWindow = TimeSpan.Zero });
-        LoopResult r = loop.Run(CancellationToken.None);
-        Assert.Equal(StopReason.Fault, r.Reason);
-        Assert.IsType<NonFiniteOutputException>(r.Fault);
-        Assert.Equal(300, r.Periods);
+        using var rig = new Rig(Models.AlwaysOn(), 600, NonFinitePolicy.Fault, nanAtRead: (read, _) => Glitch(read));
+        Assert.Equal(StopReason.Fault, rig.Result.Reason);
+        Assert.IsType<NonFiniteOutputException>(rig.Result.Fault);
+        Assert.Equal(300, rig.Result.Periods);
+        Assert.Equal(PinValue.Low, rig.Lamp); // safe state
     }
 
     [Fact]
     public void Hold_becomes_a_fault_after_the_limit_of_non_finite_periods_in_a_row()
     {
-        var model = Models.Diverging();
-        var (devices, hw) = Bind(model);
-        using var d = devices;
-        var loop = new ControlLoop(new CpuSession(model), devices, new LoopOptions { RateHz = 1000, MaxPeriods = 1000, SpinWindow = TimeSpan.Zero, NonFinitePolicy = NonFinitePolicy.Hold, NonFiniteLimit = 25 });
-        LoopResult r = loop.Run(CancellationToken.None);
-        Assert.Equal(StopReason.Fault, r.Reason);
-        var e = Assert.IsType<NonFiniteOutputException>(r.Fault);
+        using var rig = new Rig(Models.Diverging(), 1000, NonFinitePolicy.Hold, limit: 25);
+        Assert.Equal(StopReason.Fault, rig.Result.Reason);
+        var e = Assert.IsType<NonFiniteOutputException>(rig.Result.Fault);
         Assert.Contains("policy hold: 26 non-finite periods in a row, limit 25", e.Message, StringComparison.Ordinal);
-        Assert.Equal(26, loop.Statistics.NonFinitePeriods);
-        Assert.Equal(PinValue.Low, hw.Driver(0).GetLevel(Lamp)); // safe state after the fault
+        Assert.Equal(26, rig.Stats.NonFinitePeriods);
+        Assert.Equal(PinValue.Low, rig.Lamp); // safe state after the fault
     }
 
     [Fact]
     public void Hold_without_any_finite_output_yet_is_a_fault()
     {
-        var model = Models.AlwaysOn();
-        var (devices, _) = Bind(model);
-        using var d = devices;
-        using var session = new FaultySession(new CpuSession(model)) { NaNOutputsAtRead = _ => true };
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 1000, MaxPeriods = 100, SpinWindow = TimeSpan.Zero, NonFinitePolicy = NonFinitePolicy.Hold });
-        LoopResult r = loop.Run(CancellationToken.None);
-        var e = Assert.IsType<NonFiniteOutputException>(r.Fault);
+        using var rig = new Rig(Models.AlwaysOn(), 100, NonFinitePolicy.Hold, nanAtRead: (_, _) => true);
+        var e = Assert.IsType<NonFiniteOutputException>(rig.Result.Fault);
         Assert.Contains("no finite output to hold yet", e.Message, StringComparison.Ordinal);
-        Assert.Equal(0, r.Periods);
+        Assert.Equal(0, rig.Result.Periods);
     }
 
     [Fact]
     public void Reset_restores_the_start_state_each_time_the_network_diverges_and_the_run_completes()
     {
-        var model = Models.Diverging();
-        var (devices, _) = Bind(model);
-        using var d = devices;
-        using var session = new CpuSession(model);
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 1000, MaxPeriods = 500, SpinWindow = TimeSpan.Zero, NonFinitePolicy = NonFinitePolicy.Reset, NonFiniteLimit = 1 });
-        LoopResult r = loop.Run(CancellationToken.None);
-        Assert.Null(r.Fault);
-        Assert.Equal(500, r.Periods);
+        using var rig = new Rig(Models.Diverging(), 500, NonFinitePolicy.Reset, limit: 1);
+        Assert.Null(rig.Result.Fault);
+        Assert.Equal(500, rig.Result.Periods);
         // Every divergence was answered by one reset, after which the outputs were finite again (limit 1 in a row).
-        Assert.True(loop.Statistics.StateResets > 10, $"{loop.Statistics.StateResets} resets");
-        Assert.Equal(loop.Statistics.NonFinitePeriods, loop.Statistics.StateResets);
-        Assert.Null(session.Snapshot().FirstNonFinite());
+        Assert.True(rig.Stats.StateResets > 10, $"{rig.Stats.StateResets} resets");
+        Assert.Equal(rig.Stats.NonFinitePeriods, rig.Stats.StateResets);
+        Assert.Null(rig.Session.Snapshot().FirstNonFinite());
     }
 
     [Fact]
-    public void A_run_under_reset_exits_zero_reports_the_resets_and_saves_a_finite_checkpoint()
+    public void A_run_under_reset_exits_zero_and_reports_the_resets()
     {
         string dir = Paths.TempDir();
         string model = Path.Combine(dir, "diverging.ifm");
         IfmFile.Write(Models.Diverging(), model);
         string map = Path.Combine(dir, "map.json");
         File.WriteAllText(map, Maps.ProbeAndLamp);
-        string ckpt = Path.Combine(dir, "state.ckpt");
         var output = new StringWriter();
         var env = new RunEnvironment { Log = new RunLog(output, output, OutputMode.Plain), StatusInterval = TimeSpan.FromMilliseconds(50), SpinWindow = TimeSpan.Zero };
         var config = new RunConfig { Model = model, Sim = "pong", Devices = map, RateHz = 1000, DurationSeconds = 0.5, NonFinitePolicy = "reset", NonFiniteLimit = 1 };

@@ -7,16 +7,13 @@ namespace Ifm.FirmwareBridge.Tests;
 /// refused by name, and not one byte is written into it (by <c>ifm bridge probe</c>, by a device map, by the client).
 /// </summary>
 [Collection(HardwareInTheLoop.Name)]
-public sealed class SerialDeviceTests : IDisposable
+public sealed class SerialDeviceTests() : TempDirectoryTests("ifm-serial-device")
 {
     private const string Content = "notes: do not overwrite\n";
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-serial-device").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Notes()
     {
-        string path = Path.Combine(_dir, "notes.txt");
+        string path = Path.Combine(Dir, "notes.txt");
         File.WriteAllText(path, Content);
         return path;
     }
@@ -27,25 +24,25 @@ public sealed class SerialDeviceTests : IDisposable
         Assert.Null(SerialDevice.Problem("/dev/null"));
         string notes = Notes();
         Assert.Contains("is a regular file, not a serial device", SerialDevice.Problem(notes), StringComparison.Ordinal);
-        Assert.Contains("is a directory", SerialDevice.Problem(_dir), StringComparison.Ordinal);
+        Assert.Contains("is a directory", SerialDevice.Problem(Dir), StringComparison.Ordinal);
 
-        string link = Path.Combine(_dir, "ttyACM0");
+        string link = Path.Combine(Dir, "ttyACM0");
         File.CreateSymbolicLink(link, notes);
         string linked = SerialDevice.Problem(link)!;
         Assert.Contains($"(a link to {notes}) is a regular file", linked, StringComparison.Ordinal);
 
-        string devLink = Path.Combine(_dir, "null-link");
+        string devLink = Path.Combine(Dir, "null-link");
         File.CreateSymbolicLink(devLink, "/dev/null");
         Assert.Null(SerialDevice.Problem(devLink));
 
-        string fifo = Path.Combine(_dir, "fifo");
+        string fifo = Path.Combine(Dir, "fifo");
         using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo))
         {
             mk.WaitForExit();
         }
 
         Assert.Contains("is a FIFO", SerialDevice.Problem(fifo), StringComparison.Ordinal);
-        Assert.Contains("does not exist", SerialDevice.Problem(Path.Combine(_dir, "absent")), StringComparison.Ordinal);
+        Assert.Contains("does not exist", SerialDevice.Problem(Path.Combine(Dir, "absent")), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -80,7 +77,7 @@ public sealed class SerialDeviceTests : IDisposable
     public void A_device_map_whose_port_is_a_regular_file_is_refused_and_the_file_left_alone()
     {
         string notes = Notes();
-        string map = Path.Combine(_dir, "map.json");
+        string map = Path.Combine(Dir, "map.json");
         File.WriteAllText(map, File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))
             .Replace("/tmp/ifm/host", notes, StringComparison.Ordinal));
         (int code, string stdout, string stderr) = IfmCli.Run(TimeSpan.FromSeconds(120),

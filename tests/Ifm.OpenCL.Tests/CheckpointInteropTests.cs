@@ -7,12 +7,8 @@ using Ifm.Runtime.Plasticity;
 namespace Ifm.OpenCL.Tests;
 
 /// <summary>Checkpoints move between backends: the state arrays have the same names and meaning on both.</summary>
-public sealed class CheckpointInteropTests : IDisposable
+public sealed class CheckpointInteropTests() : TempDirectoryTests("ifm-ocl-ckpt-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-ocl-ckpt-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     public static TheoryData<string> Rules => ["hebbian_trace", "neuromodulated", "oja", "stdp"];
 
     private static IfmModel Model(string rule) => rule switch
@@ -56,7 +52,7 @@ public sealed class CheckpointInteropTests : IDisposable
             gpu.Step();
         }
 
-        string path = Path.Combine(_dir, "state.ckpt");
+        string path = Path.Combine(Dir, "state.ckpt");
         Checkpoint.Save(gpu, path);
         using var cpu = new CpuSession(m);
         Checkpoint.Load(cpu, path);
@@ -95,7 +91,7 @@ public sealed class CheckpointInteropTests : IDisposable
         using var cpu = new CpuSession(m);
         cpu.SetInputs(Enumerable.Repeat(0.3f, m.InputCount).ToArray());
         cpu.Step(250);
-        string path = Path.Combine(_dir, "cpu.ckpt");
+        string path = Path.Combine(Dir, "cpu.ckpt");
         Checkpoint.Save(cpu, path);
         using var gpu = new OpenClSession(m);
         Checkpoint.Load(gpu, path);

@@ -9,18 +9,16 @@ namespace Ifm.OpenCL.Tests;
 /// <c>ifm devices</c>, <c>--backend</c> and <c>--opencl-device</c> in a child process: with PoCL, and with an OpenCL
 /// loader that finds no driver (OCL_ICD_VENDORS pointing at an empty directory).
 /// </summary>
-public sealed class CliBackendTests : IDisposable
+public sealed class CliBackendTests : TempDirectoryTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-ocl-cli-").FullName;
     private readonly string _model;
 
     public CliBackendTests()
+        : base("ifm-ocl-cli-")
     {
-        _model = Path.Combine(_dir, "net.ifm");
+        _model = Path.Combine(Dir, "net.ifm");
         IfmFile.Write(TestNetworks.Derive(RandomNetwork.Create(new RandomNetworkOptions { Neurons = 120, Inputs = 4, Outputs = 2, Rule = new OjaRule(0.01f, -1f, 1f) }), 0.5f), _model);
     }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Devices_lists_the_pocl_device()
@@ -113,12 +111,12 @@ public sealed class CliBackendTests : IDisposable
     [Fact]
     public void Replay_on_opencl_writes_the_outputs_and_a_checkpoint_the_cpu_replay_agrees_with()
     {
-        string inputs = Path.Combine(_dir, "in.txt");
+        string inputs = Path.Combine(Dir, "in.txt");
         var rng = new Random(4);
         File.WriteAllLines(inputs, Enumerable.Range(0, 200).Select(_ =>
             string.Join(',', Enumerable.Range(0, 4).Select(_ => (rng.NextDouble() * 2 - 1).ToString("R", CultureInfo.InvariantCulture)))));
-        string outCl = Path.Combine(_dir, "cl.csv"), outCpu = Path.Combine(_dir, "cpu.csv");
-        var a = IfmProcess.Run(null, "replay", _model, "-i", inputs, "-o", outCl, "--backend", "opencl", "--opencl-device", "0:0", "--checkpoint-out", Path.Combine(_dir, "cl.ckpt"));
+        string outCl = Path.Combine(Dir, "cl.csv"), outCpu = Path.Combine(Dir, "cpu.csv");
+        var a = IfmProcess.Run(null, "replay", _model, "-i", inputs, "-o", outCl, "--backend", "opencl", "--opencl-device", "0:0", "--checkpoint-out", Path.Combine(Dir, "cl.ckpt"));
         Assert.True(a.ExitCode == 0, a.Stderr);
         var b = IfmProcess.Run(null, "replay", _model, "-i", inputs, "-o", outCpu, "--backend", "cpu");
         Assert.True(b.ExitCode == 0, b.Stderr);
@@ -126,7 +124,7 @@ public sealed class CliBackendTests : IDisposable
         var cpu = Rows(outCpu);
         Assert.Equal(201, cl.Length);
         for (int i = 1; i < cl.Length; i++) Parity.AssertClose(Values(cpu[i]), Values(cl[i]), $"replay line {i}");
-        Assert.True(File.Exists(Path.Combine(_dir, "cl.ckpt")));
+        Assert.True(File.Exists(Path.Combine(Dir, "cl.ckpt")));
     }
 
     private static string[] Rows(string path) => File.ReadAllLines(path);

@@ -5,20 +5,18 @@ using Ifm.Runtime.Plasticity;
 namespace Ifm.OpenCL.Tests;
 
 /// <summary>The OpenCL backend inside the NativeAOT binary: device listing, benchmarks on PoCL, and the no-driver paths.</summary>
-public sealed class NativeAotTests : IClassFixture<PublishedBinary>, IDisposable
+public sealed class NativeAotTests : TempDirectoryTests, IClassFixture<PublishedBinary>
 {
     private readonly string _ifm;
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-ocl-aot-").FullName;
     private readonly string _model;
 
     public NativeAotTests(PublishedBinary binary)
+        : base("ifm-ocl-aot-")
     {
         _ifm = binary.Path;
-        _model = Path.Combine(_dir, "net.ifm");
+        _model = Path.Combine(Dir, "net.ifm");
         IfmFile.Write(RandomNetwork.Create(new RandomNetworkOptions { Neurons = 200, Rule = new HebbianTraceRule(0.05f) }), _model);
     }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Devices_and_an_opencl_benchmark_work_in_the_native_binary()

@@ -107,17 +107,13 @@ public sealed class BackendListTests
 }
 
 /// <summary><see cref="IfmSession"/>, the library's entry point, against the engine it wraps.</summary>
-public sealed class IfmSessionTests : IDisposable
+public sealed class IfmSessionTests() : TempDirectoryTests("ifm-session-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-session-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Opens_a_file_steps_like_the_engine_and_round_trips_learned_state()
     {
         var model = RandomNetwork.Create(new RandomNetworkOptions { Neurons = 80, Inputs = 4, Outputs = 3, Rule = new OjaRule(0.05f, -1f, 1f) });
-        string path = Path.Combine(_dir, "net.ifm");
+        string path = Path.Combine(Dir, "net.ifm");
         IfmFile.Write(model, path);
 
         using var session = IfmSession.Open(path);
@@ -135,7 +131,7 @@ public sealed class IfmSessionTests : IDisposable
         Assert.Equal(want, got);
         Assert.Equal(20, session.Tick);
 
-        string ckpt = Path.Combine(_dir, "state.ckpt");
+        string ckpt = Path.Combine(Dir, "state.ckpt");
         session.SaveCheckpoint(ckpt);
         session.Step(30);
         session.LoadCheckpoint(ckpt);
@@ -157,12 +153,12 @@ public sealed class IfmSessionTests : IDisposable
             Assert.Equal(SynapseLayout.Dense, Assert.IsType<CpuSession>(s.Network).Layout);
         }
 
-        Assert.Equal(IfmErrorCode.Io, Assert.Throws<IfmException>(() => IfmSession.Open(Path.Combine(_dir, "missing.ifm"))).Code);
-        File.WriteAllBytes(Path.Combine(_dir, "junk.ifm"), [1, 2, 3]);
-        Assert.Equal(IfmErrorCode.ModelFormat, Assert.ThrowsAny<IfmException>(() => IfmSession.Open(Path.Combine(_dir, "junk.ifm"))).Code);
+        Assert.Equal(IfmErrorCode.Io, Assert.Throws<IfmException>(() => IfmSession.Open(Path.Combine(Dir, "missing.ifm"))).Code);
+        File.WriteAllBytes(Path.Combine(Dir, "junk.ifm"), [1, 2, 3]);
+        Assert.Equal(IfmErrorCode.ModelFormat, Assert.ThrowsAny<IfmException>(() => IfmSession.Open(Path.Combine(Dir, "junk.ifm"))).Code);
         Assert.Equal(IfmErrorCode.Configuration, Assert.Throws<IfmException>(() => new IfmSession(model, new IfmSessionOptions { Backend = "opencl" })).Code);
         using var s2 = new IfmSession(model);
-        File.WriteAllBytes(Path.Combine(_dir, "bad.ckpt"), [9, 9, 9]);
-        Assert.Equal(IfmErrorCode.Checkpoint, Assert.ThrowsAny<IfmException>(() => s2.LoadCheckpoint(Path.Combine(_dir, "bad.ckpt"))).Code);
+        File.WriteAllBytes(Path.Combine(Dir, "bad.ckpt"), [9, 9, 9]);
+        Assert.Equal(IfmErrorCode.Checkpoint, Assert.ThrowsAny<IfmException>(() => s2.LoadCheckpoint(Path.Combine(Dir, "bad.ckpt"))).Code);
     }
 }

@@ -93,13 +93,7 @@ public sealed class ReliabilityTests
     [Fact]
     public void A_checkpoint_holding_an_infinite_value_is_refused_on_load()
     {
-        string path = Path.Combine(TempDir(), "inf.ckpt");
-        var model = TestModels.PlasticNetwork();
-        using var session = new CpuSession(model);
-        var state = session.Snapshot();
-        state.Floats["weight"][0] = float.PositiveInfinity;
-        File.WriteAllBytes(path, Checkpoint.Encode(state, model.Name)); // a valid CRC: only the value is wrong
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(session, path));
+        var e = RefusedCheckpoint("inf.ckpt", real => { real.Floats["weight"][0] = float.PositiveInfinity; return real; }, out string path);
         Assert.Contains("array 'weight' element 0 is +infinity", e.Message, StringComparison.Ordinal);
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
     }
@@ -107,16 +101,28 @@ public sealed class ReliabilityTests
     [Fact]
     public void A_checkpoint_with_a_short_model_id_gets_a_message_not_an_index_error()
     {
-        string path = Path.Combine(TempDir(), "short.ckpt");
+        var e = RefusedCheckpoint("short.ckpt", real =>
+        {
+            var state = new SessionState("abc", real.Tick);
+            foreach (var kv in real.Floats) state.Floats[kv.Key] = kv.Value;
+            foreach (var kv in real.Ints) state.Ints[kv.Key] = kv.Value;
+            return state;
+        }, out string path);
+        Assert.Equal($"{path}: checkpoint.model_id is not a model id (64 lower-case hex digits): 'abc'", e.Message);
+    }
+
+    /// <summary>
+    /// Writes a plastic network's snapshot, changed by <paramref name="spoil"/>, as a checkpoint with a valid CRC (only
+    /// the content is wrong) and returns the refusal of loading it.
+    /// </summary>
+    private static CheckpointException RefusedCheckpoint(string file, Func<SessionState, SessionState> spoil, out string path)
+    {
+        string at = Path.Combine(TempDir(), file);
         var model = TestModels.PlasticNetwork();
         using var session = new CpuSession(model);
-        var real = session.Snapshot();
-        var state = new SessionState("abc", real.Tick);
-        foreach (var kv in real.Floats) state.Floats[kv.Key] = kv.Value;
-        foreach (var kv in real.Ints) state.Ints[kv.Key] = kv.Value;
-        File.WriteAllBytes(path, Checkpoint.Encode(state, model.Name));
-        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(session, path));
-        Assert.Equal($"{path}: checkpoint.model_id is not a model id (64 lower-case hex digits): 'abc'", e.Message);
+        File.WriteAllBytes(at, Checkpoint.Encode(spoil(session.Snapshot()), model.Name));
+        path = at;
+        return Assert.Throws<CheckpointException>(() => Checkpoint.Load(session, at));
     }
 
     /// <summary>A reader that counts what it hands out: a line-less input must be refused after about one line's worth.</summary>

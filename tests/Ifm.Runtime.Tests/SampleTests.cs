@@ -5,12 +5,8 @@ using Ifm.Runtime.Persistence;
 namespace Ifm.Runtime.Tests;
 
 /// <summary>The C# sample (runtime/samples/Ifm.Sample) runs and does what the README says: learns, saves, resumes.</summary>
-public sealed class SampleTests : IDisposable
+public sealed class SampleTests() : TempDirectoryTests("ifm-sample-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ifm-sample-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Model(string name)
     {
         for (string? d = AppContext.BaseDirectory; d is not null; d = Path.GetDirectoryName(d))
@@ -24,7 +20,7 @@ public sealed class SampleTests : IDisposable
     [Fact]
     public void The_sample_learns_saves_and_resumes_the_same_state()
     {
-        string ckpt = Path.Combine(_dir, "state.ckpt");
+        string ckpt = Path.Combine(Dir, "state.ckpt");
         var log = new StringWriter();
         float[] outputs = Ifm.Sample.Program.Run(Model("pavlov.ifm"), "cpu", ckpt, log);
         string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -49,7 +45,7 @@ public sealed class SampleTests : IDisposable
         Console.SetError(err);
         try
         {
-            Assert.Equal(1, Ifm.Sample.Program.Main([Path.Combine(_dir, "none.ifm")]));
+            Assert.Equal(1, Ifm.Sample.Program.Main([Path.Combine(Dir, "none.ifm")]));
         }
         finally
         {

@@ -51,9 +51,10 @@ internal static class FinalReport
         }
 
         if (s.CheckpointsTaken > 0) b.AppendLine(c, $"  periodic checkpoint snapshots: {s.CheckpointsTaken}");
-        var gc = GC.GetGCMemoryInfo();
-        b.AppendLine(c, $"  managed memory: heap {gc.HeapSizeBytes / 1048576.0:0.0} MB, committed {gc.TotalCommittedBytes / 1048576.0:0.0} MB, " +
-            $"collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
+        // What a soak needs to tell garbage awaiting collection from a leak: allocation, collections, live heap, RSS.
+        b.AppendLine(c, $"  managed memory: {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MB allocated, collections gen0 {GC.CollectionCount(0)}, " +
+            $"gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} MB after the last one, " +
+            $"RSS {Environment.WorkingSet / 1048576.0:0.0} MB");
         if (checkpoint is not null) b.AppendLine(c, $"  learned state saved to {checkpoint}");
         foreach (DeviceCounters dc in devices.Counters)
         {

@@ -26,18 +26,16 @@ public enum NonFinitePolicy
 /// <summary>The names of <see cref="NonFinitePolicy"/> in run configurations and on the command line.</summary>
 public static class NonFinitePolicies
 {
-    /// <summary>The accepted names, in the order the messages list them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["fault", "hold", "reset"];
+    private static readonly string[] NameList = ["fault", "hold", "reset"];
+
+    /// <summary>The accepted names, in the order of the enum's values.</summary>
+    public static IReadOnlyList<string> Names => NameList;
 
     public static bool TryParse(string? text, out NonFinitePolicy policy)
     {
-        switch (text)
-        {
-            case "fault": policy = NonFinitePolicy.Fault; return true;
-            case "hold": policy = NonFinitePolicy.Hold; return true;
-            case "reset": policy = NonFinitePolicy.Reset; return true;
-            default: policy = NonFinitePolicy.Fault; return false;
-        }
+        int i = text is null ? -1 : Array.IndexOf(NameList, text);
+        policy = i < 0 ? NonFinitePolicy.Fault : (NonFinitePolicy)i;
+        return i >= 0;
     }
 
     public static string Name(NonFinitePolicy policy) => Names[(int)policy];
