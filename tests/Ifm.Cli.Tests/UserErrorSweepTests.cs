@@ -26,7 +26,6 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
             rng.NextBytes(junk);
             foreach (string name in new[] { "junk.ifm", "junk.nir", "junk.rec", "junk.ckpt", "junk.txt" }) File.WriteAllBytes(Path.Combine(Dir, name), junk);
             File.WriteAllBytes(Path.Combine(Dir, "empty.ifm"), []);
-            File.WriteAllText(Path.Combine(Dir, "text.txt"), "hello\n");
             File.WriteAllText(Path.Combine(Dir, "bad.json"), "{ \"version\": 1, \"devices\": [ { \"name\": ");
             File.WriteAllText(Path.Combine(Dir, "ragged.csv"), "1,2,3,4\n1,2\n");
             Directory.CreateDirectory(Path.Combine(Dir, "adir"));
@@ -88,6 +87,8 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
     [MemberData(nameof(Cases))]
     public void Bad_input_is_a_one_line_user_error_never_an_internal_error(string command)
     {
+        string text = Path.Combine(_files.Dir, "text.txt");
+        File.WriteAllText(text, "hello\n");
         ProcessResult r = ProcessRunner.Run(_files.Ifm, command.Split(' '), timeoutSeconds: 120, workDir: _files.Dir);
         Assert.True(r.ExitCode is 1 or 2, $"`ifm {command}` exited {r.ExitCode}: {r.Stderr}");
         Assert.NotEmpty(r.StderrLines);
@@ -95,6 +96,6 @@ public sealed class UserErrorSweepTests : IClassFixture<UserErrorSweepTests.File
         Assert.DoesNotContain("internal error", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
         // A refused command leaves the files it was given as they were (a bridge "port" that is a text file included).
-        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(_files.Dir, "text.txt")));
+        Assert.Equal("hello\n", File.ReadAllText(text));
     }
 }
