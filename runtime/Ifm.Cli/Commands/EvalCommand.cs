@@ -171,16 +171,8 @@ internal static class EvalCommand
 
             Console.WriteLine(string.Create(c, $"Pong, {n:N0} ticks, seed {s}, perturbations: {(perturbations.Length == 0 ? "none" : string.Join(", ", perturbations.Select(p => $"from tick {p.AtTick:N0} sensor offset {p.PaddleSensorOffset} px, paddle speed {p.PaddleSpeed} px")))}"));
             Console.WriteLine("hit rate per window of " + w.ToString("N0", c) + " ticks:");
-            Console.Write("  ticks          ");
-            foreach (var run in runs) Console.Write($" {Trim(run.Name),18}");
-            Console.WriteLine();
-            for (int i = 0; i < runs[0].Windows.Count; i++)
-            {
-                var first = runs[0].Windows[i];
-                Console.Write(string.Create(c, $"  {first.StartTick,6}–{first.EndTick,-7}"));
-                foreach (var run in runs) Console.Write(string.Create(c, $" {Rate(run.Windows[i]),18}"));
-                Console.WriteLine();
-            }
+            WriteWindowTable("ticks", [.. runs.Select(r => r.Name)], runs[0].Windows.Count,
+                i => (runs[0].Windows[i].StartTick, runs[0].Windows[i].EndTick), (m, i) => Rate(runs[m].Windows[i]));
 
             foreach (var run in runs)
             {
@@ -246,16 +238,8 @@ internal static class EvalCommand
 
         Console.WriteLine(string.Create(c, $"servo, {n:N0} steps of {ServoPlant.Dt * 1000:0} ms, perturbations: {(perturbations.Length == 0 ? "none" : string.Join(", ", perturbations.Select(p => $"from step {p.AtStep:N0} gain {p.Gain:0.###}, friction {p.Friction:0.###}, load {p.Load:0.###}")))}"));
         Console.WriteLine(string.Create(c, $"RMS tracking error (rad) per window of {w:N0} steps:"));
-        Console.Write("  steps          ");
-        foreach (var run in runs) Console.Write($" {Trim(run.Name),18}");
-        Console.WriteLine();
-        for (int i = 0; i < runs[0].Windows.Count; i++)
-        {
-            var first = runs[0].Windows[i];
-            Console.Write(string.Create(c, $"  {first.StartStep,6}–{first.EndStep,-7}"));
-            foreach (var run in runs) Console.Write(string.Create(c, $" {run.Windows[i].RmsError,18:0.0000}"));
-            Console.WriteLine();
-        }
+        WriteWindowTable("steps", [.. runs.Select(r => r.Name)], runs[0].Windows.Count,
+            i => (runs[0].Windows[i].StartStep, runs[0].Windows[i].EndStep), (m, i) => runs[m].Windows[i].RmsError.ToString("0.0000", c));
 
         foreach (var run in runs)
         {
@@ -264,6 +248,22 @@ internal static class EvalCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The per-window table of <c>eval adapt</c>: a row per window (its tick or step range), a column per model.</summary>
+    private static void WriteWindowTable(string unit, IReadOnlyList<string> names, int rows, Func<int, (long Start, long End)> window, Func<int, int, string> cell)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.Write($"  {unit,-15}");
+        foreach (string name in names) Console.Write($" {Trim(name),18}");
+        Console.WriteLine();
+        for (int i = 0; i < rows; i++)
+        {
+            var (start, end) = window(i);
+            Console.Write(string.Create(c, $"  {start,6}–{end,-7}"));
+            for (int m = 0; m < names.Count; m++) Console.Write(string.Create(c, $" {cell(m, i),18}"));
+            Console.WriteLine();
+        }
     }
 
     private static string Trim(string s) => s.Length <= 18 ? s : s[..17] + "…";
