@@ -203,7 +203,7 @@ class IfmNetwork(torch.nn.Module):
         for t in range(steps):
             y_prev, s_prev = st["y"], st["s"]
             x = xs[t]
-            if only_ifm and self.dense and not self.groups:
+            if only_ifm and self.dense and not self.groups and not self.feed_forward:
                 # Fast path (static IFM networks, e.g. Pong): u = x + b + tanh(a*s)*[not input] + W y, in 6 tensor ops.
                 u = torch.addmm(xb[t] + torch.tanh(self.a * s_prev) * recurrent, y_prev, w_static_t)
                 y = torch.tanh(u)

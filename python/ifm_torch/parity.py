@@ -188,10 +188,11 @@ def gradient_cases(seed=7):
     nir = _nir("ifm")
     nir[-1] = ("out", "ifm", "output", 3, None)
     c["nir_smooth"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_smooth", gain=3.0), True, 3.0)
-    c["nir_feed_forward_smooth"] = (_model(rng, nir, [EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True})],
-                                           "g_nir_feed_forward_smooth", gain=3.0, timing="feed_forward"), True, 3.0)
-    c["nir_surrogate"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_surrogate", gain=3.0), False, 3.0)
+    c["nir_feed_forward_smooth"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_feed_forward_smooth", gain=3.0, timing="feed_forward"), True, 3.0)
+    c["nir_surrogate"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_surrogate", gain=3.0), False, 6.0)
     c["ifm_feed_forward"] = (_model(rng, _io(None), [EdgeGroup("static")], "g_ifm_feed_forward", timing="feed_forward"), False, 1.0)
+    c["ifm_hebbian_feed_forward"] = (_model(rng, _io(None), [EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True})],
+                                            "g_ifm_hebbian_feed_forward", timing="feed_forward"), False, 1.0)
     return c
 
 

@@ -146,7 +146,10 @@ public sealed class PyTorchParityTests(ITestOutputHelper log)
                     $"{compared} above 1 % of it: worst relative error {worst:E2}; all: max |Δ|/max|g| {worstOfAll:E2}");
                 Assert.True(worstOutput <= 1e-5, $"{name}: trainer outputs differ from PyTorch by {worstOutput:E2}");
                 Assert.Equal(r.GetProperty("loss").GetDouble(), loss, 5);
-                Assert.True(compared > net.Trainable.Count(t => t) / 5, $"{name}: only {compared} gradients above 1 % of the largest");
+                // Of the gradients autograd gives (exact zeros: edges out of a neuron that never spiked), a fifth are compared
+                // element by element.
+                int nonZero = Enumerable.Range(0, reference.Length).Count(i => net.Trainable[i] && reference[i] != 0);
+                Assert.True(compared > nonZero / 5, $"{name}: only {compared} of {nonZero} non-zero gradients above 1 % of the largest");
                 Assert.True(worst <= 1e-4, $"{name}: gradient θ[{worstAt}] = {grad[worstAt]:E6}, autograd {reference[worstAt]:E6} (relative error {worst:E2})");
                 Assert.True(worstOfAll <= 1e-4, $"{name}: a gradient differs from autograd by {worstOfAll:E2} of the largest gradient");
                 if (net.IsPlastic)
