@@ -12,14 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SUPPORTED_VERSIONS = (1, 2)
+SUPPORTED_VERSIONS = (1, 2, 3)
 MAX_HEADER = 16 << 20
 MAX_FILE = 2 << 30
 MAX_TENSORS = 65536
-KINDS = ("ifm", "leaky", "lif")
+KINDS = ("ifm", "leaky", "lif", "cuba_lif", "li", "if", "integrator", "cuba_li")
+V3_KINDS = ("cuba_lif", "li", "if", "integrator", "cuba_li")     # format version 3 (NIR kinds)
+SPIKING = ("lif", "cuba_lif", "if")
+TIMINGS = ("synchronous", "feed_forward")
 ROLES = ("input", "hidden", "output")
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
-KIND_TENSORS = {"ifm": ("a",), "leaky": ("tau",), "lif": ("tau", "v_threshold", "v_reset", "v_leak", "resistance")}
+KIND_TENSORS = {"ifm": ("a",), "leaky": ("tau",), "lif": ("tau", "v_threshold", "v_reset", "v_leak", "resistance"),
+                "cuba_lif": ("tau", "tau_syn", "v_threshold", "v_reset", "v_leak", "resistance", "w_in"),
+                "li": ("tau", "v_leak", "resistance"), "if": ("v_threshold", "v_reset", "resistance"),
+                "integrator": ("resistance",), "cuba_li": ("tau", "tau_syn", "v_leak", "resistance", "w_in")}
 RULE_FIELDS = {
     "hebbian_trace": ("eta", "clip"),
     "neuromodulated": ("eta", "modulator"),
@@ -43,8 +49,8 @@ class Population:
     start: int = 0
     labels: list = None
     activation: str = "tanh"          # leaky
-    reset: str = "to_reset"           # lif
-    refractory_ticks: int = 0         # lif
+    reset: str = "to_reset"           # spiking kinds (lif, cuba_lif, if)
+    refractory_ticks: int = 0         # spiking kinds
     params: dict = field(default_factory=dict)   # tensor name ("a", "tau", ...) -> float32 [count]
 
 
@@ -80,6 +86,7 @@ class IfmModel:
     group: np.ndarray
     alpha: np.ndarray
     metadata: dict = field(default_factory=dict)   # extra metadata (keys not starting with "ifm.")
+    timing: str = "synchronous"       # or "feed_forward" (format version 3): same-tick edges from earlier populations
 
     @property
     def neurons(self):
@@ -124,7 +131,7 @@ class IfmModel:
         """The same model with edges in CSR order (post-major, pre-minor), as the runtime and its trainer index them."""
         order = np.lexsort((self.pre, self.post))
         return IfmModel(self.name, self.dt, self.populations, self.edge_groups, self.bias, self.pre[order], self.post[order],
-                        self.weight[order], self.group[order], self.alpha[order], dict(self.metadata))
+                        self.weight[order], self.group[order], self.alpha[order], dict(self.metadata), self.timing)
 
 
 def _err(source, msg):
@@ -241,7 +248,7 @@ def parse_ifm(data, source="<bytes>"):
         raise _err(source, f"metadata 'ifm.version' is not a version number: '{vt}'")
     version = int(vt)
     if version not in SUPPORTED_VERSIONS:
-        raise _err(source, f"unsupported format version {version} (this reader reads versions 1 to 2)")
+        raise _err(source, f"unsupported format version {version} (this reader reads versions 1 to 3)")
     if "ifm.graph" not in meta:
         raise _err(source, "metadata has no 'ifm.graph' entry")
     try:
@@ -252,7 +259,14 @@ def parse_ifm(data, source="<bytes>"):
         raise _err(source, "graph: not a JSON object")
     if _depth(g) > 16:
         raise _err(source, "graph JSON is nested deeper than 16 levels")
-    _check_keys(g, ("name", "dt", "neurons", "edges", "populations", "edge_groups"), "graph", source)
+    _check_keys(g, ("name", "dt", "neurons", "edges", "populations", "edge_groups", "timing"), "graph", source)
+    timing = "synchronous"
+    if "timing" in g:
+        if version < 3:
+            raise _err(source, f"graph.timing: needs format version 3 (the file says {version})")
+        timing = _get(g, "timing", str, "graph", source)
+        if timing not in TIMINGS:
+            raise _err(source, f"graph.timing: unknown timing '{timing}' (expected synchronous or feed_forward)")
     name = _get(g, "name", str, "graph", source, default="model")
     dt = _get(g, "dt", float, "graph", source)
     if not dt > 0:
@@ -292,7 +306,9 @@ def parse_ifm(data, source="<bytes>"):
         pnames.add(pname)
         kind = _get(p, "kind", str, where, source)
         if kind not in KINDS:
-            raise _err(source, f"{where}.kind: unknown neuron kind '{kind}' (expected ifm, leaky or lif)")
+            raise _err(source, f"{where}.kind: unknown neuron kind '{kind}' (expected {', '.join(KINDS)})")
+        if kind in V3_KINDS and version < 3:
+            raise _err(source, f"{where}.kind: '{kind}' needs format version 3 (the file says {version})")
         role = _get(p, "role", str, where, source)
         if role not in ROLES:
             raise _err(source, f"{where}.role: unknown role '{role}' (expected input, hidden or output)")
@@ -309,7 +325,7 @@ def parse_ifm(data, source="<bytes>"):
                 raise _err(source, f"{where}.activation: unknown activation '{pop.activation}'")
         elif "activation" in p:
             raise _err(source, f"{where}: 'activation' applies to leaky populations only")
-        if kind == "lif":
+        if kind in SPIKING:
             pop.reset = _get(p, "reset", str, where, source, default="to_reset")
             if pop.reset not in ("to_reset", "subtract"):
                 raise _err(source, f"{where}.reset: unknown reset '{pop.reset}' (to_reset or subtract)")
@@ -317,12 +333,13 @@ def parse_ifm(data, source="<bytes>"):
             if not 0 <= pop.refractory_ticks <= 1_000_000:
                 raise _err(source, f"{where}.refractory_ticks out of range: {pop.refractory_ticks}")
         elif "reset" in p or "refractory_ticks" in p:
-            raise _err(source, f"{where}: 'reset' and 'refractory_ticks' apply to lif populations only")
+            raise _err(source, f"{where}: 'reset' and 'refractory_ticks' apply to spiking populations (lif, cuba_lif, if) only")
         for tn in KIND_TENSORS[kind]:
             pop.params[tn] = tensor(f"populations.{pname}.{tn}", "F32", count)
-        if kind in ("leaky", "lif") and np.any(pop.params["tau"] <= 0):
-            raise _err(source, f"tensor 'populations.{pname}.tau': time constants must be > 0")
-        if kind == "lif" and np.any(pop.params["v_reset"] >= pop.params["v_threshold"]):
+        for tn in ("tau", "tau_syn"):
+            if tn in pop.params and np.any(pop.params[tn] <= 0):
+                raise _err(source, f"tensor 'populations.{pname}.{tn}': time constants must be > 0")
+        if kind in SPIKING and np.any(pop.params["v_reset"] >= pop.params["v_threshold"]):
             raise _err(source, f"population '{pname}': v_reset must be below v_threshold")
         start += count
         pops.append(pop)
@@ -381,7 +398,7 @@ def parse_ifm(data, source="<bytes>"):
             if any(int(x) not in outs for x in ends):
                 raise _err(source, f"edge group '{grp.name}': pes edges must end at output neurons")
     extra_meta = {k: v for k, v in meta.items() if k != "format" and not k.startswith("ifm.")}
-    return IfmModel(name, dt, pops, groups, bias, pre, post, weight, group, alpha, extra_meta)
+    return IfmModel(name, dt, pops, groups, bias, pre, post, weight, group, alpha, extra_meta, timing)
 
 
 def _pop_labels(pops):
@@ -455,14 +472,17 @@ def to_bytes(model, exported_by="ifm_torch"):
         d = {"name": p.name, "kind": p.kind, "role": p.role, "count": p.count}
         if p.kind == "leaky":
             d["activation"] = p.activation
-        if p.kind == "lif":
+        if p.kind in SPIKING:
             d["reset"], d["refractory_ticks"] = p.reset, p.refractory_ticks
         if p.labels:
             d["labels"] = list(p.labels)
         pops.append(d)
     groups = [{"name": g.name, **({"plasticity": g.plasticity} if g.plasticity else {})} for g in m.edge_groups]
     graph = {"name": m.name, "dt": float(m.dt), "neurons": n, "edges": m.edges, "populations": pops, "edge_groups": groups}
-    meta = {"format": "ifm", "ifm.version": "2" if m.plastic else "1", "ifm.graph": json.dumps(graph, separators=(",", ":"))}
+    if m.timing == "feed_forward":
+        graph["timing"] = "feed_forward"
+    version = 3 if m.timing != "synchronous" or any(p.kind in V3_KINDS for p in m.populations) else 2 if m.plastic else 1
+    meta = {"format": "ifm", "ifm.version": str(version), "ifm.graph": json.dumps(graph, separators=(",", ":"))}
     for k, v in m.metadata.items():
         if k != "format" and not k.startswith("ifm."):
             meta[k] = str(v)

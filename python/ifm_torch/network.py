@@ -1,13 +1,14 @@
-"""The runtime's synchronous tick as a vectorised, differentiable torch module.
+"""The runtime's tick as a vectorised, differentiable torch module.
 
 One tick t, for a batch of independent streams (no per-neuron Python loop):
   1. w_eff of every edge: the weight, or for trace rules clamp(w + alpha*H(t-1)) (unclamped on a fresh stream's first
      tick, as the runtime starts a session with the model's raw weights), or the rule's own weight state (oja, stdp, pes);
-  2. syn_i = sum_j w_eff[j->i] * y_j(t-1);
-  3. every neuron's update by its kind (ifm, leaky, lif: FORMAT.md section 5);
+  2. syn_i = sum_j w_eff[j->i] * y_j(t-1); with feed-forward timing (FORMAT.md section 5) an edge from an earlier
+     population to a later one carries y_j(t) instead: the populations update in file order within the tick;
+  3. every neuron's update by its kind (ifm, leaky, lif, cuba_lif, li, if, integrator, cuba_li: FORMAT.md section 5);
   4. every plastic group's rule with y(t-1) and y(t) (FORMAT.md section 6).
-LIF spikes are a Heaviside step forward and a fast-sigmoid surrogate backward (the C# trainer's, beta = 5), or the
-smooth function in both directions with smooth_spikes=True (for exact gradient checks).
+Spikes (lif, cuba_lif, if) are a Heaviside step forward and a fast-sigmoid surrogate backward (the C# trainer's,
+beta = 5), or the smooth function in both directions with smooth_spikes=True (for exact gradient checks).
 """
 import copy
 import math
@@ -15,10 +16,11 @@ import math
 import numpy as np
 import torch
 
-from .ifm_format import IfmModel, TRACE_RULES
+from .ifm_format import IfmModel, SPIKING, TRACE_RULES
 
 SURROGATE_BETA = 5.0
 LEAKY_SLOPE = 0.01
+NIR_CODES = {"lif": 3, "cuba_lif": 4, "li": 5, "if": 6, "integrator": 7, "cuba_li": 8}
 
 
 class _Spike(torch.autograd.Function):
@@ -50,10 +52,11 @@ class IfmNetwork(torch.nn.Module):
         self.n, self.e, self.g = n, e, g
         t = lambda a, dt=dtype: torch.as_tensor(np.asarray(a), dtype=dt)  # noqa: E731
         a = np.zeros(n, np.float32)
-        kind = np.zeros(n, np.int64)      # 0 ifm input, 1 ifm other, 2 leaky, 3 lif
+        kind = np.zeros(n, np.int64)      # 0 ifm input, 1 ifm other, 2 leaky, then NIR_CODES
         act = np.zeros(n, np.int64)       # leaky: 0 tanh, 1 sigmoid, 2 relu, 3 identity
-        k = np.zeros(n, np.float64)
-        lif = {x: np.zeros(n, np.float32) for x in ("v_threshold", "v_reset", "v_leak", "resistance")}
+        k = np.zeros(n, np.float64)       # dt/tau, or dt for kinds without a time constant (if, integrator)
+        k_syn = np.zeros(n, np.float64)   # dt/tau_syn (cuba_lif, cuba_li)
+        lif = {x: np.zeros(n, np.float32) for x in ("v_threshold", "v_reset", "v_leak", "resistance", "w_in")}
         subtract = np.zeros(n, bool)
         refractory = np.zeros(n, np.int64)
         for p in m.populations:
@@ -62,17 +65,20 @@ class IfmNetwork(torch.nn.Module):
                 kind[sl] = 0 if p.role == "input" else 1
                 a[sl] = p.params["a"]
             else:
-                # dt/tau in float32, as the runtime computes it.
-                k[sl] = (np.float32(m.dt) / p.params["tau"].astype(np.float32)).astype(np.float32)
+                # dt/tau in float32, as the runtime computes it (kinds without tau: dt).
+                k[sl] = (np.float32(m.dt) / p.params["tau"].astype(np.float32)).astype(np.float32) if "tau" in p.params else np.float32(m.dt)
+                if "tau_syn" in p.params:
+                    k_syn[sl] = (np.float32(m.dt) / p.params["tau_syn"].astype(np.float32)).astype(np.float32)
                 if p.kind == "leaky":
                     kind[sl] = 2
                     act[sl] = ("tanh", "sigmoid", "relu", "identity").index(p.activation)
                 else:
-                    kind[sl] = 3
+                    kind[sl] = NIR_CODES[p.kind]
                     for x in lif:
-                        lif[x][sl] = p.params[x]
+                        if x in p.params:
+                            lif[x][sl] = p.params[x]
                     subtract[sl] = p.reset == "subtract"
-                    refractory[sl] = p.refractory_ticks
+                    refractory[sl] = p.refractory_ticks if p.kind in SPIKING else 0
         eta = np.zeros(g, np.float32)
         for gi, grp in enumerate(m.edge_groups):
             if grp.rule in TRACE_RULES:
@@ -94,6 +100,10 @@ class IfmNetwork(torch.nn.Module):
         self.register_buffer("kind", torch.as_tensor(kind))
         self.register_buffer("act", torch.as_tensor(act))
         self.register_buffer("k", t(k))
+        self.register_buffer("k_syn", t(k_syn))
+        self.register_buffer("spiking", torch.as_tensor(np.isin(kind, [NIR_CODES[x] for x in SPIKING])))
+        self.register_buffer("cuba", torch.as_tensor(np.isin(kind, [NIR_CODES["cuba_lif"], NIR_CODES["cuba_li"]])))
+        self.register_buffer("leak", torch.as_tensor(np.isin(kind, [NIR_CODES[x] for x in ("lif", "cuba_lif", "li", "cuba_li")])))
         for x in lif:
             self.register_buffer(x, t(lif[x]))
         self.register_buffer("subtract", torch.as_tensor(subtract))
@@ -103,7 +113,16 @@ class IfmNetwork(torch.nn.Module):
         self.kinds_present = set(int(x) for x in np.unique(kind))
         self.acts_present = set(int(x) for x in np.unique(act[kind == 2]))
         # Edge groups: static edges are summed through one matrix; each plastic group has its own edge list.
-        self.static_edges = torch.as_tensor(np.nonzero(np.array([m.edge_groups[x].plasticity is None for x in m.group], bool))[0].astype(np.int64))
+        # Feed-forward timing: an edge from an earlier population to a later one reads this tick's output.
+        self.feed_forward = m.timing == "feed_forward"
+        pop_of = np.zeros(n, np.int64)
+        for pi, p in enumerate(m.populations):
+            pop_of[p.start:p.start + p.count] = pi
+        same = pop_of[m.pre] < pop_of[m.post] if self.feed_forward and e else np.zeros(e, bool)
+        self.pop_masks = [torch.as_tensor(pop_of == pi) for pi in range(len(m.populations))]
+        static = np.array([m.edge_groups[x].plasticity is None for x in m.group], bool) if e else np.zeros(0, bool)
+        self.static_edges = torch.as_tensor(np.nonzero(static & ~same)[0].astype(np.int64))
+        self.static_same = torch.as_tensor(np.nonzero(static & same)[0].astype(np.int64))
         self.dense = n * n <= 16 * max(1, len(self.static_edges))
         self.groups = []
         labels = m.labels()
@@ -111,7 +130,8 @@ class IfmNetwork(torch.nn.Module):
             if grp.plasticity is None:
                 continue
             idx = torch.as_tensor(np.nonzero(m.group == gi)[0].astype(np.int64))
-            info = {"index": gi, "rule": grp.rule, "edges": idx, "w_min": grp.w_min, "w_max": grp.w_max, "p": grp.plasticity}
+            info = {"index": gi, "rule": grp.rule, "edges": idx, "w_min": grp.w_min, "w_max": grp.w_max, "p": grp.plasticity,
+                    "same": torch.as_tensor(same[idx.numpy()])}
             if grp.rule == "neuromodulated":
                 mod = grp.plasticity["modulator"]
                 info["modulator"] = mod["source"]
@@ -136,7 +156,7 @@ class IfmNetwork(torch.nn.Module):
     def initial_state(self, batch):
         """Outputs, states, refractory counters and every rule's traces at 0: a fresh session per stream."""
         z = lambda *s: torch.zeros(*s, dtype=self.weight.dtype, device=self.weight.device)  # noqa: E731
-        st = {"y": z(batch, self.n), "s": z(batch, self.n),
+        st = {"y": z(batch, self.n), "s": z(batch, self.n), "c": z(batch, self.n),
               "refr": torch.zeros(batch, self.n, dtype=torch.long, device=self.weight.device), "fresh": True}
         for info in self.groups:
             ne, gi = len(info["edges"]), info["index"]
@@ -183,11 +203,11 @@ class IfmNetwork(torch.nn.Module):
         for t in range(steps):
             y_prev, s_prev = st["y"], st["s"]
             x = xs[t]
-            if only_ifm and self.dense and not self.groups:
+            if only_ifm and self.dense and not self.groups and not self.feed_forward:
                 # Fast path (static IFM networks, e.g. Pong): u = x + b + tanh(a*s)*[not input] + W y, in 6 tensor ops.
                 u = torch.addmm(xb[t] + torch.tanh(self.a * s_prev) * recurrent, y_prev, w_static_t)
                 y = torch.tanh(u)
-                st = {"y": y, "s": torch.nn.functional.leaky_relu(u, LEAKY_SLOPE), "refr": st["refr"], "fresh": False}
+                st = {"y": y, "s": torch.nn.functional.leaky_relu(u, LEAKY_SLOPE), "c": st["c"], "refr": st["refr"], "fresh": False}
                 ys.append(y)
                 continue
             # 1-2. synaptic sums from y(t-1)
@@ -195,14 +215,21 @@ class IfmNetwork(torch.nn.Module):
                 syn = y_prev @ w_static_t
             else:
                 syn = torch.zeros(batch, self.n, dtype=dtype, device=dev).index_add(1, self.post[se], self.weight[se] * y_prev[:, self.pre[se]])
+            weffs = []
             for info in self.groups:
                 idx = self._to_device(info)
                 weff = self._effective(info, st, idx, batch)
+                if self.feed_forward:
+                    weffs.append(weff)
+                    weff = torch.where(info["same"].to(dev), torch.zeros_like(weff), weff)
                 syn = syn.index_add(1, self.post[idx], weff * y_prev[:, self.pre[idx]])
             # 3. neuron updates
-            y, s, refr = self._neurons(syn, x, y_prev, s_prev, st["refr"], is_input_ifm)
+            if self.feed_forward:
+                y, s, c, refr = self._feed_forward(syn, weffs, x, s_prev, st["c"], st["refr"], is_input_ifm)
+            else:
+                y, s, c, refr = self._neurons(syn, x, s_prev, st["c"], st["refr"], is_input_ifm)
             # 4. plasticity with y(t-1) and y(t)
-            new = {"y": y, "s": s, "refr": refr, "fresh": False}
+            new = {"y": y, "s": s, "c": c, "refr": refr, "fresh": False}
             for info in self.groups:
                 self._learn(info, st, new, y_prev, y, x, None if modulator is None else modulator[t],
                             None if errors is None else errors[t], batch)
@@ -225,9 +252,28 @@ class IfmNetwork(torch.nn.Module):
             return w
         return torch.clamp(w, min=None if math.isinf(lo) else lo, max=None if math.isinf(hi) else hi)
 
-    def _neurons(self, syn, x, y_prev, s_prev, refr, is_input_ifm):
+    def _feed_forward(self, syn, weffs, x, s_prev, c_prev, refr, is_input_ifm):
+        """Feed-forward timing: the populations in file order, each reading this tick's outputs of the earlier ones
+        over the same-tick edges (syn holds the delayed edges' sum)."""
+        y, s, c, new_refr = (torch.zeros_like(syn) for _ in range(4))
+        new_refr = refr
+        ss = self.static_same.to(syn.device)
+        for mask in self.pop_masks:
+            mask = mask.to(syn.device)
+            syn_p = syn.index_add(1, self.post[ss], self.weight[ss] * y[:, self.pre[ss]])
+            for info, weff in zip(self.groups, weffs):
+                idx = info["edges"]
+                same = info["same"].to(syn.device)
+                syn_p = syn_p.index_add(1, self.post[idx], torch.where(same, weff, torch.zeros_like(weff)) * y[:, self.pre[idx]])
+            yp, sp, cp, rp = self._neurons(syn_p, x, s_prev, c_prev, refr, is_input_ifm)
+            y, s, c = torch.where(mask, yp, y), torch.where(mask, sp, s), torch.where(mask, cp, c)
+            new_refr = torch.where(mask, rp, new_refr)
+        return y, s, c, new_refr
+
+    def _neurons(self, syn, x, s_prev, c_prev, refr, is_input_ifm):
         y = torch.zeros_like(syn)
         s = torch.zeros_like(syn)
+        c = c_prev
         new_refr = refr
         if 0 in self.kinds_present or 1 in self.kinds_present:
             u_rec = syn + self.bias + torch.tanh(self.a * s_prev)
@@ -245,26 +291,33 @@ class IfmNetwork(torch.nn.Module):
                 yl = torch.where(self.act == code, f, yl)
             s = torch.where(m, sl, s)
             y = torch.where(m, yl, y)
-        if 3 in self.kinds_present:
-            m = self.kind == 3
+        if self.kinds_present & set(NIR_CODES.values()):
+            # The NIR kinds (FORMAT.md section 5): I = syn + b + x; current-based kinds first i <- i + k_syn*(w_in*I - i)
+            # and drive the membrane with the new i; leaky membranes v <- v + k*((v_leak - v) + R*drive), the others
+            # v <- v + dt*(R*drive); spiking kinds then spike, reset and rest; the others output v.
+            m = self.kind >= 3
             current = syn + self.bias + x
-            v = s_prev + self.k * (self.v_leak - s_prev + self.resistance * current)
+            i_new = c_prev + self.k_syn * (self.w_in * current - c_prev)
+            c = torch.where(self.cuba, i_new, c_prev)
+            drive = torch.where(self.cuba, i_new, current)
+            v = torch.where(self.leak, s_prev + self.k * ((self.v_leak - s_prev) + self.resistance * drive),
+                            s_prev + self.k * (self.resistance * drive))
             d = v - self.v_threshold
             if self.smooth_spikes:
                 spike = 0.5 + 0.5 * SURROGATE_BETA * d / (1 + SURROGATE_BETA * d.abs())
                 rest = torch.zeros_like(m).expand_as(v)
             else:
                 spike = _Spike.apply(d)
-                rest = refr > 0
+                rest = (refr > 0) & self.spiking
             v_now = torch.where(self.subtract, v - spike * self.v_threshold, (1 - spike) * v + spike * self.v_reset)
             v_now = torch.where(rest, self.v_reset.expand_as(v), v_now)
             spike = torch.where(rest, torch.zeros_like(spike), spike)
-            s = torch.where(m, v_now, s)
-            y = torch.where(m, spike, y)
+            s = torch.where(m, torch.where(self.spiking, v_now, v), s)
+            y = torch.where(m, torch.where(self.spiking, spike, v), y)
             if not self.smooth_spikes:
-                fired = (spike > 0) & m
+                fired = (spike > 0) & m & self.spiking
                 new_refr = torch.where(rest & m, refr - 1, torch.where(fired, self.refractory_ticks.expand_as(refr), torch.zeros_like(refr)))
-        return y, s, new_refr
+        return y, s, c, new_refr
 
     def _learn(self, info, st, new, y_prev, y, x, modulator, errors, batch):
         gi, rule, idx, p = info["index"], info["rule"], info["edges"], info["p"]

@@ -16,14 +16,14 @@ import sys
 import numpy as np
 import torch
 
-from .ifm_format import EdgeGroup, IfmModel, Population, write_ifm
+from .ifm_format import KIND_TENSORS, SPIKING, EdgeGroup, IfmModel, Population, write_ifm
 from .network import IfmNetwork
 
 GAIN = 0.6            # weights scaled so the 1,000-tick runs are not chaotic (float32 rounding must not grow)
 NEUROMOD_ALPHA = 0.15  # H of the neuromodulated rule integrates without decay
 
 
-def _model(rng, pops, groups, name, dt=0.001, p=0.25, gain=GAIN, group_of=None, alpha_scale=0.8, wiring="reference"):
+def _model(rng, pops, groups, name, dt=0.001, p=0.25, gain=GAIN, group_of=None, alpha_scale=0.8, wiring="reference", timing="synchronous"):
     """pops: list of (name, kind, role, count, extra dict); random edges (reference-like wiring), weights scaled by gain."""
     populations, start = [], 0
     for pname, kind, role, count, extra in pops:
@@ -33,11 +33,16 @@ def _model(rng, pops, groups, name, dt=0.001, p=0.25, gain=GAIN, group_of=None, 
         elif kind == "leaky":
             params["tau"] = (0.002 + 0.02 * rng.random(count)).astype(np.float32)
         else:
-            params["tau"] = (0.002 + 0.008 * rng.random(count)).astype(np.float32)
-            params["v_threshold"] = (0.8 + 0.4 * rng.random(count)).astype(np.float32)
-            params["v_reset"] = (-0.2 * rng.random(count)).astype(np.float32)
-            params["v_leak"] = (0.1 * rng.random(count) - 0.05).astype(np.float32)
-            params["resistance"] = (1.0 + rng.random(count)).astype(np.float32)
+            # NIR kinds: the parameters their kind has; kinds without leak get a larger R (dt*R: if 0.05-0.1,
+            # integrator 0.005-0.01, so integrators drift slowly).
+            draw = {"tau": lambda: 0.002 + 0.008 * rng.random(count), "v_threshold": lambda: 0.8 + 0.4 * rng.random(count),
+                    "v_reset": lambda: -0.2 * rng.random(count), "v_leak": lambda: 0.1 * rng.random(count) - 0.05,
+                    "resistance": lambda: {"if": 50.0, "integrator": 5.0}.get(kind, 1.0) * (1.0 + rng.random(count)),
+                    "tau_syn": lambda: 0.002 + 0.008 * rng.random(count), "w_in": lambda: 0.5 + rng.random(count)}
+            order = ("tau", "v_threshold", "v_reset", "v_leak", "resistance", "tau_syn", "w_in")
+            for tn in order:
+                if tn in KIND_TENSORS[kind]:
+                    params[tn] = draw[tn]().astype(np.float32)
         pop = Population(pname, kind, role, count, start, [f"{pname}{i}" for i in range(count)] if role != "hidden" else None, params=params)
         for k, v in (extra or {}).items():
             setattr(pop, k, v)
@@ -63,7 +68,7 @@ def _model(rng, pops, groups, name, dt=0.001, p=0.25, gain=GAIN, group_of=None, 
     group = np.zeros(len(pre), np.int32) if group_of is None else group_of(pre, post, role).astype(np.int32)
     alpha = ((rng.random(len(pre)) * 2 - 1) * alpha_scale).astype(np.float32)
     bias = ((rng.random(n) - 0.5) * 0.4).astype(np.float32)
-    return IfmModel(name, dt, populations, groups, bias, pre, post, weight, group, alpha).sorted_csr()
+    return IfmModel(name, dt, populations, groups, bias, pre, post, weight, group, alpha, timing=timing).sorted_csr()
 
 
 def _io(model):
@@ -100,13 +105,40 @@ def cases(seed=11):
     c["ifm_oja"] = _model(rng, _io(None), [EdgeGroup("oja", {"rule": "oja", "eta": 0.02, "w_min": -2.0, "w_max": 2.0})], "ifm_oja")
     c["ifm_pes"] = _model(rng, _io(None), [static, EdgeGroup("pes", {"rule": "pes", "kappa": 0.01, "w_min": -2.5, "w_max": 2.5})], "ifm_pes",
                           group_of=lambda pre, post, role: (role[post] == "output").astype(np.int32))
+    c["nir"] = _calm(_model(rng, _nir(), [static], "nir", gain=3.0))
+    c["nir_feed_forward"] = _calm(_model(rng, _nir(), [static], "nir_feed_forward", gain=3.0, timing="feed_forward"))
+    c["ifm_hebbian_feed_forward"] = _model(rng, _io(None), [EdgeGroup("fast", {"rule": "hebbian_trace", "eta": 0.3, "clip": True,
+                                                                              "w_min": -1.5, "w_max": 1.5})],
+                                           "ifm_hebbian_feed_forward", timing="feed_forward")
     return c
+
+
+def _calm(m, scale=0.05):
+    """Scales down the weights out of non-spiking hidden NIR neurons (their outputs are unbounded membranes; integrators do not
+    leak), so that the 1,000-tick runs stay bounded and float32 rounding does not grow."""
+    rate = np.zeros(m.neurons, bool)
+    for p in m.populations:
+        if p.kind in ("li", "integrator", "cuba_li") and p.role != "input":
+            rate[p.start:p.start + p.count] = True
+    m.weight = np.where(rate[m.pre], m.weight * np.float32(scale), m.weight).astype(np.float32)
+    return m
+
+
+def _nir(inputs="li"):
+    """Every NIR kind in one network (both resets, refractory ticks), as hidden populations between inputs and outputs."""
+    return [("in", inputs, "input", 4, {"reset": "to_reset", "refractory_ticks": 0} if inputs in SPIKING else None),
+            ("h_lif", "lif", "hidden", 6, {"reset": "subtract", "refractory_ticks": 1}),
+            ("h_cuba", "cuba_lif", "hidden", 8, {"reset": "to_reset", "refractory_ticks": 2}),
+            ("h_cuba_sub", "cuba_lif", "hidden", 5, {"reset": "subtract", "refractory_ticks": 0}),
+            ("h_if", "if", "hidden", 6, {"reset": "to_reset", "refractory_ticks": 1}),
+            ("h_li", "li", "hidden", 5, None), ("h_int", "integrator", "hidden", 4, None), ("h_cli", "cuba_li", "hidden", 5, None),
+            ("out", "li", "output", 3, None)]
 
 
 def _run(model, inputs, modulator, errors, frozen=False):
     if frozen:
         model = IfmModel(model.name, model.dt, model.populations, [EdgeGroup(g.name) for g in model.edge_groups], model.bias, model.pre,
-                         model.post, model.weight, model.group, model.alpha)
+                         model.post, model.weight, model.group, model.alpha, timing=model.timing)
     net = IfmNetwork(model, dtype=torch.float64)
     with torch.no_grad():
         y, _ = net(torch.as_tensor(inputs, dtype=torch.float64)[:, None, :], modulator=torch.as_tensor(modulator, dtype=torch.float64)[:, None],
@@ -121,7 +153,7 @@ def forward(out, ticks=1000, seed=11):
     for name, m in cases(seed).items():
         write_ifm(m, os.path.join(out, name + ".ifm"), exported_by="ifm_torch.parity")
         n_in, n_out = len(m.input_neurons), len(m.output_neurons)
-        spiking = m.populations[0].kind == "lif"
+        spiking = any(p.kind in SPIKING for p in m.populations)
         x = ((rng.random((ticks, n_in)) * 2 - 1) * (3.0 if spiking else 1.0)).astype(np.float32)
         mod = np.sin(np.arange(ticks) * 0.05).astype(np.float32)
         err = np.where(rng.random((ticks, n_out)) < 0.5, (rng.random((ticks, n_out)) * 2 - 1), 0.0).astype(np.float32)
@@ -139,19 +171,28 @@ def forward(out, ticks=1000, seed=11):
 
 
 def gradient_cases(seed=7):
+    """name -> (model, smooth spikes, input scale)."""
     rng = np.random.default_rng(seed)
     c = {}
-    c["ifm_hebbian"] = _model(rng, _io(None), [EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True})], "g_ifm_hebbian")
-    c["ifm_hebbian_bounded"] = _model(rng, _io(None), [EdgeGroup("static"), EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True,
-                                                                                                 "w_min": -0.8, "w_max": 0.8})],
-                                      "g_ifm_hebbian_bounded", group_of=lambda pre, post, role: (pre + post) % 2)
+    c["ifm_hebbian"] = (_model(rng, _io(None), [EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True})], "g_ifm_hebbian"), False, 1.0)
+    c["ifm_hebbian_bounded"] = (_model(rng, _io(None), [EdgeGroup("static"), EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True,
+                                                                                                  "w_min": -0.8, "w_max": 0.8})],
+                                       "g_ifm_hebbian_bounded", group_of=lambda pre, post, role: (pre + post) % 2), False, 1.0)
     leaky = [("in", "ifm", "input", 4, None), ("h_tanh", "leaky", "hidden", 10, {"activation": "tanh"}),
              ("h_sig", "leaky", "hidden", 10, {"activation": "sigmoid"}), ("h_id", "leaky", "hidden", 6, {"activation": "identity"}),
              ("out", "leaky", "output", 3, {"activation": "tanh"})]
-    c["leaky"] = _model(rng, leaky, [EdgeGroup("static")], "g_leaky", gain=1.0)
+    c["leaky"] = (_model(rng, leaky, [EdgeGroup("static")], "g_leaky", gain=1.0), False, 1.0)
     lif = [("in", "ifm", "input", 6, None), ("h_reset", "lif", "hidden", 15, {"reset": "to_reset"}), ("h_sub", "lif", "hidden", 15, {"reset": "subtract"}),
            ("out", "ifm", "output", 3, None)]
-    c["lif_smooth"] = _model(rng, lif, [EdgeGroup("static")], "g_lif_smooth", gain=3.0)
+    c["lif_smooth"] = (_model(rng, lif, [EdgeGroup("static")], "g_lif_smooth", gain=3.0), True, 3.0)
+    nir = _nir("ifm")
+    nir[-1] = ("out", "ifm", "output", 3, None)
+    c["nir_smooth"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_smooth", gain=3.0), True, 3.0)
+    c["nir_feed_forward_smooth"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_feed_forward_smooth", gain=3.0, timing="feed_forward"), True, 3.0)
+    c["nir_surrogate"] = (_model(rng, nir, [EdgeGroup("static")], "g_nir_surrogate", gain=3.0), False, 6.0)
+    c["ifm_feed_forward"] = (_model(rng, _io(None), [EdgeGroup("static")], "g_ifm_feed_forward", timing="feed_forward"), False, 1.0)
+    c["ifm_hebbian_feed_forward"] = (_model(rng, _io(None), [EdgeGroup("plastic", {"rule": "hebbian_trace", "eta": 0.3, "clip": True})],
+                                            "g_ifm_hebbian_feed_forward", timing="feed_forward"), False, 1.0)
     return c
 
 
@@ -159,11 +200,11 @@ def gradients(out, ticks=20, seed=7):
     """Autograd of the C# trainer's MSE over one window (mean over ticks and channels) from a fresh state."""
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(seed + 1)
-    for name, m in gradient_cases(seed).items():
+    for name, (m, smooth, scale) in gradient_cases(seed).items():
         write_ifm(m, os.path.join(out, name + ".ifm"), exported_by="ifm_torch.parity")
-        net = IfmNetwork(m, dtype=torch.float64, smooth_spikes=name.startswith("lif"))
+        net = IfmNetwork(m, dtype=torch.float64, smooth_spikes=smooth)
         n_in, n_out = net.n_inputs, net.n_outputs
-        x = ((rng.random((ticks, n_in)) * 2 - 1) * (3.0 if name.startswith("lif") else 1.0)).astype(np.float32)
+        x = ((rng.random((ticks, n_in)) * 2 - 1) * scale).astype(np.float32)
         target = ((rng.random((ticks, n_out)) * 2 - 1) * 0.8).astype(np.float32)
         y, _ = net(torch.as_tensor(x, dtype=torch.float64)[:, None, :])
         yo = y[:, 0, net.output_index]

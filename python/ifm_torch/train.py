@@ -402,6 +402,8 @@ def build_parser():
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint if it exists")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--threads", type=int, default=0, help="torch threads per process (0: torch's default)")
+    p.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="the network's and Adam's arithmetic (the runtime runs float32; the written model is float32)")
     p.add_argument("--stats", help="write a JSON summary (timings, samples/s) here")
     return p
 
@@ -437,7 +439,7 @@ def main(argv=None):
         else:
             model = random_network(a.neurons, first.inputs.shape[1], first.targets.shape[1], a.connectivity, a.plastic, a.eta, a.wiring,
                                    a.seed, a.dt, name, names_in, names_out)
-        net = IfmNetwork(model).to(device)
+        net = IfmNetwork(model, dtype=torch.float64 if a.dtype == "float64" else torch.float32).to(device)
         log(f"training {model.neurons:,} neurons, {model.edges:,} edges{' (plastic)' if model.plastic else ''} on {len(seqs)} file(s), "
             f"{sum(s.ticks for s in seqs):,} ticks, {world} process(es) ({'nccl' if use_cuda else 'gloo' if world > 1 else 'single'}, {device})")
         select = None

@@ -72,6 +72,8 @@ class FormatTests(unittest.TestCase):
             for f in ("bias", "pre", "post", "weight", "group"):
                 np.testing.assert_array_equal(getattr(back, f), getattr(m, f), err_msg=f"{name}.{f}")
             self.assertEqual([g.plasticity for g in back.edge_groups], [g.plasticity for g in m.edge_groups])
+            self.assertEqual(back.timing, m.timing)
+            self.assertEqual([(p.reset, p.refractory_ticks) for p in back.populations], [(p.reset, p.refractory_ticks) for p in m.populations])
             for p, q in zip(back.populations, m.populations):
                 for k in p.params:
                     np.testing.assert_array_equal(p.params[k], q.params[k])
@@ -110,7 +112,9 @@ class FormatTests(unittest.TestCase):
             "truncated data": (good[:-4], "outside the data section"),
             "no format": (with_meta(good, lambda m: m.pop("format")), "no 'format'"),
             "wrong format": (with_meta(good, lambda m: m.update(format="ifm-checkpoint")), "expected 'ifm'"),
-            "future version": (with_meta(good, lambda m: m.update({"ifm.version": "3"})), "unsupported format version 3"),
+            "future version": (with_meta(good, lambda m: m.update({"ifm.version": "4"})), "unsupported format version 4"),
+            "version-3 kind in version 2": (with_graph(good, lambda g: g["populations"][1].update(kind="integrator")), "needs format version 3"),
+            "timing in version 2": (with_graph(good, lambda g: g.update(timing="feed_forward")), "needs format version 3"),
             "version text": (with_meta(good, lambda m: m.update({"ifm.version": "two"})), "not a version number"),
             "no graph": (with_meta(good, lambda m: m.pop("ifm.graph")), "no 'ifm.graph'"),
             "graph not json": (with_meta(good, lambda m: m.update({"ifm.graph": "{"})), "not valid JSON"),

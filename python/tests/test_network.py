@@ -40,6 +40,59 @@ class NetworkTests(unittest.TestCase):
         np.testing.assert_allclose(net.bias.grad.numpy(), r.bias.grad.numpy(), atol=1e-8)
         self.assertAlmostEqual(float(net.eta.grad[0]), float(r.eta.grad), places=8)
 
+    def test_nir_kinds_follow_their_equations_and_feed_forward_timing(self):
+        """One neuron per NIR kind driven by one input through a unit edge: the outputs against the equations of
+        FORMAT.md section 5 written out in numpy (float64), synchronous (one tick per edge) and feed-forward (same tick)."""
+        from ifm_torch.ifm_format import EdgeGroup, IfmModel, Population
+        dt = 0.001
+        specs = {"li": {"tau": 0.004, "v_leak": 0.05, "resistance": 1.5}, "integrator": {"resistance": 30.0},
+                 "cuba_li": {"tau": 0.005, "tau_syn": 0.003, "v_leak": -0.02, "resistance": 1.2, "w_in": 0.8},
+                 "lif": {"tau": 0.004, "v_threshold": 0.3, "v_reset": -0.1, "v_leak": 0.0, "resistance": 1.0},
+                 "cuba_lif": {"tau": 0.004, "tau_syn": 0.002, "v_threshold": 0.25, "v_reset": 0.0, "v_leak": 0.0, "resistance": 1.0, "w_in": 1.0},
+                 "if": {"v_threshold": 0.5, "v_reset": 0.0, "resistance": 80.0}}
+        x = (np.sin(np.arange(40) * 0.3) + 0.8).astype(np.float32)
+        for kind, params in specs.items():
+            runs = {}
+            for timing in ("synchronous", "feed_forward"):
+                pops = [Population("in", "li", "input", 1, 0, ["x"], params={"tau": np.float32([0.002]), "v_leak": np.float32([0.0]), "resistance": np.float32([1.0])}),
+                        Population("out", kind, "output", 1, 1, ["y"], refractory_ticks=1 if kind in ("lif", "cuba_lif", "if") else 0,
+                                   params={k: np.float32([v]) for k, v in params.items()})]
+                m = IfmModel("t", dt, pops, [EdgeGroup("static")], np.zeros(2, np.float32), np.int32([0]), np.int32([1]), np.float32([1.0]),
+                             np.int32([0]), np.float32([0.0]), timing=timing)
+                net = IfmNetwork(parse_ifm(to_bytes(m)), dtype=torch.float64)
+                y, _ = net(torch.as_tensor(x, dtype=torch.float64)[:, None, None])
+                got = y[:, 0, 1].detach().numpy()
+                # numpy: the input li, then the kind under test reading the input's output of this or the last tick.
+                f = lambda v: float(np.float32(v))  # noqa: E731  (parameters as the file stores them)
+                vin, yin_prev, v, i, rest, want = 0.0, 0.0, 0.0, 0.0, 0, []
+                for t in range(len(x)):
+                    vin = vin + f(dt) / f(0.002) * ((0.0 - vin) + 1.0 * float(x[t]))
+                    current = vin if timing == "feed_forward" else yin_prev
+                    yin_prev = vin
+                    p = {k: f(val) for k, val in params.items()}
+                    k = f(dt) / p["tau"] if "tau" in p else f(dt)
+                    if "tau_syn" in p:
+                        i = i + f(dt) / p["tau_syn"] * (p["w_in"] * current - i)
+                        current = i
+                    if kind in ("lif", "cuba_lif", "if") and rest > 0:
+                        rest -= 1
+                        v = p["v_reset"]
+                        want.append(0.0)
+                        continue
+                    v = v + k * (((p["v_leak"] - v) if "v_leak" in p else 0.0) + p["resistance"] * current)
+                    if kind in ("lif", "cuba_lif", "if"):
+                        spike = v > p["v_threshold"]
+                        want.append(1.0 if spike else 0.0)
+                        if spike:
+                            v, rest = p["v_reset"], 1
+                    else:
+                        want.append(v)
+                np.testing.assert_allclose(got, want, atol=1e-9, err_msg=f"{kind}, {timing}")
+                if kind in ("lif", "cuba_lif", "if"):
+                    self.assertGreater(sum(want), 2, f"{kind} ({timing}) hardly spikes: the case checks little")
+                runs[timing] = got
+            self.assertTrue(np.any(runs["synchronous"] != runs["feed_forward"]), f"{kind}: the two timings give the same outputs")
+
     def test_streams_of_a_batch_are_independent(self):
         for name, m in parity.cases().items():
             net = IfmNetwork(m, dtype=torch.float64)

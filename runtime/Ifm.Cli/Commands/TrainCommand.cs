@@ -25,8 +25,8 @@ internal static class TrainCommand
         var p = new Option<double>("--connectivity") { Description = "Connection probability p of a new network, in (0, 1].", DefaultValueFactory = _ => 0.2 };
         var wiring = new Option<string>("--wiring") { Description = "Wiring rule: reference (the paper's) or uniform (any neuron to any non-input neuron).", DefaultValueFactory = _ => "reference" };
         wiring.AcceptOnlyFromAmong("reference", "uniform");
-        var kind = new Option<string>("--kind") { Description = "Neuron kind of a new network (lif trains through a surrogate gradient).", DefaultValueFactory = _ => "ifm" };
-        kind.AcceptOnlyFromAmong("ifm", "leaky", "lif");
+        var kind = new Option<string>("--kind") { Description = $"Neuron kind of a new network: {NeuronModels.Names} (spiking kinds train through a surrogate gradient).", DefaultValueFactory = _ => "ifm" };
+        kind.AcceptOnlyFromAmong([.. NeuronModels.All.Select(m => m.Name)]);
         var plastic = new Option<bool>("--plastic") { Description = "Put every edge under a differentiable Hebbian trace; α and η are learned." };
         var eta = new Option<float>("--eta") { Description = "Initial trace rate η of --plastic.", DefaultValueFactory = _ => 0.1f };
         var loss = new Option<string>("--loss") { Description = "mse, or ce (cross-entropy over the outputs, for one-hot actions).", DefaultValueFactory = _ => "mse" };
@@ -102,7 +102,7 @@ internal static class TrainCommand
                     Neurons = r.GetValue(neurons),
                     Connectivity = r.GetValue(p),
                     Wiring = r.GetValue(wiring) == "uniform" ? Wiring.Uniform : Wiring.Reference,
-                    Kind = r.GetValue(kind) switch { "leaky" => NeuronKind.Leaky, "lif" => NeuronKind.Lif, _ => NeuronKind.Ifm },
+                    Kind = NeuronModels.Find(r.GetValue(kind)!)!.Kind,
                     Plastic = r.GetValue(plastic),
                     Eta = r.GetValue(eta),
                     Dt = r.GetValue(dt),

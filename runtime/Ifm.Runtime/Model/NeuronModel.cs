@@ -64,6 +64,49 @@ public abstract class NeuronModel
     public abstract float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre);
 
     /// <summary>
+    /// The update the trainer's gradient checks run forward: <see cref="Step"/>, except that spiking kinds replace the
+    /// spike by the surrogate's smooth function <c>y = ½ + ½·β·d/(1 + β|d|)</c>, d = v − v_threshold, and do not rest
+    /// (so <see cref="Backward"/> is the exact derivative). Rate kinds: <see cref="Step"/>.
+    /// </summary>
+    public virtual float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Step(c, syn, bias, x, ref v, out pre);
+
+    /// <summary>
+    /// The derivative of one tick of <see cref="Step"/> (spiking kinds: the spike's surrogate derivative
+    /// <see cref="SurrogateDerivative"/>; exact for <see cref="StepSmooth"/>), in double: the trainer's backward pass.
+    /// </summary>
+    /// <param name="c">The neuron's constants, as the forward pass used them.</param>
+    /// <param name="r">What the forward pass recorded of this tick.</param>
+    /// <param name="gy">∂L/∂y(t).</param>
+    /// <param name="gs0">On entry ∂L/∂S0(t), on return ∂L/∂S0(t − 1).</param>
+    /// <param name="gs1">On entry ∂L/∂S1(t), on return ∂L/∂S1(t − 1) (kinds with one state variable: 0).</param>
+    /// <param name="gGain">∂L/∂P0 where the trainer learns it (<see cref="LearnsGain"/>), else 0.</param>
+    /// <returns>∂L/∂I, the gradient of the tick's input current I = (Σw·y + b) + x (syn, bias and x share it).</returns>
+    public abstract double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain);
+
+    /// <summary>True when slot P0 of the constants holds a per-neuron gain the trainer keeps in θ (the IFM gain a).</summary>
+    public virtual bool HasGain => false;
+
+    /// <summary>True when the trainer learns the gain of a neuron in this role (<see cref="HasGain"/>).</summary>
+    public virtual bool LearnsGain(NeuronRole role) => false;
+
+    /// <summary>A population's parameters with its gains (<see cref="HasGain"/>) replaced by <paramref name="gains"/>.</summary>
+    public virtual NeuronParameters WithGains(NeuronParameters p, float[] gains) => p;
+
+    /// <summary>Sharpness β of the spike surrogate (per unit of membrane potential).</summary>
+    public const float SurrogateBeta = 5f;
+
+    /// <summary>The fast-sigmoid surrogate of the spike's derivative: ∂y/∂v = ½β/(1 + β|v − v_th|)².</summary>
+    public static double SurrogateDerivative(double d)
+    {
+        double q = 1 + SurrogateBeta * Math.Abs(d);
+        return 0.5 * SurrogateBeta / (q * q);
+    }
+
+    /// <summary>The smooth spike of <see cref="StepSmooth"/>: ½ + ½·β·d/(1 + β|d|).</summary>
+    public static float SmoothSpike(float d) => 0.5f + 0.5f * SurrogateBeta * d / (1f + SurrogateBeta * Math.Abs(d));
+
+    /// <summary>
     /// The CPU engine's update of a population: the scalar reference per neuron, unless a kind overrides it with a
     /// vectorised kernel that computes the same values.
     /// </summary>
@@ -107,6 +150,14 @@ public struct NeuronCell
 
     internal readonly float Slot(int s) => s switch { 0 => P0, 1 => P1, 2 => P2, 3 => P3, 4 => P4, 5 => P5, 6 => P6, _ => P7 };
 }
+
+/// <summary>What the trainer's forward pass records of one neuron's tick for <see cref="NeuronModel.Backward"/>.</summary>
+/// <param name="Pre">The value the output was derived from (<see cref="NeuronModel.Step"/>'s <c>pre</c>).</param>
+/// <param name="Y">The output y(t).</param>
+/// <param name="S0">S0(t − 1), the state before the tick.</param>
+/// <param name="S1">S1(t − 1), the synaptic current before the tick.</param>
+/// <param name="Resting">A spiking neuron spent the tick refractory.</param>
+public readonly record struct NeuronTape(float Pre, float Y, float S0, float S1, bool Resting);
 
 /// <summary>A neuron's evolving variables: S0 (s, or the membrane v), S1 (synaptic current i), the refractory counter.</summary>
 public struct NeuronVars

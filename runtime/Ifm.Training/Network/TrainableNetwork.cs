@@ -4,18 +4,6 @@ using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Training.Network;
 
-/// <summary>Which backward rule the differentiable tick applies to a neuron (kinds without a gradient: none).</summary>
-internal enum CellCode : byte
-{
-    IfmInput,
-    IfmRecurrent,
-    Leaky,
-    Lif,
-
-    /// <summary>A kind the trainer runs forward (the reference update) but cannot differentiate.</summary>
-    ForwardOnly,
-}
-
 /// <summary>
 /// The learnable parameters of a model, in one flat vector θ, with the fixed structure (wiring, kinds, time constants)
 /// taken from a template <see cref="IfmModel"/>. Layout of θ: weights [E], biases [N], IFM gains a [N], per-edge α [E],
@@ -40,52 +28,22 @@ public sealed class TrainableNetwork
         template.Alpha.CopyTo(Parameters.AsSpan(AlphaOffset, E));
         Trainable.AsSpan(WeightOffset, E + N).Fill(true);
 
-        // Every neuron's constants from its kind's definition (NeuronModel.Pack), as the runtime's backends use them.
+        // Every neuron's constants and kind definition (NeuronModel.Pack, the runtime's backends use the same); each
+        // kind supplies its forward and its derivative, so the trainer needs to know nothing about kinds. A kind with a
+        // gain (the IFM a, slot P0) keeps it in θ.
         Cells = NeuronTable.Build(template);
         Model = new NeuronModel[N];
-        Cell = new CellCode[N];
-        K = new float[N];
-        Activation = new Activation[N];
-        VThreshold = new float[N];
-        VReset = new float[N];
-        VLeak = new float[N];
-        Resistance = new float[N];
-        SubtractReset = new bool[N];
-        Refractory = new int[N];
+        LearnsGain = new bool[N];
         foreach (var p in template.Populations)
         {
             var m = NeuronModels.Of(p.Kind);
             for (int i = 0; i < p.Count; i++)
             {
                 int n = p.Start + i;
-                var c = Cells[n];
                 Model[n] = m;
-                K[n] = c.P0;
-                VThreshold[n] = c.P1;
-                VReset[n] = c.P2;
-                VLeak[n] = c.P3;
-                Resistance[n] = c.P4;
-                SubtractReset[n] = c.Mode == 1;
-                Refractory[n] = c.RefractoryTicks;
-                Activation[n] = (Activation)c.Mode;
-                switch (p.Kind)
-                {
-                    case NeuronKind.Ifm:
-                        Cell[n] = p.Role == NeuronRole.Input ? CellCode.IfmInput : CellCode.IfmRecurrent;
-                        Parameters[AOffset + n] = p.Parameters.A[i];
-                        Trainable[AOffset + n] = p.Role != NeuronRole.Input;
-                        break;
-                    case NeuronKind.Leaky:
-                        Cell[n] = CellCode.Leaky;
-                        break;
-                    case NeuronKind.Lif:
-                        Cell[n] = CellCode.Lif;
-                        break;
-                    default:
-                        Cell[n] = CellCode.ForwardOnly;
-                        ForwardOnlyKind ??= m.Name;
-                        break;
-                }
+                if (!m.HasGain) continue;
+                Parameters[AOffset + n] = Cells[n].P0;
+                LearnsGain[n] = Trainable[AOffset + n] = m.LearnsGain(p.Role);
             }
         }
 
@@ -156,33 +114,14 @@ public sealed class TrainableNetwork
     /// <summary>Which entries of θ the optimiser may change.</summary>
     public bool[] Trainable { get; }
 
-    internal CellCode[] Cell { get; }
-
-    /// <summary>Every neuron's constants (<see cref="NeuronModel.Pack"/>); IFM gains are read from θ instead.</summary>
+    /// <summary>Every neuron's constants (<see cref="NeuronModel.Pack"/>); learned gains are read from θ instead.</summary>
     internal NeuronCell[] Cells { get; }
 
-    /// <summary>Every neuron's kind definition (the forward pass runs its reference update).</summary>
+    /// <summary>Every neuron's kind definition (the forward pass runs its update, the backward pass its derivative).</summary>
     internal NeuronModel[] Model { get; }
 
-    /// <summary>The first neuron kind of the model that the backward pass cannot differentiate, or null.</summary>
-    public string? ForwardOnlyKind { get; }
-
-    /// <summary>dt/τ (leaky, LIF); the slots below are <see cref="NeuronCell"/>'s, kept per neuron for the backward pass.</summary>
-    internal float[] K { get; }
-
-    internal Activation[] Activation { get; }
-
-    internal float[] VThreshold { get; }
-
-    internal float[] VReset { get; }
-
-    internal float[] VLeak { get; }
-
-    internal float[] Resistance { get; }
-
-    internal bool[] SubtractReset { get; }
-
-    internal int[] Refractory { get; }
+    /// <summary>Per neuron: slot P0 of its constants is the gain in θ that training learns (<see cref="NeuronModel.LearnsGain"/>).</summary>
+    internal bool[] LearnsGain { get; }
 
     /// <summary>The Hebbian trace rule of each group (null: static group).</summary>
     internal HebbianTraceRule?[] GroupRule { get; }
@@ -213,7 +152,8 @@ public sealed class TrainableNetwork
         foreach (var p in t.Populations)
         {
             var q = p.Parameters;
-            var parameters = p.Kind == NeuronKind.Ifm ? NeuronParameters.ForIfm(Parameters.AsSpan(AOffset + p.Start, p.Count).ToArray()) : q;
+            var m = NeuronModels.Of(p.Kind);
+            var parameters = m.HasGain ? m.WithGains(q, Parameters.AsSpan(AOffset + p.Start, p.Count).ToArray()) : q;
             b.AddPopulation(p.Name, p.Kind, p.Role, p.Count, parameters, p.Labels);
         }
 

@@ -6,28 +6,30 @@ namespace Ifm.Training.Network;
 /// The differentiable tick: runs a window of ticks forward with the neuron kinds' reference updates
 /// (<see cref="NeuronModel.Step"/>, the runtime's one definition of each kind, float32),
 /// records what the backward pass needs, and back-propagates output gradients through the window (in double) into
-/// the gradient of θ. One instance per thread; it reuses its buffers for every window of at most its capacity.
+/// the gradient of θ with each kind's derivative (<see cref="NeuronModel.Backward"/>). One instance per thread; it
+/// reuses its buffers for every window of at most its capacity.
 /// </summary>
 /// <remarks>
-/// Tick t: w_eff = clamp(w + α·H(t−1)); syn_i = Σ w_eff·y_j(t−1); the neuron update of each kind; then
-/// H(t) = clip((1 − η)·H(t−1) + η·y_pre(t−1)·y_post(t)). LIF spikes use a fast-sigmoid surrogate derivative
-/// ∂y/∂v = ½β/(1 + β|v − v_th|)² in the backward pass; with <see cref="SmoothSpikes"/> the forward pass uses the
-/// matching smooth function y = ½ + ½·β(v − v_th)/(1 + β|v − v_th|), which makes the gradient exact (finite-difference checks).
+/// Tick t: w_eff = clamp(w + α·H(t−1)); syn_i = Σ w_eff·y_j(t−1) (feed-forward timing: y_j(t) over the edges from
+/// earlier populations); the neuron update of each kind; then H(t) = clip((1 − η)·H(t−1) + η·y_pre(t−1)·y_post(t)).
+/// Spikes use the kinds' fast-sigmoid surrogate derivative in the backward pass; with <see cref="SmoothSpikes"/> the
+/// forward pass uses the matching smooth function (<see cref="NeuronModel.StepSmooth"/>), which makes the gradient
+/// exact (finite-difference checks).
 /// </remarks>
 public sealed class Unroller
 {
-    /// <summary>Sharpness β of the LIF surrogate (per unit of membrane potential).</summary>
-    public const float SurrogateBeta = 5f;
+    /// <summary>Sharpness β of the spike surrogate (per unit of membrane potential).</summary>
+    public const float SurrogateBeta = NeuronModel.SurrogateBeta;
 
     private readonly TrainableNetwork _net;
     private readonly int _capacity;
     private readonly int[] _plasticIndex;   // per edge: index into PlasticEdges, or −1
     private readonly int[] _inputChannel;   // per neuron: input channel, or −1
-    private readonly float[] _y, _s, _u, _h; // histories: (T+1)·N, (T+1)·N, T·N, (T+1)·P
-    private readonly bool[] _resting;        // T·N: LIF neuron was refractory in that tick
+    private readonly float[] _y, _s, _c, _u, _h; // histories: (T+1)·N, (T+1)·N, (T+1)·N, T·N, (T+1)·P
+    private readonly bool[] _resting;        // T·N: spiking neuron was refractory in that tick
     private readonly float[] _x;             // T·I inputs
     private readonly float[] _weff;
-    private readonly double[] _gyCur, _gyPrev, _gsCur, _gsPrev, _gHCur, _gHPrev, _gsyn;
+    private readonly double[] _gyCur, _gyPrev, _gsCur, _gsPrev, _gcCur, _gcPrev, _gHCur, _gHPrev;
     private readonly bool[]? _sameTick;     // feed-forward timing: per edge, reads this tick's output
     private int _ticks;
     private bool _freshAtStart;
@@ -48,6 +50,7 @@ public sealed class Unroller
         for (int c = 0; c < inputs.Length; c++) _inputChannel[inputs[c]] = c;
         _y = new float[(capacity + 1) * n];
         _s = new float[(capacity + 1) * n];
+        _c = new float[(capacity + 1) * n];
         _u = new float[capacity * n];
         _h = new float[(capacity + 1) * p];
         _resting = new bool[capacity * n];
@@ -57,13 +60,14 @@ public sealed class Unroller
         _gyPrev = new double[n];
         _gsCur = new double[n];
         _gsPrev = new double[n];
+        _gcCur = new double[n];
+        _gcPrev = new double[n];
         _gHCur = new double[p];
         _gHPrev = new double[p];
-        _gsyn = new double[n];
         _sameTick = net.Template.SameTickEdges;
     }
 
-    /// <summary>Use the smooth spike function in the forward pass (for gradient checks); the runtime's LIF is hard.</summary>
+    /// <summary>Use the smooth spike function in the forward pass (for gradient checks); the runtime's spikes are hard.</summary>
     public bool SmoothSpikes { get; set; }
 
     public TrainableNetwork Network => _net;
@@ -90,16 +94,18 @@ public sealed class Unroller
         state.Y.CopyTo(_y, 0);
         state.S.CopyTo(_s, 0);
         state.H.CopyTo(_h, 0);
+        state.Current.CopyTo(_c, 0);
         var refractory = state.Refractory;
-        var current = state.Current;
         var theta = _net.Parameters;
         for (int t = 1; t <= ticks; t++)
         {
             EffectiveWeights(t, _weff);
             var yPrev = _y.AsSpan((t - 1) * n, n);
             var sPrev = _s.AsSpan((t - 1) * n, n);
+            var cPrev = _c.AsSpan((t - 1) * n, n);
             var yNow = _y.AsSpan(t * n, n);
             var sNow = _s.AsSpan(t * n, n);
+            var cNow = _c.AsSpan(t * n, n);
             var uNow = _u.AsSpan((t - 1) * n, n);
             var rest = _resting.AsSpan((t - 1) * n, n);
             var x = _x.AsSpan((t - 1) * ic, ic);
@@ -120,21 +126,24 @@ public sealed class Unroller
 
                 float b = theta[_net.BiasOffset + i];
                 float xi = _inputChannel[i] >= 0 ? x[_inputChannel[i]] : 0f;
-                if (SmoothSpikes && _net.Cell[i] == CellCode.Lif)
+
+                // The kind's reference update (the runtime's one definition), with a learned gain taken from θ.
+                var cell = Cell(i);
+                var model = _net.Model[i];
+                var v = new NeuronVars { S0 = sPrev[i], S1 = cPrev[i], Refractory = refractory[i] };
+                if (SmoothSpikes)
                 {
-                    LifForward(i, syn + b + xi, sPrev[i], ref refractory[i], out uNow[i], out sNow[i], out yNow[i], out rest[i]);
-                    continue;
+                    rest[i] = false;
+                    yNow[i] = model.StepSmooth(cell, syn, b, xi, ref v, out uNow[i]);
+                }
+                else
+                {
+                    rest[i] = model.Spiking && refractory[i] > 0;
+                    yNow[i] = model.Step(cell, syn, b, xi, ref v, out uNow[i]);
                 }
 
-                // The kind's reference update (the runtime's one definition), with the IFM gain taken from θ.
-                var cell = _net.Cells[i];
-                if (_net.Cell[i] == CellCode.IfmRecurrent) cell.P0 = theta[_net.AOffset + i];
-                var model = _net.Model[i];
-                rest[i] = model.Spiking && refractory[i] > 0;
-                var v = new NeuronVars { S0 = sPrev[i], S1 = current[i], Refractory = refractory[i] };
-                yNow[i] = model.Step(cell, syn, b, xi, ref v, out uNow[i]);
                 sNow[i] = v.S0;
-                current[i] = v.S1;
+                cNow[i] = v.S1;
                 refractory[i] = v.Refractory;
             }
 
@@ -157,6 +166,7 @@ public sealed class Unroller
         _y.AsSpan(ticks * n, n).CopyTo(state.Y);
         _s.AsSpan(ticks * n, n).CopyTo(state.S);
         _h.AsSpan(ticks * p, p).CopyTo(state.H);
+        _c.AsSpan(ticks * n, n).CopyTo(state.Current);
         state.Fresh = false;
     }
 
@@ -170,10 +180,6 @@ public sealed class Unroller
         int n = _net.N, p = _net.PlasticEdges.Length, oc = _net.Template.OutputCount;
         if (outputGradient.Length != _ticks * oc) throw new ArgumentException($"{outputGradient.Length} output gradients for {_ticks} ticks × {oc} channels");
         if (gradient.Length != _net.ParameterCount) throw new ArgumentException("gradient length differs from the parameter count");
-        if (_sameTick is not null)
-            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, "training cannot differentiate feed-forward timing yet (the trainer runs such models forward only)");
-        if (_net.ForwardOnlyKind is { } kind)
-            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Configuration, $"training cannot differentiate {kind} neurons (the trainer runs them forward only; trainable kinds: ifm, leaky, lif)");
         var theta = _net.Parameters;
         var outputs = _net.Template.OutputNeurons;
         var rowStart = _net.Template.RowStart;
@@ -182,6 +188,7 @@ public sealed class Unroller
         var groupOf = _net.Template.Group;
         Array.Clear(_gyCur);
         Array.Clear(_gsCur);
+        Array.Clear(_gcCur);
         Array.Clear(_gHCur);
         AddOutputGradient(outputGradient, _ticks, outputs, _gyCur);
 
@@ -189,9 +196,11 @@ public sealed class Unroller
         {
             Array.Clear(_gyPrev);
             Array.Clear(_gsPrev);
+            Array.Clear(_gcPrev);
             Array.Clear(_gHPrev);
             var yPrev = _y.AsSpan((t - 1) * n, n);
             var sPrev = _s.AsSpan((t - 1) * n, n);
+            var cPrev = _c.AsSpan((t - 1) * n, n);
             var yNow = _y.AsSpan(t * n, n);
             var uNow = _u.AsSpan((t - 1) * n, n);
             var rest = _resting.AsSpan((t - 1) * n, n);
@@ -214,87 +223,39 @@ public sealed class Unroller
                 _gHPrev[j] += g * (1.0 - eta);
             }
 
-            // 2. Neuron updates: ∂L/∂syn per neuron, bias and gain gradients, state gradient to t−1.
-            for (int i = 0; i < n; i++)
-            {
-                double gy = _gyCur[i], gs = _gsCur[i];
-                double gsyn;
-                switch (_net.Cell[i])
-                {
-                    case CellCode.IfmInput:
-                    {
-                        double y = yNow[i];
-                        gsyn = gy * (1 - y * y) + gs * (uNow[i] > 0 ? 1 : 0.01);
-                        break;
-                    }
-
-                    case CellCode.IfmRecurrent:
-                    {
-                        double y = yNow[i];
-                        double gu = gy * (1 - y * y) + gs * (uNow[i] > 0 ? 1 : 0.01);
-                        float a = theta[_net.AOffset + i];
-                        double c = Math.Tanh((double)(a * sPrev[i]));
-                        double dc = gu * (1 - c * c);
-                        gradient[_net.AOffset + i] += dc * sPrev[i];
-                        _gsPrev[i] += dc * a;
-                        gsyn = gu;
-                        break;
-                    }
-
-                    case CellCode.Leaky:
-                    {
-                        double k = _net.K[i];
-                        double gst = gs + gy * ActivationDerivative(_net.Activation[i], uNow[i], yNow[i]);
-                        _gsPrev[i] += (1 - k) * gst;
-                        gsyn = k * gst;
-                        break;
-                    }
-
-                    default:
-                    {
-                        if (rest[i])
-                        {
-                            gsyn = 0;
-                            break;
-                        }
-
-                        double v = uNow[i], y = yNow[i];
-                        double gv, gyt;
-                        if (_net.SubtractReset[i])
-                        {
-                            gv = gs;
-                            gyt = gy - gs * _net.VThreshold[i];
-                        }
-                        else
-                        {
-                            gv = gs * (1 - y);
-                            gyt = gy + gs * (_net.VReset[i] - v);
-                        }
-
-                        gv += gyt * SurrogateDerivative(v - _net.VThreshold[i]);
-                        double k = _net.K[i];
-                        _gsPrev[i] += gv * (1 - k);
-                        gsyn = gv * k * _net.Resistance[i];
-                        break;
-                    }
-                }
-
-                gradient[_net.BiasOffset + i] += gsyn;
-                _gsyn[i] = gsyn;
-            }
-
-            // 3. Synaptic sum: weights, α, traces H(t−1) and outputs y(t−1).
+            // 2. Per neuron, the kind's derivative (∂L/∂I, state gradients to t−1, the learned gain), then the synaptic
+            //    sum: weights, α, traces H(t−1) and outputs y(t−1). With feed-forward timing the neurons go in reverse
+            //    order: a same-tick edge adds to ∂L/∂y(t) of an earlier neuron before that neuron is differentiated.
             EffectiveWeights(t, _weff);
             bool unclamped = t == 1 && _freshAtStart;
-            for (int i = 0; i < n; i++)
+            bool reverse = _sameTick is not null;
+            for (int step = 0; step < n; step++)
             {
-                double g = _gsyn[i];
+                int i = reverse ? n - 1 - step : step;
+                double gs0 = _gsCur[i], gs1 = _gcCur[i];
+                var tape = new NeuronTape(uNow[i], yNow[i], sPrev[i], cPrev[i], rest[i]);
+                double g = _net.Model[i].Backward(Cell(i), tape, _gyCur[i], ref gs0, ref gs1, out double gGain);
+                _gsPrev[i] += gs0;
+                _gcPrev[i] += gs1;
+                if (_net.LearnsGain[i]) gradient[_net.AOffset + i] += gGain;
+                gradient[_net.BiasOffset + i] += g;
                 if (g == 0) continue;
                 for (int k = rowStart[i]; k < rowStart[i + 1]; k++)
                 {
                     int j = pre[k];
-                    _gyPrev[j] += g * _weff[k];
-                    double gw = g * yPrev[j];
+                    bool now = _sameTick is not null && _sameTick[k];
+                    double gw;
+                    if (now)
+                    {
+                        _gyCur[j] += g * _weff[k];
+                        gw = g * yNow[j];
+                    }
+                    else
+                    {
+                        _gyPrev[j] += g * _weff[k];
+                        gw = g * yPrev[j];
+                    }
+
                     int pi = _plasticIndex[k];
                     if (pi < 0)
                     {
@@ -319,6 +280,7 @@ public sealed class Unroller
             if (t > 1) AddOutputGradient(outputGradient, t - 1, outputs, _gyPrev);
             _gyPrev.CopyTo(_gyCur, 0);
             _gsPrev.CopyTo(_gsCur, 0);
+            _gcPrev.CopyTo(_gcCur, 0);
             _gHPrev.CopyTo(_gHCur, 0);
         }
     }
@@ -346,53 +308,11 @@ public sealed class Unroller
         }
     }
 
-    /// <summary>The LIF update with <see cref="SmoothSpikes"/>: the reference update with the smooth spike function.</summary>
-    private void LifForward(int i, float current, float vPrev, ref int refractory, out float vPre, out float vNow, out float y, out bool rest)
+    /// <summary>Neuron <paramref name="i"/>'s constants, with its learned gain (if any) from θ.</summary>
+    private NeuronCell Cell(int i)
     {
-        if (refractory > 0 && !SmoothSpikes)
-        {
-            refractory--;
-            vPre = _net.VReset[i];
-            vNow = _net.VReset[i];
-            y = 0f;
-            rest = true;
-            return;
-        }
-
-        rest = false;
-        float v = vPrev + _net.K[i] * (_net.VLeak[i] - vPrev + _net.Resistance[i] * current);
-        vPre = v;
-        float d = v - _net.VThreshold[i];
-        if (SmoothSpikes)
-        {
-            y = 0.5f + 0.5f * SurrogateBeta * d / (1f + SurrogateBeta * Math.Abs(d));
-        }
-        else
-        {
-            y = v > _net.VThreshold[i] ? 1f : 0f;
-            if (y > 0) refractory = _net.Refractory[i];
-        }
-
-        vNow = _net.SubtractReset[i] ? v - y * _net.VThreshold[i] : (1f - y) * v + y * _net.VReset[i];
+        var cell = _net.Cells[i];
+        if (_net.LearnsGain[i]) cell.P0 = _net.Parameters[_net.AOffset + i];
+        return cell;
     }
-
-    internal static double SurrogateDerivative(double d) => 0.5 * SurrogateBeta / Square(1 + SurrogateBeta * Math.Abs(d));
-
-    private static double Square(double v) => v * v;
-
-    private static float Activate(Activation f, float s) => f switch
-    {
-        Activation.Tanh => MathF.Tanh(s),
-        Activation.Sigmoid => 1f / (1f + MathF.Exp(-s)),
-        Activation.Relu => Math.Max(s, 0f),
-        _ => s,
-    };
-
-    private static double ActivationDerivative(Activation f, double s, double y) => f switch
-    {
-        Activation.Tanh => 1 - y * y,
-        Activation.Sigmoid => y * (1 - y),
-        Activation.Relu => s > 0 ? 1 : 0,
-        _ => 1,
-    };
 }

@@ -32,6 +32,32 @@ internal sealed class IfmNeuron : NeuronModel
         return MathF.Tanh(u);
     }
 
+    /// <summary>u = I + tanh(a·s) (input: u = I); s = leaky_relu(u); y = tanh(u).</summary>
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        double y = r.Y;
+        double gu = gy * (1 - y * y) + gs0 * (r.Pre > 0 ? 1 : 0.01);
+        gs1 = 0;
+        if (c.Code == InputCode)
+        {
+            gs0 = 0;
+            gGain = 0;
+            return gu;
+        }
+
+        double g = Math.Tanh((double)(c.P0 * r.S0));
+        double dc = gu * (1 - g * g);
+        gGain = dc * r.S0;
+        gs0 = dc * c.P0;
+        return gu;
+    }
+
+    public override bool HasGain => true;
+
+    public override bool LearnsGain(NeuronRole role) => role != NeuronRole.Input;
+
+    public override NeuronParameters WithGains(NeuronParameters p, float[] gains) => NeuronParameters.ForIfm(gains);
+
     internal override void UpdateCpu(in NeuronBlock b)
     {
         if (b.Population.Role == NeuronRole.Input) IfmNeurons.UpdateInput(b.Syn, b.Bias, b.X, b.State, b.Y, b.Scratch);
@@ -74,6 +100,25 @@ internal sealed class LeakyNeuron : NeuronModel
             Activation.Relu => MathF.Max(s, 0f),
             _ => s,
         };
+    }
+
+    /// <summary>s = (1 − k)·s(t−1) + k·I, k = dt/τ; y = f(s).</summary>
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        double k = c.P0;
+        double y = r.Y;
+        double fPrime = (Activation)c.Mode switch
+        {
+            Activation.Tanh => 1 - y * y,
+            Activation.Sigmoid => y * (1 - y),
+            Activation.Relu => r.Pre > 0 ? 1 : 0,
+            _ => 1,
+        };
+        double gst = gs0 + gy * fPrime;
+        gs0 = (1 - k) * gst;
+        gs1 = 0;
+        gGain = 0;
+        return k * gst;
     }
 
     internal override void UpdateCpu(in NeuronBlock b) =>

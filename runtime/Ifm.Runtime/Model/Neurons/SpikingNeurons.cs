@@ -9,6 +9,8 @@ namespace Ifm.Runtime.Model.Neurons;
 /// v ← v_reset (or v − v_threshold) and the neuron rests for the refractory ticks (v held at v_reset, y = 0).
 /// Current-based kinds first update the synaptic current i ← i + (dt/τ_syn)·(w_in·I − i) and drive the membrane with
 /// the new i (so a same-tick input reaches v in the same tick).
+/// Each kind also gives its derivative (<see cref="NeuronModel.Backward"/>); spikes are differentiated through the
+/// fast-sigmoid surrogate <see cref="NeuronModel.SurrogateDerivative"/>.
 /// </summary>
 internal abstract class NirNeuron : NeuronModel
 {
@@ -62,9 +64,19 @@ internal abstract class NirNeuron : NeuronModel
         return true;
     }
 
-    /// <summary>Spike test and reset on the integrated membrane <paramref name="vi"/>; returns y.</summary>
-    protected static float Fire(in NeuronCell c, float vi, ref NeuronVars v)
+    /// <summary>
+    /// Spike test and reset on the integrated membrane <paramref name="vi"/>; returns y. <paramref name="smooth"/>: the
+    /// surrogate's smooth spike and the matching soft reset (<see cref="NeuronModel.StepSmooth"/>).
+    /// </summary>
+    protected static float Fire(in NeuronCell c, float vi, ref NeuronVars v, bool smooth)
     {
+        if (smooth)
+        {
+            float y = SmoothSpike(vi - c.P1);
+            v.S0 = c.Mode == 1 ? vi - y * c.P1 : (1f - y) * vi + y * c.P2;
+            return y;
+        }
+
         if (vi > c.P1)
         {
             v.S0 = c.Mode == 1 ? vi - c.P1 : c.P2;
@@ -74,6 +86,36 @@ internal abstract class NirNeuron : NeuronModel
 
         v.S0 = vi;
         return 0f;
+    }
+
+    /// <summary>
+    /// ∂L/∂v of the integrated membrane through <see cref="Fire"/>: the reset's dependence on v and the spike's
+    /// surrogate derivative (<paramref name="gs0"/> = ∂L/∂S0(t)).
+    /// </summary>
+    protected static double FireBackward(in NeuronCell c, in NeuronTape r, double gy, double gs0)
+    {
+        double v = r.Pre, y = r.Y;
+        double gv, gyt;
+        if (c.Mode == 1)
+        {
+            gv = gs0;
+            gyt = gy - gs0 * c.P1;
+        }
+        else
+        {
+            gv = gs0 * (1 - y);
+            gyt = gy + gs0 * (c.P2 - v);
+        }
+
+        return gv + gyt * SurrogateDerivative(v - c.P1);
+    }
+
+    /// <summary>Backward of <see cref="Current"/>: ∂L/∂i(t) = <paramref name="gi"/> to ∂L/∂i(t − 1) in gs1; returns ∂L/∂I.</summary>
+    protected static double CurrentBackward(in NeuronCell c, double gi, out double gs1)
+    {
+        double ks = c.P5;
+        gs1 = gi * (1 - ks);
+        return gi * ks * c.P6;
     }
 
     /// <summary>i ← i + (dt/τ_syn)·(w_in·I − i).</summary>
@@ -102,14 +144,36 @@ internal sealed class LifNeuron : NirNeuron
 
     protected override string KernelName => "LIF";
 
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
+    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: false);
+
+    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: true);
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
     {
-        if (Resting(c, ref v, out pre)) return 0f;
+        gGain = 0;
+        gs1 = 0;
+        if (r.Resting)
+        {
+            gs0 = 0;
+            return 0;
+        }
+
+        double gv = FireBackward(c, r, gy, gs0);
+        double k = c.P0;
+        gs0 = gv * (1 - k);
+        return gv * k * c.P4;
+    }
+
+    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
+    {
+        if (!smooth && Resting(c, ref v, out pre)) return 0f;
 
         float current = (syn + bias) + x;
         float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * current);
         pre = vi;
-        return Fire(c, vi, ref v);
+        return Fire(c, vi, ref v, smooth);
     }
 
     internal override void UpdateCpu(in NeuronBlock b) =>
@@ -135,14 +199,39 @@ internal sealed class CubaLifNeuron : NirNeuron
 
     protected override string KernelName => "CUBA_LIF";
 
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
+    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: false);
+
+    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: true);
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        gGain = 0;
+        double gi = gs1;
+        if (r.Resting)
+        {
+            gs0 = 0;
+        }
+        else
+        {
+            double gv = FireBackward(c, r, gy, gs0);
+            double k = c.P0;
+            gs0 = gv * (1 - k);
+            gi += gv * k * c.P4;
+        }
+
+        return CurrentBackward(c, gi, out gs1);
+    }
+
+    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
     {
         float i = Current(c, (syn + bias) + x, ref v);
-        if (Resting(c, ref v, out pre)) return 0f;
+        if (!smooth && Resting(c, ref v, out pre)) return 0f;
 
         float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * i);
         pre = vi;
-        return Fire(c, vi, ref v);
+        return Fire(c, vi, ref v, smooth);
     }
 }
 
@@ -169,6 +258,16 @@ internal sealed class LiNeuron : NirNeuron
         pre = vi;
         return vi;
     }
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        gGain = 0;
+        gs1 = 0;
+        double gv = gy + gs0;
+        double k = c.P0;
+        gs0 = gv * (1 - k);
+        return gv * k * c.P4;
+    }
 }
 
 /// <summary>Integrate-and-fire: v ← v + dt·R·I; spike and reset.</summary>
@@ -188,14 +287,35 @@ internal sealed class IfNeuron : NirNeuron
 
     protected override string KernelName => "IF";
 
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
+    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: false);
+
+    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: true);
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
     {
-        if (Resting(c, ref v, out pre)) return 0f;
+        gGain = 0;
+        gs1 = 0;
+        if (r.Resting)
+        {
+            gs0 = 0;
+            return 0;
+        }
+
+        double gv = FireBackward(c, r, gy, gs0);
+        gs0 = gv;
+        return gv * c.P0 * c.P4;
+    }
+
+    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
+    {
+        if (!smooth && Resting(c, ref v, out pre)) return 0f;
 
         float current = (syn + bias) + x;
         float vi = v.S0 + c.P0 * (c.P4 * current);
         pre = vi;
-        return Fire(c, vi, ref v);
+        return Fire(c, vi, ref v, smooth);
     }
 }
 
@@ -221,6 +341,15 @@ internal sealed class IntegratorNeuron : NirNeuron
         v.S0 = vi;
         pre = vi;
         return vi;
+    }
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        gGain = 0;
+        gs1 = 0;
+        double gv = gy + gs0;
+        gs0 = gv;
+        return gv * c.P0 * c.P4;
     }
 }
 
@@ -248,5 +377,14 @@ internal sealed class CubaLiNeuron : NirNeuron
         v.S0 = vi;
         pre = vi;
         return vi;
+    }
+
+    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    {
+        gGain = 0;
+        double gv = gy + gs0;
+        double k = c.P0;
+        gs0 = gv * (1 - k);
+        return CurrentBackward(c, gs1 + gv * k * c.P4, out gs1);
     }
 }
