@@ -186,7 +186,7 @@ public static partial class HilRunner
                 long end = first + r.Periods;
                 foreach (ScenarioStep s in scenario.Steps)
                 {
-                    if (s.Thread == StepThread.Loop && s.StartedAt >= first && s.StartedAt < Math.Max(end, first + 1)) run.Events.Add(new StepEvent(s, s.StartedAt, "applied on the loop thread"));
+                    if (s.Thread == StepThread.Loop && s.StartedAt >= first && s.StartedAt <= end) run.Events.Add(new StepEvent(s, s.StartedAt, "applied on the loop thread"));
                     if (s.Thread == StepThread.Setup && segment == 0 && s.Period < end) run.Events.Add(new StepEvent(s, s.Period, "scheduled in the plant before the run"));
                     if (s.Thread == StepThread.Loop) s.StartedAt = -1;
                 }
