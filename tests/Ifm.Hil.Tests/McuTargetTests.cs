@@ -106,7 +106,7 @@ public sealed class McuTargetTests(McuBuild mcu, ITestOutputHelper output)
               "loop": { "rateHz": 60, "durationSeconds": 2, "plasticity": "off" },
               "steps": [ { "kind": "stuck_at", "at": 1, "for": 0.5, "channel": "ball.ch0", "value": 7 } ],
               "assertions": [
-                { "kind": "metric", "metric": "link_losses", "max": 0 },
+                { "kind": "metric", "metric": "crc_errors", "max": 0 },
                 { "kind": "metric", "metric": "stale_reads", "max": 60 },
                 { "kind": "channel", "channel": "ball.ch0", "from": 1, "to": 1.5, "stat": "max", "max": 7 },
                 { "kind": "no_nan" },
