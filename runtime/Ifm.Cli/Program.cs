@@ -15,6 +15,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(HilCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(PlotCommand.Create());

@@ -94,6 +94,73 @@ public sealed class DeviceSet : IDisposable
         }
     }
 
+    /// <summary>Sensor channels over all sensors, in map order: the length <see cref="CopySensorSamples"/> fills.</summary>
+    public int SensorChannelCount => _sensors.Sum(s => s.Sample.Length);
+
+    /// <summary>"device.channel" names of every sensor channel (all of the device's channels, bound or not), in <see cref="CopySensorSamples"/> order.</summary>
+    public IReadOnlyList<string> SensorChannelNames =>
+        [.. _sensors.SelectMany(s => DeviceTypes.Find(s.Counters.Type) is { } t && s.Spec is { } spec ? t.ChannelNames(spec).Select(c => $"{s.Sensor.Name}.{c}")
+            : Enumerable.Range(0, s.Sample.Length).Select(c => $"{s.Sensor.Name}.ch{c}"))];
+
+    /// <summary>
+    /// Copies every sensor's latest accepted sample (the values the encoders saw; 0 before the first) into
+    /// <paramref name="destination"/>; allocation-free, for recorders on the loop thread.
+    /// </summary>
+    public void CopySensorSamples(Span<float> destination)
+    {
+        int at = 0;
+        foreach (SensorSlot s in _sensors)
+        {
+            if (s.HasSample)
+            {
+                s.Sample.AsSpan().CopyTo(destination[at..]);
+            }
+            else
+            {
+                destination.Slice(at, s.Sample.Length).Clear();
+            }
+
+            at += s.Sample.Length;
+        }
+    }
+
+    /// <summary>
+    /// Values that replace or withhold sensor samples where they are read (test stimuli, hardware-in-the-loop
+    /// scenarios); null: none. Create it with <see cref="CreateOverrides"/>; it is consulted on the loop thread.
+    /// </summary>
+    public SensorOverrides? Overrides { get; set; }
+
+    /// <summary>An override table sized for this set's sensor channels (<see cref="SensorChannelCount"/> order), all inactive.</summary>
+    public SensorOverrides CreateOverrides() => new([.. _sensors.Select(s => s.Sample.Length)]);
+
+    /// <summary>
+    /// Makes the next access of device <paramref name="name"/> (a sensor's read, an actuator's write) fail as a broken bus
+    /// would: the loop reports a <see cref="DeviceFaultException"/> naming it and drives the actuators safe. Returns false
+    /// when no device has that name. Thread-safe; used by fault-injection tests and scenarios.
+    /// </summary>
+    public bool InjectFault(string name)
+    {
+        foreach (SensorSlot s in _sensors)
+        {
+            if (s.Sensor.Name == name)
+            {
+                Volatile.Write(ref s.FailNext, true);
+                return true;
+            }
+        }
+
+        foreach (ActuatorSlot a in _actuators)
+        {
+            if (a.Actuator.Name == name)
+            {
+                Volatile.Write(ref a.FailNext, true);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Failures of the last <see cref="EnterSafeState"/> call (null entries for actuators that succeeded).</summary>
     public Exception?[] LastSafeStateErrors { get; }
 
@@ -197,7 +264,7 @@ public sealed class DeviceSet : IDisposable
                         encoders[j] = new EncoderSlot(Array.IndexOf(channelNames, d.Channels[j].Channel), Codings.CreateEncoder(d.Channels[j].Encoder!), neurons[j]);
                     }
 
-                    sensors.Add(new SensorSlot(s, counters[i], encoders, s.ChannelCount));
+                    sensors.Add(new SensorSlot(s, counters[i], encoders, s.ChannelCount) { Spec = d });
                 }
             }
         }
@@ -241,11 +308,22 @@ public sealed class DeviceSet : IDisposable
                 bool fresh;
                 try
                 {
+                    if (Volatile.Read(ref s.FailNext))
+                    {
+                        s.FailNext = false;
+                        throw new IOException("injected bus failure");
+                    }
+
                     fresh = s.Sensor.Read(s.Incoming);
                 }
                 catch (Exception ex)
                 {
                     throw Fault(s.Sensor.Name, "read failed", ex);
+                }
+
+                if (Overrides is { } overrides && overrides.IsActive(i))
+                {
+                    fresh = overrides.Apply(i, s.Incoming, s.Sample, s.HasSample, fresh);
                 }
 
                 if (fresh && !AllFinite(s.Incoming))
@@ -332,6 +410,12 @@ public sealed class DeviceSet : IDisposable
                 a.Counters.Accesses++;
                 try
                 {
+                    if (Volatile.Read(ref a.FailNext))
+                    {
+                        a.FailNext = false;
+                        throw new IOException("injected bus failure");
+                    }
+
                     a.Actuator.Write(a.Command);
                 }
                 catch (Exception ex)
@@ -511,6 +595,8 @@ public sealed class DeviceSet : IDisposable
         /// <summary>Where a read lands before it is checked and becomes <see cref="Sample"/>.</summary>
         public readonly float[] Incoming = new float[channels];
         public bool HasSample;
+        public bool FailNext;
+        public DeviceSpec? Spec;
     }
 
     private sealed class EncoderSlot(int channel, IEncoder encoder, int[] neurons)
@@ -527,6 +613,7 @@ public sealed class DeviceSet : IDisposable
         public readonly DeviceCounters Counters = counters;
         public readonly DecoderSlot[] Decoders = decoders;
         public readonly float[] Command = new float[channels];
+        public bool FailNext;
     }
 
     private sealed class DecoderSlot(int channel, IDecoder decoder, int[] neurons)

@@ -57,6 +57,19 @@ public sealed class RunEnvironment
     /// <summary>Where the Prometheus text endpoint listens (<c>--metrics</c>); null: none.</summary>
     public System.Net.IPEndPoint? Metrics { get; init; }
 
+    /// <summary>
+    /// Called once the session, the devices and the hardware are bound, before the loop thread starts (after a checkpoint
+    /// was resumed): returns the hook the loop calls every period (hardware-in-the-loop scenarios), or null.
+    /// </summary>
+    public Func<RunBinding, Loop.IPeriodHook?>? Attach { get; init; }
+
+    /// <summary>Periods excluded from the loop's allocation accounting (null: the loop's default).</summary>
+    public int? WarmupPeriods { get; init; }
+
     /// <summary>How long to wait for a cancelled loop to finish its period before forcing the safe state.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
+
+/// <summary>What <see cref="RunEnvironment.Attach"/> sees of a bound run.</summary>
+public sealed record RunBinding(Ifm.Runtime.Model.IfmModel Model, Ifm.Runtime.Engine.INetworkSession Session, Ifm.Devices.Mapping.DeviceSet Devices,
+    SimulatedHardware? Simulation, double RateHz, long? MaxPeriods);

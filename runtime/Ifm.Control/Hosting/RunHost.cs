@@ -128,6 +128,8 @@ public static class RunHost
                 StallFile = env.StallFile,
                 SpinWindow = env.SpinWindow,
                 Recorder = recorder,
+                WarmupPeriods = env.WarmupPeriods ?? loopOptionsBase.WarmupPeriods,
+                Hook = env.Attach?.Invoke(new RunBinding(model, session, devices, sim, rate, maxPeriods)),
                 Live = env.Dashboard is null ? null : new Dashboard.LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session),
             };
             var loop = new ControlLoop(session, devices, options);

@@ -122,6 +122,7 @@ public sealed class ControlLoop
                 }
 
                 previousBegin = begin;
+                o.Hook?.BeforePeriod(period);
 
                 // read → encode → step (k ticks) → decode → write
                 _devices.ReadAndEncode(period, _inputs);
@@ -184,6 +185,7 @@ public sealed class ControlLoop
                     if (o.OverrunPolicy == OverrunPolicy.SafeStop)
                     {
                         reason = StopReason.Overrun;
+                        o.Hook?.AfterPeriod(period - 1, begin - start, compute, _inputs, _outputs, _devices, _session, stats);
                         overrunDetail = $"deadline overrun in period {period - 1}: the period's work took {compute / 1000.0:0.0} µs " +
                             $"and ended {(now - next) / 1000.0:0.0} µs after the next period was due (period {periodNs / 1000.0:0.0} µs)";
                         break;
@@ -196,6 +198,8 @@ public sealed class ControlLoop
                         stats.Skipped(missed);
                     }
                 }
+
+                o.Hook?.AfterPeriod(period - 1, begin - start, compute, _inputs, _outputs, _devices, _session, stats);
             }
         }
         catch (Exception e)

@@ -49,6 +49,9 @@ public sealed record LoopOptions
     /// <summary>The dashboard's view of the loop (published every period) and its requests; null: no dashboard.</summary>
     public Dashboard.LiveSnapshot? Live { get; init; }
 
+    /// <summary>Called on the loop thread at the start and the end of every period (stimuli, fault injection, traces); null: none.</summary>
+    public IPeriodHook? Hook { get; init; }
+
     /// <summary>Test hook: while this file exists the loop blocks inside its period (a stalled loop).</summary>
     public string? StallFile { get; init; }
 
