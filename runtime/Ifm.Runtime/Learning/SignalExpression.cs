@@ -162,6 +162,7 @@ public sealed class SignalExpression
 
         private void Unary(int depth)
         {
+            if (depth > MaxDepth) throw Error($"the expression nests deeper than {MaxDepth}");
             SkipSpace();
             if (At < text.Length && text[At] == '-')
             {
