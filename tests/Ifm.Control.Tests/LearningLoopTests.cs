@@ -47,6 +47,17 @@ public sealed class LearningLoopTests
     }
 
     [Fact]
+    public void A_map_run_with_simulate_feeds_the_maps_learning_signals()
+    {
+        var r = Run(new RunConfig { Model = Paths.Model("servo-pes.ifm"), Devices = Paths.Example("servo-sim.json"), Simulate = true, RateHz = 5000, DurationSeconds = 0.4 }, []);
+        Assert.Equal(0, r.Report.ExitCode);
+        Assert.Contains("learning: error out0 = -servo.error; performance = -abs(servo.error)", r.Output, StringComparison.Ordinal);
+        Assert.True(r.Report.Statistics.LearningTicks >= 2000, r.Output);
+        Assert.True(float.IsFinite(r.Report.Statistics.LearningPerformance) && r.Report.Statistics.LearningPerformance <= 0, r.Output);
+        Assert.DoesNotContain("total |Δw| 0 ", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Steady_state_periods_allocate_nothing_with_learning_signals_bound()
     {
         IfmModel model = IfmFile.Read(Paths.Model("servo-pes.ifm"));
