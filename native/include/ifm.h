@@ -69,7 +69,7 @@ extern "C" {
 /* ---------------------------------------------------------------------------------------------------- versions */
 
 #define IFM_ABI_VERSION_MAJOR 1
-#define IFM_ABI_VERSION_MINOR 1
+#define IFM_ABI_VERSION_MINOR 2
 /** The ABI version this header describes: major in the high 16 bits, minor in the low 16 bits. */
 #define IFM_ABI_VERSION ((uint32_t)((IFM_ABI_VERSION_MAJOR << 16) | IFM_ABI_VERSION_MINOR))
 /** True when a library reporting version v can serve a program built against this header. */
@@ -339,6 +339,51 @@ IFM_API ifm_status ifm_plasticity_guard(ifm_session *session, int32_t *out_tripp
  * @return IFM_OK; IFM_ERR_NULL_POINTER; IFM_ERR_INVALID_HANDLE.
  */
 IFM_API ifm_status ifm_plasticity_clear_guard(ifm_session *session);
+
+/* -------------------------------------------------------------------------------- learning signals (since 1.2) */
+
+/**
+ * Binds where the session's learning signals come from, from `learning_json`: the "learning" object of a run
+ * configuration (runtime/Ifm.Runtime/Learning/LearningSpec.cs), for example
+ *     {"errors": {"out0": "-input.in0"}, "performance": "-abs(input.in0)", "watchdog": {"floor": -0.3}}
+ * Keys: modulator (M(t) of neuromodulated rules with an external modulator), errors (PES error per output channel
+ * name), performance (higher is better; what the watchdog watches), watchdog {floor, window, snapshotEvery,
+ * checkpoint}, groups {NAME: {enabled, rateScale, schedule: [[tick, scale], ...]}}. Expressions use numbers, + - * /,
+ * parentheses, abs(), min(), max(), clamp() and the references input.NAME (the inputs last set) and output.NAME (the
+ * outputs before the step). From then on every ifm_step first evaluates them, feeds M(t) and the errors to the rules,
+ * applies the schedules and lets the watchdog judge the performance (freeze and roll back to the last good snapshot
+ * when its moving mean falls below the floor or the NaN/Inf guard trips) — allocation-free, except the watchdog's
+ * snapshot every snapshotEvery good steps. NULL or "" removes the binding. Not for the tick path (parses, allocates).
+ * @return IFM_OK; IFM_ERR_CONFIGURATION (malformed JSON, an unknown key, channel, output or group, a modulator when
+ *         no rule takes one, an error for an output no pes edge reaches; ifm_last_error names the key);
+ *         IFM_ERR_INVALID_ARGUMENT (text of 65536 bytes or more, or not NUL-terminated); IFM_ERR_IO (the watchdog's
+ *         checkpoint is not writable); IFM_ERR_INVALID_HANDLE. Since 1.2.
+ */
+IFM_API ifm_status ifm_learning_configure(ifm_session *session, const char *learning_json);
+
+/** What ifm_learning_get_status reports. Set struct_size = sizeof(ifm_learning_status) before the call. Since 1.2. */
+typedef struct ifm_learning_status {
+    uint32_t struct_size;        /**< sizeof(ifm_learning_status) as the program was built. */
+    int32_t bound;               /**< 1 when ifm_learning_configure bound signals, else 0. */
+    float modulator;             /**< M(t) fed before the last step (0 when none is bound). */
+    float performance;           /**< The performance before the last step (NaN when none is bound). */
+    int32_t rollbacks;           /**< Rollbacks of the learning watchdog so far. */
+    int32_t frozen;              /**< 1 while the watchdog keeps learning frozen (until ifm_learning_resume). */
+    int64_t non_finite_signals;  /**< Signal values that were NaN or infinite (fed as 0). */
+    int64_t updates;             /**< Steps that evaluated the signals. */
+} ifm_learning_status;
+
+/**
+ * The state of the bound learning signals and watchdog. Allocation-free.
+ * @return IFM_OK; IFM_ERR_NULL_POINTER; IFM_ERR_INVALID_ARGUMENT (struct_size too small); IFM_ERR_INVALID_HANDLE. Since 1.2.
+ */
+IFM_API ifm_status ifm_learning_get_status(ifm_session *session, ifm_learning_status *out_status);
+
+/**
+ * Unfreezes learning after a watchdog rollback (its moving window starts over); no-op without a watchdog.
+ * @return IFM_OK; IFM_ERR_INVALID_HANDLE. Since 1.2.
+ */
+IFM_API ifm_status ifm_learning_resume(ifm_session *session);
 
 /* ------------------------------------------------------------------------------------------------- checkpoints */
 

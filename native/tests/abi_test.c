@@ -3,9 +3,11 @@
  * status ifm.h documents, with a last-error message that names the function. Compiled against ifm.h, so it also
  * keeps the header and the exports in step (a missing or renamed export fails the link).
  *
- *   abi_test MODEL_A.ifm MODEL_B.ifm WORK_DIR
+ *   abi_test MODEL_A.ifm MODEL_B.ifm WORK_DIR [SERVO_PES.ifm]
  *
  * MODEL_A should be plastic (it is stepped, checkpointed, its plasticity switched); MODEL_B any other model.
+ * SERVO_PES.ifm (runtime/models/servo-pes.ifm), when given, drives the learning-signal binding of ABI 1.2 on a servo
+ * simulated here: the bound PES error must make the controller track better than the same model unbound.
  * Prints one line per failed check and "abi_test: N checks, M failed"; exit code 0 only when none failed.
  */
 #include <ifm.h>
@@ -488,9 +490,105 @@ static void test_closed_model(const char *model_path) {
     EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
 }
 
+/* The servo of devices/Ifm.Devices/Simulation/ServoPlant.cs (DC motor, 10 ms steps) with a constant load torque. */
+typedef struct { float position, velocity, command; long steps; } servo;
+
+static float servo_target(long step) {
+    float t = step * 0.01f;
+    return 0.6f * sinf(2 * 3.14159265f * 0.2f * t) + 0.3f * sinf(2 * 3.14159265f * 0.53f * t);
+}
+
+static void servo_step(servo *p, float load) {
+    float u = p->command < -1 ? -1 : p->command > 1 ? 1 : p->command;
+    float torque = u - 0.1f * p->velocity - load;
+    p->velocity += 0.01f * torque / 0.02f;
+    p->position += 0.01f * p->velocity;
+    p->steps++;
+}
+
+/* Runs the controller on the loaded servo for `steps`; returns the RMS tracking error over the last `last` steps. */
+static double servo_run(ifm_session *s, long steps, long last) {
+    servo p = {0, 0, 0, 0};
+    double sum = 0;
+    for (long k = 0; k < steps; k++) {
+        float e = servo_target(p.steps) - p.position;
+        float in[2] = {e < -1 ? -1 : e > 1 ? 1 : e, p.velocity / 10 < -1 ? -1 : p.velocity / 10 > 1 ? 1 : p.velocity / 10};
+        float out[1];
+        if (ifm_set_inputs(s, in, 2) != IFM_OK || ifm_step(s, 1) != IFM_OK || ifm_get_outputs(s, out, 1) != IFM_OK) return -1;
+        p.command = out[0];
+        servo_step(&p, 0.4f);
+        float after = servo_target(p.steps) - p.position;
+        if (k >= steps - last) sum += (double)after * after;
+    }
+    return sqrt(sum / last);
+}
+
+static void test_learning(const char *servo_pes_path, const char *work) {
+    ifm_model *m = NULL;
+    ifm_session *s = NULL, *plain = NULL;
+    EXPECT(ifm_model_load_file(servo_pes_path, &m), IFM_OK, NULL);
+    EXPECT(ifm_session_create(m, &s), IFM_OK, NULL);
+    EXPECT(ifm_session_create(m, &plain), IFM_OK, NULL);
+    TRUE(ifm_abi_version() >= ((1u << 16) | 2u));
+
+    /* Validation: every refusal names the function and the key. */
+    EXPECT(ifm_learning_configure(NULL, "{}"), IFM_ERR_NULL_POINTER, "ifm_learning_configure");
+    EXPECT(ifm_learning_configure(s, "{\"errors\": {\"out9\": \"-input.in0\"}}"), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    TRUE(strstr(ifm_last_error(), "learning.errors.out9") != NULL);
+    EXPECT(ifm_learning_configure(s, "{\"errors\": {\"out0\": \"-input.nope\"}}"), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    TRUE(strstr(ifm_last_error(), "input.nope") != NULL);
+    EXPECT(ifm_learning_configure(s, "{\"modulator\": \"input.in0\"}"), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    TRUE(strstr(ifm_last_error(), "external modulator") != NULL);
+    EXPECT(ifm_learning_configure(s, "{\"errors\": "), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    EXPECT(ifm_learning_configure(s, "{\"watchdog\": {\"floor\": 0}}"), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    EXPECT(ifm_learning_configure(s, "{\"groups\": {\"static\": {\"rateScale\": 2}}}"), IFM_ERR_CONFIGURATION, "ifm_learning_configure");
+    ifm_learning_status st;
+    memset(&st, 0, sizeof st);
+    EXPECT(ifm_learning_get_status(s, &st), IFM_ERR_INVALID_ARGUMENT, "ifm_learning_get_status");
+    st.struct_size = sizeof st;
+    EXPECT(ifm_learning_get_status(s, NULL), IFM_ERR_NULL_POINTER, "ifm_learning_get_status");
+    EXPECT(ifm_learning_get_status(s, &st), IFM_OK, NULL);
+    TRUE(st.bound == 0 && isnan(st.performance) && st.updates == 0);
+
+    /* Bound: the PES error measured - target = -(target - position) = -input.in0 comes from the inputs the program sets. */
+    EXPECT(ifm_learning_configure(s, "{\"errors\": {\"out0\": \"-input.in0\"}, \"performance\": \"-abs(input.in0)\"}"), IFM_OK, NULL);
+    double adaptive = servo_run(s, 6000, 2000);
+    double unbound = servo_run(plain, 6000, 2000);
+    printf("abi_test: servo under load, RMS error over the last 2000 steps: bound %.4f rad, unbound %.4f rad\n", adaptive, unbound);
+    TRUE(adaptive > 0 && unbound > 0 && adaptive < 0.6 * unbound);
+    EXPECT(ifm_learning_get_status(s, &st), IFM_OK, NULL);
+    TRUE(st.bound == 1 && st.updates == 6000 && st.rollbacks == 0 && st.frozen == 0 && isfinite(st.performance) && st.performance <= 0);
+
+    /* A destabilising error gain is caught by the watchdog: frozen and rolled back; resume unfreezes. */
+    char json[512];
+    snprintf(json, sizeof json, "{\"errors\": {\"out0\": \"-400 * input.in0\"}, \"performance\": \"-abs(input.in0)\", "
+             "\"groups\": {\"pes\": {\"rateScale\": 50}}, \"watchdog\": {\"floor\": -0.15, \"window\": 20, \"snapshotEvery\": 20, \"checkpoint\": \"%s/guard.ckpt\"}}", work);
+    EXPECT(ifm_reset(plain), IFM_OK, NULL);
+    EXPECT(ifm_learning_configure(plain, json), IFM_OK, NULL);
+    servo_run(plain, 3000, 1000);
+    EXPECT(ifm_learning_get_status(plain, &st), IFM_OK, NULL);
+    TRUE(st.rollbacks >= 1 && st.frozen == 1);
+    EXPECT(ifm_learning_resume(plain), IFM_OK, NULL);
+    EXPECT(ifm_learning_get_status(plain, &st), IFM_OK, NULL);
+    TRUE(st.frozen == 0);
+    char guard[600];
+    snprintf(guard, sizeof guard, "%s/guard.ckpt", work);
+    EXPECT(ifm_checkpoint_load(s, guard), IFM_OK, NULL);
+    EXPECT(ifm_learning_configure(s, NULL), IFM_OK, NULL);
+    EXPECT(ifm_learning_get_status(s, &st), IFM_OK, NULL);
+    TRUE(st.bound == 0);
+    EXPECT(ifm_learning_resume(s), IFM_OK, NULL);
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    EXPECT(ifm_learning_configure(s, "{}"), IFM_ERR_INVALID_HANDLE, "ifm_learning_configure");
+    EXPECT(ifm_learning_get_status(s, &st), IFM_ERR_INVALID_HANDLE, "ifm_learning_get_status");
+    EXPECT(ifm_learning_resume(s), IFM_ERR_INVALID_HANDLE, "ifm_learning_resume");
+    EXPECT(ifm_session_destroy(plain), IFM_OK, NULL);
+    EXPECT(ifm_model_free(m), IFM_OK, NULL);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: abi_test MODEL_A.ifm MODEL_B.ifm WORK_DIR\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: abi_test MODEL_A.ifm MODEL_B.ifm WORK_DIR [SERVO_PES.ifm]\n");
         return 2;
     }
     test_library();
@@ -504,6 +602,7 @@ int main(int argc, char **argv) {
     test_session(a, b, argv[3]);
     test_session_options(a);
     test_closed_model(argv[1]);
+    if (argc == 5) test_learning(argv[4], argv[3]);
     ifm_model_free(a);
     ifm_model_free(b);
     printf("abi_test: %d checks, %d failed\n", checks, failures);

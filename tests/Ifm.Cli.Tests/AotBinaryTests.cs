@@ -60,6 +60,30 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     }
 
     [Fact]
+    public void Replay_feeds_bound_learning_signals_and_refuses_unknown_channels()
+    {
+        string model = RepoFiles.Model("servo-pes.ifm");
+        string inputs = Path.Combine(_dir, "servo.csv");
+        // A constant tracking error of 0.3 rad and a reward column that is not a model input.
+        File.WriteAllLines(inputs, ["in0,in1,reward", .. Enumerable.Range(0, 200).Select(t => $"0.3,0,{(t % 10 == 0 ? 1 : 0)}")]);
+        string learning = Path.Combine(_dir, "learning.json");
+        File.WriteAllText(learning, """{"errors": {"out0": "-input.in0"}, "performance": "-abs(input.in0) + 0 * column.reward"}""");
+        string bound = Path.Combine(_dir, "bound.csv"), unbound = Path.Combine(_dir, "unbound.csv");
+        ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputs, "--out", bound, "--learning", learning]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("learning signals: error out0 = -input.in0", r.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputs, "--out", unbound]).ExitCode);
+        // PES integrates the error into the bias edge: the command grows beyond the unbound model's.
+        float last = ReadCsv(bound)[^1][0], lastUnbound = ReadCsv(unbound)[^1][0];
+        Assert.True(last > lastUnbound + 0.1f, $"bound {last}, unbound {lastUnbound}");
+
+        File.WriteAllText(learning, """{"errors": {"out0": "-column.nope"}}""");
+        r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputs, "--out", bound, "--learning", learning]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("learning.errors.out0: 'column.nope': 'column' has no channel 'nope'; its channels: column.reward", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Inspect_reads_the_pretrained_models()
     {
         foreach (string name in new[] { "pong.ifm", "pavlov.ifm" })

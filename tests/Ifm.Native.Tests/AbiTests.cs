@@ -11,12 +11,13 @@ public partial class AbiTests
     {
         var p = NativeBuild.X64;
         using var work = new TempDir("abi");
-        var r = Proc.Run(p.AbiTest, [Repo.Model("pavlov.ifm"), Repo.Model("pong.ifm"), work.Path], NativeBuild.Env(p));
+        var r = Proc.Run(p.AbiTest, [Repo.Model("pavlov.ifm"), Repo.Model("pong.ifm"), work.Path, Repo.Model("servo-pes.ifm")], NativeBuild.Env(p));
         Assert.True(r.ExitCode == 0, r.ToString());
         var m = Summary().Match(r.StdOut);
         Assert.True(m.Success, r.ToString());
         Assert.True(int.Parse(m.Groups[1].Value) > 300, "abi_test ran fewer checks than it has");
         Assert.Equal("0", m.Groups[2].Value);
+        Assert.Contains("servo under load", r.StdOut, StringComparison.Ordinal); // the learning-signal checks (ABI 1.2) ran
     }
 
     [Fact]

@@ -21,6 +21,13 @@ public sealed partial class DeviceMap
     public List<BoardSpec>? Boards { get; set; }
 
     public List<DeviceSpec> Devices { get; set; } = [];
+
+    /// <summary>
+    /// Where the model's learning signals come from (an object: modulator, errors, performance, …), in expressions over
+    /// the sensors' channels (<c>servo.target - servo.position</c>). The map keeps it as written: the host that runs a
+    /// model binds and checks it against the model's rules (runtime/Ifm.Runtime/Learning).
+    /// </summary>
+    public JsonElement? Learning { get; set; }
 }
 
 /// <summary>One device: its type, its bus parameters, its rate, its safe state and its channel bindings.</summary>

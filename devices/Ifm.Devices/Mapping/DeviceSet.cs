@@ -94,32 +94,25 @@ public sealed class DeviceSet : IDisposable
         }
     }
 
-    /// <summary>Sensor channels over all sensors, in map order: the length <see cref="CopySensorSamples"/> fills.</summary>
+    /// <summary>"device.channel" names of every sensor channel, in the order <see cref="CopySensorSamples"/> fills them.</summary>
+    public IReadOnlyList<string> SensorChannelNames =>
+        [.. _sensors.SelectMany(s => SensorChannels(s))];
+
+    /// <summary>Sensor channels over all sensors: the length <see cref="CopySensorSamples"/> fills.</summary>
     public int SensorChannelCount => _sensors.Sum(s => s.Sample.Length);
 
-    /// <summary>"device.channel" names of every sensor channel (all of the device's channels, bound or not), in <see cref="CopySensorSamples"/> order.</summary>
-    public IReadOnlyList<string> SensorChannelNames =>
-        [.. _sensors.SelectMany(s => DeviceTypes.Find(s.Counters.Type) is { } t && s.Spec is { } spec ? t.ChannelNames(spec).Select(c => $"{s.Sensor.Name}.{c}")
-            : Enumerable.Range(0, s.Sample.Length).Select(c => $"{s.Sensor.Name}.ch{c}"))];
-
     /// <summary>
-    /// Copies every sensor's latest accepted sample (the values the encoders saw; 0 before the first) into
-    /// <paramref name="destination"/>; allocation-free, for recorders on the loop thread.
+    /// Copies every sensor's latest raw sample (held when a read was stale; 0 before its first fresh sample) into
+    /// <paramref name="destination"/>, in <see cref="SensorChannelNames"/> order: the values learning signals are
+    /// computed from (a reward switch, a tracking error). Allocation-free.
     /// </summary>
     public void CopySensorSamples(Span<float> destination)
     {
         int at = 0;
         foreach (SensorSlot s in _sensors)
         {
-            if (s.HasSample)
-            {
-                s.Sample.AsSpan().CopyTo(destination[at..]);
-            }
-            else
-            {
-                destination.Slice(at, s.Sample.Length).Clear();
-            }
-
+            if (s.HasSample) s.Sample.AsSpan().CopyTo(destination[at..]);
+            else destination.Slice(at, s.Sample.Length).Clear();
             at += s.Sample.Length;
         }
     }
@@ -159,6 +152,12 @@ public sealed class DeviceSet : IDisposable
         }
 
         return false;
+    }
+
+    private static IEnumerable<string> SensorChannels(SensorSlot s)
+    {
+        string[] names = DeviceTypes.Get(s.Type).ChannelNames(s.Spec);
+        for (int c = 0; c < s.Sample.Length; c++) yield return $"{s.Spec.Name}.{(c < names.Length ? names[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
     }
 
     /// <summary>Failures of the last <see cref="EnterSafeState"/> call (null entries for actuators that succeeded).</summary>
@@ -264,7 +263,7 @@ public sealed class DeviceSet : IDisposable
                         encoders[j] = new EncoderSlot(Array.IndexOf(channelNames, d.Channels[j].Channel), Codings.CreateEncoder(d.Channels[j].Encoder!), neurons[j]);
                     }
 
-                    sensors.Add(new SensorSlot(s, counters[i], encoders, s.ChannelCount) { Spec = d });
+                    sensors.Add(new SensorSlot(s, counters[i], encoders, s.ChannelCount) { Type = d.Type!, Spec = d });
                 }
             }
         }
@@ -596,7 +595,8 @@ public sealed class DeviceSet : IDisposable
         public readonly float[] Incoming = new float[channels];
         public bool HasSample;
         public bool FailNext;
-        public DeviceSpec? Spec;
+        public string Type = "";
+        public DeviceSpec Spec = null!;
     }
 
     private sealed class EncoderSlot(int channel, IEncoder encoder, int[] neurons)

@@ -23,8 +23,14 @@ public sealed class ServoPlant
     public const float NominalGain = 1f;
     public const float NominalFriction = 0.1f;
 
+    /// <summary>Steps in the windows of <see cref="RecentRmsError"/> and <see cref="RmsErrorAfterPerturbation"/> (10 s).</summary>
+    public const int ReportWindow = 1000;
+
     private ServoPerturbation[] _perturbations = [];
     private int _next;
+    private readonly float[] _recent = new float[ReportWindow];
+    private double _recentSum, _afterSum;
+    private long _afterSteps = -1;
 
     public ServoPlant()
     {
@@ -50,6 +56,20 @@ public sealed class ServoPlant
     public double RmsError => Steps == 0 ? 0 : Math.Sqrt(SquaredErrorSum / Steps);
 
     public float Target => TargetAt(Steps);
+
+    /// <summary>RMS tracking error over the last <see cref="ReportWindow"/> steps (fewer at the start).</summary>
+    public double RecentRmsError => Steps == 0 ? 0 : Math.Sqrt(Math.Max(0, _recentSum) / Math.Min(Steps, ReportWindow));
+
+    /// <summary>
+    /// RMS tracking error over the first <see cref="ReportWindow"/> steps after the last perturbation applied (fewer
+    /// when the run ended sooner); null when no perturbation has applied yet.
+    /// </summary>
+    public double? RmsErrorAfterPerturbation => _afterSteps switch
+    {
+        < 0 => null,
+        0 => 0,
+        _ => Math.Sqrt(_afterSum / Math.Min(_afterSteps, ReportWindow)),
+    };
 
     /// <summary>target − position.</summary>
     public float Error => Target - Position;
@@ -82,7 +102,17 @@ public sealed class ServoPlant
         Position += Dt * Velocity;
         Steps++;
         float e = Error;
-        SquaredErrorSum += (double)e * e;
+        float e2 = e * e;
+        SquaredErrorSum += e2;
+        int slot = (int)((Steps - 1) % ReportWindow);
+        _recentSum += e2 - _recent[slot];
+        _recent[slot] = e2;
+        if (_afterSteps >= 0 && _afterSteps < ReportWindow)
+        {
+            _afterSum += e2;
+            _afterSteps++;
+        }
+
         ApplyDue();
     }
 
@@ -92,6 +122,11 @@ public sealed class ServoPlant
         {
             var p = _perturbations[_next++];
             (Gain, Friction, Load) = (p.Gain, p.Friction, p.Load);
+            if (p.AtStep > 0)
+            {
+                _afterSteps = 0;
+                _afterSum = 0;
+            }
         }
     }
 }

@@ -112,7 +112,9 @@ internal static unsafe class SessionExports
             int expected = s.Model.InputCount;
             if (count != (nuint)expected) return Errors.Fail(F, Status.SizeMismatch, $"'count' is {count}, the model has {expected} inputs");
             if (values == null && count != 0) return Errors.NullPointer(F, "values");
-            s.Session.SetInputs(new ReadOnlySpan<float>(values, expected));
+            var span = new ReadOnlySpan<float>(values, expected);
+            s.Session.SetInputs(span);
+            span.CopyTo(s.Inputs);
             return Status.Ok;
         }
         catch (Exception e)
@@ -132,6 +134,7 @@ internal static unsafe class SessionExports
             int count = s.Model.InputCount;
             if (channel >= (nuint)count) return Errors.Fail(F, Status.InvalidArgument, $"'channel' {channel} is out of range (the model has {count} inputs)");
             s.Session.SetInput((int)channel, value);
+            s.Inputs[(int)channel] = value;
             return Status.Ok;
         }
         catch (Exception e)
@@ -149,7 +152,7 @@ internal static unsafe class SessionExports
             var s = HandleTable.Find<NativeSession>(session, HandleTable.SessionKind);
             if (s is null) return Invalid(F, session);
             if (ticks > int.MaxValue) return Errors.Fail(F, Status.InvalidArgument, $"'ticks' {ticks} exceeds {int.MaxValue}");
-            s.Session.Step((int)ticks);
+            s.Step((int)ticks);
             return Status.Ok;
         }
         catch (Exception e)

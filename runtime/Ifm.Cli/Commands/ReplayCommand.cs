@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using Ifm.Runtime.Data;
 using Ifm.Runtime.Engine;
+using Ifm.Runtime.Learning;
 
 namespace Ifm.Cli.Commands;
 
@@ -23,8 +24,13 @@ internal static class ReplayCommand
         var ticksPerRow = new Option<int>("--ticks-per-row") { Description = "Ticks to run for each input line.", DefaultValueFactory = _ => 1 }.Positive();
         var plasticity = CommonOptions.Plasticity();
         var checkpointOut = new Option<string>("--checkpoint-out") { Description = "Save the learned state (weights, traces, neuron states) to this checkpoint file at the end." };
+        var learning = new Option<string>("--learning")
+        {
+            Description = "Learning signals, schedules and watchdog (a JSON file holding a run configuration's \"learning\" object): expressions over " +
+                "input.NAME (this row's inputs), output.NAME (the previous row's outputs) and column.NAME (CSV columns that are not model inputs, e.g. a reward).",
+        };
         var backend = new BackendOptions();
-        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut };
+        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut, learning };
         backend.AddTo(cmd);
         var record = new RecordOptions();
         record.AddTo(cmd);
@@ -52,6 +58,21 @@ internal static class ReplayCommand
             using var session = backend.CreateSession(r, m, configure: s => s.Plasticity.Enabled = learn).Session;
             var outputs = new float[m.OutputCount];
             int k = r.GetValue(ticksPerRow);
+            LearningController? signals = null;
+            float[] columnValues = [];
+            int columnCount = 0;
+            if (r.GetValue(learning) is { } learningPath)
+            {
+                if (!File.Exists(learningPath)) throw new CliException($"--learning: file '{learningPath}' does not exist");
+                var spec = LearningSpec.Parse(Ifm.Runtime.Format.BoundedFile.ReadAllText(learningPath, 64 * 1024), learningPath);
+                string[] extra = table.ColumnNames is { } names ? [.. names.Where(n => m.FindInput(n) < 0)] : [];
+                columnCount = extra.Length;
+                if (extra.Length > 0) columnValues = table.SelectColumns(extra);
+                signals = LearningController.Create(spec, session, [.. extra.Select(n => "column." + n)], learningPath,
+                    log: line => Console.Error.WriteLine($"ifm: warning: learning watchdog: {line}"));
+                foreach (string note in signals.Notes) Console.Error.WriteLine($"ifm: warning: {note}");
+            }
+
             var sb = new StringBuilder();
             sb.Append("tick");
             foreach (var name in m.OutputNames) sb.Append(',').Append(name);
@@ -68,6 +89,7 @@ internal static class ReplayCommand
             {
                 long begin = Stopwatch.GetTimestamp();
                 ReadOnlySpan<float> x = values.AsSpan(row * m.InputCount, m.InputCount);
+                signals?.Update(x, outputs, columnValues.AsSpan(row * columnCount, columnCount));
                 session.SetInputs(x);
                 session.Step(k);
                 session.ReadOutputs(outputs);
@@ -88,7 +110,7 @@ internal static class ReplayCommand
                     // Replay never drops: it waits for the writer instead (no real-time deadline here).
                     while (recorder.Pending >= recorder.RingCapacity) Thread.Sleep(1);
                     recorder.Capture(row, (long)Stopwatch.GetElapsedTime(t0, begin).TotalNanoseconds, (long)Stopwatch.GetElapsedTime(begin, end).TotalNanoseconds, 0,
-                        float.NaN, learn && m.IsPlastic ? ps.LastMeanAbsDelta : 0f, x, outputs, []);
+                        signals?.Signal ?? float.NaN, learn && m.IsPlastic ? ps.LastMeanAbsDelta : 0f, x, outputs, []);
                 }
 
                 sb.Append(session.Tick.ToString(CultureInfo.InvariantCulture));
@@ -103,6 +125,12 @@ internal static class ReplayCommand
             {
                 recorder.Dispose();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recorded {recorder.Written:N0} input lines to {recorder.Path}"));
+            }
+
+            if (signals is not null)
+            {
+                string wd = signals.Watchdog is { } w ? $", watchdog: {w.Rollbacks} rollback(s){(w.Frozen ? ", learning frozen" : "")}" : "";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learning signals: {signals.Describe()}{wd}{(signals.NonFiniteSignals > 0 ? $", {signals.NonFiniteSignals} non-finite values fed as 0" : "")}"));
             }
 
             if (session.Plasticity.GuardTripped) Console.Error.WriteLine($"ifm: warning: {session.Plasticity.GuardMessage}");

@@ -46,6 +46,12 @@ public sealed class RunConfig
 
     /// <summary>OpenCL device (platform:device or a name), for the opencl/auto backends.</summary>
     public string? OpenclDevice { get; set; }
+
+    /// <summary>
+    /// Learning signals, per-group schedules and the learning watchdog (runtime/Ifm.Runtime/Learning/LearningSpec.cs);
+    /// each key set here replaces the same key of the device map's <c>learning</c>.
+    /// </summary>
+    public Ifm.Runtime.Learning.LearningSpec? Learning { get; set; }
 }
 
 public sealed class RealtimeConfig

@@ -34,6 +34,7 @@ public static class RunConfigLoader
         config.Model = Resolve(folder, config.Model);
         config.Devices = Resolve(folder, config.Devices);
         config.Checkpoint = Resolve(folder, config.Checkpoint);
+        if (config.Learning?.Watchdog is { } w) w.Checkpoint = Resolve(folder, w.Checkpoint);
         return config;
     }
 
@@ -122,7 +123,8 @@ public static class RunConfigLoader
             string parent = key.Contains('.', StringComparison.Ordinal) ? key[..key.LastIndexOf('.')] + "." : "";
             if (key.EndsWith(name, StringComparison.Ordinal)) parent = key.Length > name.Length ? key[..^(name.Length + 1)] + "." : "";
             return $"{parent}{name}: unknown key{line}; known keys: model, devices, sim, rateHz, ticksPerPeriod, durationSeconds, plasticity, " +
-                "checkpoint, checkpointIntervalSeconds, overrunPolicy, nonFinitePolicy, nonFiniteLimit, realtime {priority, cpus, mlock}, backend, openclDevice";
+                "checkpoint, checkpointIntervalSeconds, overrunPolicy, nonFinitePolicy, nonFiniteLimit, realtime {priority, cpus, mlock}, backend, openclDevice, " +
+                "learning {modulator, errors, performance, watchdog {floor, window, snapshotEvery, checkpoint}, groups}";
         }
 
         if (msg.Contains("could not be converted", StringComparison.Ordinal))

@@ -60,6 +60,10 @@ public sealed class PrometheusEndpoint : IDisposable
         Metric("ifm_loop_compute_max_seconds", "gauge", "Largest read-to-write time", st.Compute.Max / 1e9);
         Metric("ifm_plasticity_learning_ticks_total", "counter", "Ticks in which a plasticity rule ran", st.LearningTicks);
         Metric("ifm_plasticity_mean_abs_delta", "gauge", "Mean |dw| per plastic edge in the last learning tick", st.LastMeanAbsDelta);
+        Metric("ifm_learning_rollbacks_total", "counter", "Rollbacks of the learning watchdog to the last good snapshot", st.LearningRollbacks);
+        Metric("ifm_learning_frozen", "gauge", "1 while the learning watchdog keeps learning frozen", st.LearningFrozen);
+        Metric("ifm_learning_performance", "gauge", "The bound learning-performance signal of the last period (NaN when none)", st.LearningPerformance);
+        Metric("ifm_learning_nonfinite_signals_total", "counter", "Learning-signal values that were NaN or infinite (fed as 0)", st.NonFiniteLearningSignals);
         Metric("ifm_loop_checkpoints_total", "counter", "Periodic checkpoint snapshots", st.CheckpointsTaken);
         return sb.ToString();
     }

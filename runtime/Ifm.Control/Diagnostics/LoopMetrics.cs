@@ -29,6 +29,8 @@ public sealed class LoopMetrics : IDisposable
         _meter.CreateObservableGauge("ifm.loop.compute.max", () => Us(stats.Compute.Max), "us", "Largest read→write time");
         _meter.CreateObservableCounter("ifm.plasticity.learning_ticks", () => stats.LearningTicks, "{tick}", "Ticks in which a plasticity rule ran");
         _meter.CreateObservableGauge("ifm.plasticity.mean_abs_delta", () => (double)stats.LastMeanAbsDelta, null, "Mean |Δw| per plastic edge in the last learning tick");
+        _meter.CreateObservableCounter("ifm.learning.rollbacks", () => stats.LearningRollbacks, "{rollback}", "Rollbacks of the learning watchdog to the last good snapshot");
+        _meter.CreateObservableGauge("ifm.learning.frozen", () => stats.LearningFrozen, null, "1 while the learning watchdog keeps learning frozen");
         _meter.CreateObservableCounter("ifm.loop.checkpoints", () => stats.CheckpointsTaken, "{checkpoint}", "Periodic checkpoint snapshots");
     }
 

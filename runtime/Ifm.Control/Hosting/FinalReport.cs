@@ -50,6 +50,18 @@ internal static class FinalReport
             b.AppendLine(c, $"  plasticity {(session.Plasticity.Enabled ? "on" : "off")}: {ps.LearningTicks} learning ticks, total |Δw| {ps.TotalAbsDelta:0.###e+0}{guard}");
         }
 
+        if (o.Learning is { } lc)
+        {
+            string perf = float.IsNaN(lc.Performance) ? "" : $", last performance {lc.Performance:G4}";
+            string bad = lc.NonFiniteSignals > 0 ? $", {lc.NonFiniteSignals} non-finite signal values fed as 0" : "";
+            b.AppendLine(c, $"  learning signals: {lc.Updates} updates{perf}{bad}");
+            if (lc.Watchdog is { } wd)
+            {
+                b.AppendLine(c, $"  learning watchdog: {wd.Rollbacks} rollback(s), {wd.Snapshots} good snapshot(s){(wd.Frozen ? ", learning FROZEN" : "")}, moving performance {wd.MovingPerformance:G4} (snapshots allocated {s.WatchdogSnapshotBytes} bytes on the loop thread)");
+                if (wd.LastMessage is { } m) b.AppendLine(c, $"    {m}");
+            }
+        }
+
         if (s.CheckpointsTaken > 0) b.AppendLine(c, $"  periodic checkpoint snapshots: {s.CheckpointsTaken}");
         // What a soak needs to tell garbage awaiting collection from a leak: allocation, collections, live heap, RSS.
         b.AppendLine(c, $"  managed memory: {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MB allocated, collections gen0 {GC.CollectionCount(0)}, " +
@@ -70,6 +82,8 @@ internal static class FinalReport
         if (sim?.Servo is { } servo)
         {
             b.AppendLine(c, $"  servo: {servo.Steps} steps, RMS tracking error {servo.RmsError:0.0000} rad, final gain {servo.Gain:0.###}, friction {servo.Friction:0.###}, load {servo.Load:0.###}");
+            string after = servo.RmsErrorAfterPerturbation is { } a ? $"first {ServoPlant.ReportWindow} steps after the last perturbation {a:0.0000} rad, " : "";
+            b.AppendLine(c, $"  servo RMS tracking error: {after}last {Math.Min(servo.Steps, ServoPlant.ReportWindow)} steps {servo.RecentRmsError:0.0000} rad");
         }
 
         if (sim?.Pavlov is { } pavlov)

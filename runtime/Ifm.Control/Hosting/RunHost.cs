@@ -9,6 +9,7 @@ using Ifm.Devices;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
 using Ifm.Runtime.Engine;
+using Ifm.Runtime.Learning;
 using Ifm.Runtime.Model;
 using Ifm.Runtime.Persistence;
 
@@ -70,7 +71,8 @@ public static class RunHost
         INetworkSession session = choice.Session;
         string backendNote = config.Backend != BackendList.Auto ? choice.Backend
             : choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
-        BackgroundCheckpointWriter? writer = null;
+        BackgroundCheckpointWriter? writer = null, guardWriter = null;
+        LearningController? signals = null;
         DeviceSet? devices = null;
         Recording.RunRecorder? recorder = null;
         Dashboard.DashboardServer? dashboard = null;
@@ -94,6 +96,23 @@ public static class RunHost
 
             devices = DeviceSet.Bind(map, model.InputNames, model.OutputNames, hardware, ownsHardware: true, sourceName: mapName, providers);
             unbound = null; // owned by the device set now
+
+            // Learning signals: the map's learning object, each key overridden by the run configuration's.
+            LearningSpec? spec = map.Learning is { ValueKind: not System.Text.Json.JsonValueKind.Null } element ? LearningSpec.Parse(element, $"{mapName}: learning") : null;
+            if (config.Learning is { } overrides) spec = (spec ?? new LearningSpec()).MergedWith(overrides);
+            if (spec is { IsEmpty: false })
+            {
+                if (spec.Watchdog?.Checkpoint is { } guardPath)
+                {
+                    Ifm.Runtime.Format.AtomicFile.CheckWritable(guardPath);
+                    guardWriter = new BackgroundCheckpointWriter(session, guardPath);
+                }
+
+                var persist = guardWriter is { } gw ? gw.Offer : (Action<SessionState>?)null;
+                signals = LearningController.Create(spec, session, devices.SensorChannelNames, config.Learning is null ? mapName : "learning (map and run configuration)", persist: persist);
+                log.Info($"learning: {signals.Describe()}");
+                foreach (string note in signals.Notes) log.Warning(note);
+            }
 
             if (env.RecordPath is { } recordPath)
             {
@@ -130,6 +149,7 @@ public static class RunHost
                 Recorder = recorder,
                 WarmupPeriods = env.WarmupPeriods ?? loopOptionsBase.WarmupPeriods,
                 Hook = env.Attach?.Invoke(new RunBinding(model, session, devices, sim, rate, maxPeriods)),
+                Learning = signals,
                 Live = env.Dashboard is null ? null : new Dashboard.LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session),
             };
             var loop = new ControlLoop(session, devices, options);
@@ -180,8 +200,20 @@ public static class RunHost
             go.Set();
             var status = new StatusLine(loop.Statistics, rate, learn);
             bool stoppingSent = false;
+            int rollbacksLogged = 0;
+            void LogRollbacks()
+            {
+                // The loop thread never logs: a rollback it made is reported from here.
+                if (signals?.Watchdog is { } wd && wd.Rollbacks > rollbacksLogged)
+                {
+                    rollbacksLogged = wd.Rollbacks;
+                    log.Warning($"learning watchdog: {wd.LastMessage}");
+                }
+            }
+
             while (!thread.Join(env.StatusInterval))
             {
+                LogRollbacks();
                 if (env.Cancellation.IsCancellationRequested)
                 {
                     if (!stoppingSent) env.Notifier?.Stopping();
@@ -205,6 +237,7 @@ public static class RunHost
             }
 
             if (!stoppingSent) env.Notifier?.Stopping();
+            LogRollbacks();
             LoopResult r = result!;
 
             string? saved = null;
@@ -245,6 +278,7 @@ public static class RunHost
             prometheus?.Dispose();
             recorder?.Dispose();
             writer?.Dispose();
+            guardWriter?.Dispose();
             devices?.Dispose();
             unbound?.Dispose();
             session.Dispose();

@@ -38,6 +38,7 @@ public sealed class ControlLoop
     private bool _haveFinite;
     private int _nonFiniteRun;
     private SessionState? _resetState;
+    private readonly float[] _channels;
 
     public ControlLoop(INetworkSession session, DeviceSet devices, LoopOptions options)
     {
@@ -57,6 +58,7 @@ public sealed class ControlLoop
         _inputs = new float[session.Model.InputCount];
         _outputs = new float[session.Model.OutputCount];
         _lastFinite = new float[session.Model.OutputCount];
+        _channels = new float[options.Learning is null ? 0 : devices.SensorChannelCount];
     }
 
     public LoopStatistics Statistics { get; } = new();
@@ -77,6 +79,8 @@ public sealed class ControlLoop
         long checkpointInterval = o.CheckpointWriter is null || o.CheckpointInterval is null ? 0 : (long)(o.CheckpointInterval.Value.TotalMilliseconds * 1e6);
         var plasticity = _session.Plasticity;
         bool learning = plasticity.HasRules;
+        var signals = o.Learning;
+        long guardBytesStart = 0;
         LoopStatistics stats = Statistics;
 
         StopReason reason = StopReason.Completed;
@@ -110,6 +114,7 @@ public sealed class ControlLoop
                 if (period == o.WarmupPeriods)
                 {
                     allocStart = GC.GetAllocatedBytesForCurrentThread();
+                    guardBytesStart = signals?.SnapshotBytes ?? 0;
                 }
 
                 long begin = waiter.WaitUntil(next);
@@ -124,8 +129,17 @@ public sealed class ControlLoop
                 previousBegin = begin;
                 o.Hook?.BeforePeriod(period);
 
-                // read → encode → step (k ticks) → decode → write
+                // read → encode → learning signals → step (k ticks) → decode → write
                 _devices.ReadAndEncode(period, _inputs);
+                if (signals is not null)
+                {
+                    // From this period's sensor samples and encoded inputs and the previous period's outputs; the
+                    // watchdog may roll the learned state back here, before the step computes the next command.
+                    _devices.CopySensorSamples(_channels);
+                    signals.Update(_inputs, _outputs, _channels);
+                    stats.Guard(signals.Rollbacks, signals.Frozen, signals.Performance, signals.NonFiniteSignals);
+                }
+
                 _session.SetInputs(_inputs);
                 _session.Step(ticks);
                 _session.ReadOutputs(_outputs);
@@ -147,7 +161,7 @@ public sealed class ControlLoop
                 }
 
                 stats.PeriodDone(compute);
-                o.Recorder?.CapturePeriod(period, begin - start, compute, begin - next, o.LearningSignal?.Value ?? float.NaN,
+                o.Recorder?.CapturePeriod(period, begin - start, compute, begin - next, signals?.Signal ?? o.LearningSignal?.Value ?? float.NaN,
                     learning ? stats.LastMeanAbsDelta : 0f, _inputs, _outputs, _devices);
                 bool checkpointNow = false;
                 if (o.Live is { } live)
@@ -213,7 +227,9 @@ public sealed class ControlLoop
             failures = _devices.EnterSafeState();
             if (period > o.WarmupPeriods)
             {
-                stats.SteadyAllocatedBytes = Math.Max(0, GC.GetAllocatedBytesForCurrentThread() - allocStart - snapshotBytes);
+                long guardBytes = (signals?.SnapshotBytes ?? 0) - guardBytesStart;
+                stats.WatchdogSnapshotBytes = guardBytes;
+                stats.SteadyAllocatedBytes = Math.Max(0, GC.GetAllocatedBytesForCurrentThread() - allocStart - snapshotBytes - guardBytes);
                 stats.SteadyPeriods = period - o.WarmupPeriods;
             }
         }

@@ -46,6 +46,12 @@ public sealed record LoopOptions
     /// </summary>
     public StrongBox<float>? LearningSignal { get; init; }
 
+    /// <summary>
+    /// The model's learning signals, schedules and watchdog (from the map's and the run configuration's
+    /// <c>learning</c>): updated every period between encode and step; null: none bound.
+    /// </summary>
+    public Ifm.Runtime.Learning.LearningController? Learning { get; init; }
+
     /// <summary>The dashboard's view of the loop (published every period) and its requests; null: no dashboard.</summary>
     public Dashboard.LiveSnapshot? Live { get; init; }
 

@@ -9,7 +9,8 @@ namespace Ifm.Control.Loop;
 public sealed class LoopStatistics
 {
     private long _periods, _overruns, _skipped, _learningTicks, _lastComputeNs, _checkpoints, _nonFinite, _resets;
-    private float _lastMeanAbsDelta;
+    private float _lastMeanAbsDelta, _performance = float.NaN;
+    private long _rollbacks, _frozen, _nonFiniteSignals;
 
     /// <summary>Time between consecutive period starts.</summary>
     public LatencyHistogram Period { get; } = new();
@@ -36,6 +37,21 @@ public sealed class LoopStatistics
 
     /// <summary>Mean |Δw| per plastic edge in the last learning tick.</summary>
     public float LastMeanAbsDelta => Volatile.Read(ref _lastMeanAbsDelta);
+
+    /// <summary>Rollbacks of the learning watchdog (learned state restored to the last good snapshot).</summary>
+    public long LearningRollbacks => Volatile.Read(ref _rollbacks);
+
+    /// <summary>1 while the learning watchdog keeps learning frozen, else 0.</summary>
+    public long LearningFrozen => Volatile.Read(ref _frozen);
+
+    /// <summary>The learning-performance signal of the last period (NaN when none is bound).</summary>
+    public float LearningPerformance => Volatile.Read(ref _performance);
+
+    /// <summary>Learning-signal values that were NaN or infinite (fed as 0).</summary>
+    public long NonFiniteLearningSignals => Volatile.Read(ref _nonFiniteSignals);
+
+    /// <summary>Managed bytes the learning watchdog's snapshots allocated after the warm-up (not in <see cref="SteadyAllocatedBytes"/>).</summary>
+    public long WatchdogSnapshotBytes { get; internal set; }
 
     public long CheckpointsTaken => Volatile.Read(ref _checkpoints);
 
@@ -68,6 +84,14 @@ public sealed class LoopStatistics
     internal void StateReset() => Volatile.Write(ref _resets, _resets + 1);
 
     internal void Checkpointed() => Volatile.Write(ref _checkpoints, _checkpoints + 1);
+
+    internal void Guard(long rollbacks, bool frozen, float performance, long nonFinite)
+    {
+        Volatile.Write(ref _rollbacks, rollbacks);
+        Volatile.Write(ref _frozen, frozen ? 1 : 0);
+        Volatile.Write(ref _performance, performance);
+        Volatile.Write(ref _nonFiniteSignals, nonFinite);
+    }
 
     internal void Learning(long ticks, float lastDelta)
     {

@@ -65,6 +65,9 @@ internal abstract class DeviceLearner
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>This group's learning-rate scale on top of the session's.</summary>
+    public float RateScale { get; set; } = 1f;
+
     /// <summary>Global CSR indices of the group's edges.</summary>
     public int[] EdgeIndex { get; }
 

@@ -106,6 +106,15 @@ internal sealed class OpenClPlasticity : IPlasticityControl
         if (l is not null) l.Enabled = enabled;
     }
 
+    public float GetGroupRateScale(int group) => Learner(group)?.RateScale ?? 0f;
+
+    public void SetGroupRateScale(int group, float scale)
+    {
+        if (!float.IsFinite(scale) || scale < 0) throw new ArgumentOutOfRangeException(nameof(scale), $"learning-rate scale must be finite and ≥ 0, got {scale}");
+        var l = Learner(group);
+        if (l is not null) l.RateScale = scale;
+    }
+
     public void SetModulator(float value) => _modulator = value;
 
     public void SetErrors(ReadOnlySpan<float> errors)
@@ -143,7 +152,7 @@ internal sealed class OpenClPlasticity : IPlasticityControl
         foreach (var l in _learners)
         {
             if (l is null || !l.Enabled) continue;
-            l.Enqueue(yPrev, yNow, _scale, _modulator, tick);
+            l.Enqueue(yPrev, yNow, _scale * l.RateScale, _modulator, tick);
             edges += l.EdgeIndex.Length;
             ran = true;
         }

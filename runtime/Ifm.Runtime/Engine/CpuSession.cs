@@ -182,7 +182,7 @@ public sealed class CpuSession : INetworkSession
             if (_plasticity.FusedTrace is not null)
             {
                 _tracePending = _plasticity.FusedActive;
-                _pendingScale = _plasticity.LearningRateScale;
+                _pendingScale = _plasticity.LearningRateScale * _plasticity.FusedTrace.RateScale;
             }
             else if (_plasticity.Active)
             {

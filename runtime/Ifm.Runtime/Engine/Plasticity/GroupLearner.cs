@@ -61,6 +61,9 @@ internal abstract class GroupLearner
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>This group's learning-rate scale on top of the session's (see <see cref="IPlasticityControl.SetGroupRateScale"/>).</summary>
+    public float RateScale { get; set; } = 1f;
+
     /// <summary>Global indices (CSR order) of the group's edges.</summary>
     public int[] Edges { get; }
 

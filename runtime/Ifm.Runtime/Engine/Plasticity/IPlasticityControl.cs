@@ -26,6 +26,12 @@ public interface IPlasticityControl
     /// <summary>Freezes (false) or unfreezes (true) one group.</summary>
     void SetGroupEnabled(int group, bool enabled);
 
+    /// <summary>The learning-rate scale of one group (multiplies <see cref="LearningRateScale"/>); 1 unless set. 0 for static groups.</summary>
+    float GetGroupRateScale(int group);
+
+    /// <summary>Sets one plastic group's learning-rate scale (finite, ≥ 0; ignored for static groups): per-group schedules.</summary>
+    void SetGroupRateScale(int group, float scale);
+
     /// <summary>The value of M(t) for neuromodulated rules whose modulator source is external.</summary>
     void SetModulator(float value);
 

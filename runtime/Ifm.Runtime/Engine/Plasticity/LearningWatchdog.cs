@@ -19,6 +19,12 @@ public sealed record LearningWatchdogOptions
 
     /// <summary>When set, every last good snapshot is also saved there atomically (<see cref="Checkpoint.Save"/>).</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// When set, called with every last good snapshot instead of saving it to <see cref="CheckpointPath"/> on the
+    /// calling thread: a control loop hands it to a background checkpoint writer.
+    /// </summary>
+    public Action<SessionState>? Persist { get; init; }
 }
 
 /// <summary>
@@ -128,6 +134,7 @@ public sealed class LearningWatchdog
 
     private void SaveCheckpoint()
     {
-        if (_options.CheckpointPath is { } path) Checkpoint.Save(_session, path);
+        if (_options.Persist is { } persist) persist(LastGood);
+        else if (_options.CheckpointPath is { } path) Checkpoint.Save(_session, path);
     }
 }

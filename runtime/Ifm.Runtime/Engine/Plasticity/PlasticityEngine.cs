@@ -72,6 +72,15 @@ internal sealed class PlasticityEngine : IPlasticityControl
         if (l is not null) l.Enabled = enabled;
     }
 
+    public float GetGroupRateScale(int group) => Learner(group)?.RateScale ?? 0f;
+
+    public void SetGroupRateScale(int group, float scale)
+    {
+        if (!float.IsFinite(scale) || scale < 0) ThrowScale(scale);
+        var l = Learner(group);
+        if (l is not null) l.RateScale = scale;
+    }
+
     public void SetModulator(float value) => _modulator = value;
 
     public void SetErrors(ReadOnlySpan<float> errors)
@@ -150,6 +159,7 @@ internal sealed class PlasticityEngine : IPlasticityControl
         {
             if (l is null || !l.Enabled) continue;
             ran = true;
+            t.Scale = _scale * l.RateScale;
             sum += l.Apply(ref t);
             edges += l.Edges.Length;
             if (t.Fault is not null)
