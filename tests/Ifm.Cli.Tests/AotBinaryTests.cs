@@ -63,12 +63,12 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     public void Replay_feeds_bound_learning_signals_and_refuses_unknown_channels()
     {
         string model = RepoFiles.Model("servo-pes.ifm");
-        string inputs = Path.Combine(_dir, "servo.csv");
+        string inputs = Path.Combine(Dir, "servo.csv");
         // A constant tracking error of 0.3 rad and a reward column that is not a model input.
         File.WriteAllLines(inputs, ["in0,in1,reward", .. Enumerable.Range(0, 200).Select(t => $"0.3,0,{(t % 10 == 0 ? 1 : 0)}")]);
-        string learning = Path.Combine(_dir, "learning.json");
+        string learning = Path.Combine(Dir, "learning.json");
         File.WriteAllText(learning, """{"errors": {"out0": "-input.in0"}, "performance": "-abs(input.in0) + 0 * column.reward"}""");
-        string bound = Path.Combine(_dir, "bound.csv"), unbound = Path.Combine(_dir, "unbound.csv");
+        string bound = Path.Combine(Dir, "bound.csv"), unbound = Path.Combine(Dir, "unbound.csv");
         ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputs, "--out", bound, "--learning", learning]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("learning signals: error out0 = -input.in0", r.Stdout, StringComparison.Ordinal);
