@@ -10,7 +10,7 @@ internal static unsafe class LibraryExports
     public const uint AbiMajor = 1;
 
     /// <summary>Minor version: bumped when functions are added.</summary>
-    public const uint AbiMinor = 1;
+    public const uint AbiMinor = 2;
 
     [UnmanagedCallersOnly(EntryPoint = "ifm_abi_version")]
     public static uint AbiVersion() => (AbiMajor << 16) | AbiMinor;

@@ -23,8 +23,9 @@ internal static class ReplayCommand
         var ticksPerRow = new Option<int>("--ticks-per-row") { Description = "Ticks to run for each input line.", DefaultValueFactory = _ => 1 }.Positive();
         var plasticity = CommonOptions.Plasticity();
         var checkpointOut = new Option<string>("--checkpoint-out") { Description = "Save the learned state (weights, traces, neuron states) to this checkpoint file at the end." };
+        var threads = new Option<int>("--threads") { Description = "Threads of the CPU tick (results are bit-identical to one thread).", DefaultValueFactory = _ => 1 }.Positive();
         var backend = new BackendOptions();
-        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut };
+        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut, threads };
         backend.AddTo(cmd);
         var record = new RecordOptions();
         record.AddTo(cmd);
@@ -49,7 +50,7 @@ internal static class ReplayCommand
             }
 
             bool learn = r.GetValue(plasticity) == "on";
-            using var session = backend.CreateSession(r, m, configure: s => s.Plasticity.Enabled = learn).Session;
+            using var session = backend.CreateSession(r, m, new SessionOptions { Threads = r.GetValue(threads) }, s => s.Plasticity.Enabled = learn).Session;
             var outputs = new float[m.OutputCount];
             int k = r.GetValue(ticksPerRow);
             var sb = new StringBuilder();

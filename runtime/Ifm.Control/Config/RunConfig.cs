@@ -40,6 +40,12 @@ public sealed class RunConfig
 
     /// <summary>OpenCL device (platform:device or a name), for the opencl/auto backends.</summary>
     public string? OpenclDevice { get; set; }
+
+    /// <summary>
+    /// Threads of the CPU engine's tick (1: the loop thread only). The extra workers are not pinned (the loop thread
+    /// keeps the CPUs of <see cref="RealtimeConfig.Cpus"/>) and results are bit-identical to one thread.
+    /// </summary>
+    public int Threads { get; set; } = 1;
 }
 
 public sealed class RealtimeConfig
