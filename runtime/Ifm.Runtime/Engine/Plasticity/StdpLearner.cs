@@ -32,7 +32,7 @@ internal sealed class StdpLearner : GroupLearner
 {
     private readonly StdpRule _rule;
     private readonly float[] _xPre;
-    private readonly float[] _zPost;
+    private float[] _zPost;                       // the same array as _xPre while τ₊ = τ₋ (see Shared)
     private readonly float _decayPlus;
     private readonly float _decayMinus;
     private readonly int[] _inStart, _inEdge;     // the group's edges into each neuron (CSR order)
@@ -50,9 +50,9 @@ internal sealed class StdpLearner : GroupLearner
         _rule = rule;
         int n = model.NeuronCount;
         _xPre = new float[n];
-        _zPost = new float[n];
         _decayPlus = MathF.Exp(-model.Dt / rule.TauPlus);
         _decayMinus = MathF.Exp(-model.Dt / rule.TauMinus);
+        _zPost = _decayPlus == _decayMinus ? _xPre : new float[n];
         (_inStart, _inEdge) = Lists(n, Edges, model.PostArray);
         (_outStart, _outEdge) = Lists(n, Edges, model.PreArray);
         _pre = model.PreArray;
@@ -86,8 +86,7 @@ internal sealed class StdpLearner : GroupLearner
     private float ApplyByPre(ref LearningTick t)
     {
         int n = _xPre.Length;
-        TensorPrimitives.Multiply(_xPre, _decayPlus, _xPre);
-        TensorPrimitives.Multiply(_zPost, _decayMinus, _zPost);
+        Decay();
         var y = t.YNow[..n];
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref float x = ref MemoryMarshal.GetArrayDataReference(_xPre);
@@ -134,17 +133,17 @@ internal sealed class StdpLearner : GroupLearner
         if (spikes > 0) Synapses.PreOrderChanged();
         if (_spikesOnly)
         {
+            bool shared = Shared;
             foreach (int i in _spiked.AsSpan(0, spikes))
             {
                 float yi = Unsafe.Add(ref yr, i);
                 Unsafe.Add(ref x, i) += yi;
-                Unsafe.Add(ref z, i) += yi;
+                if (!shared) Unsafe.Add(ref z, i) += yi;
             }
         }
         else
         {
-            TensorPrimitives.Add(_xPre, y, _xPre);
-            TensorPrimitives.Add(_zPost, y, _zPost);
+            AddSpikes(y);
         }
 
         return sum;
@@ -286,8 +285,7 @@ internal sealed class StdpLearner : GroupLearner
     /// <summary>Clock-driven sessions: through the matrix, edge by edge (in-edges by CSR index, out-edges by list).</summary>
     private float ApplyPerEdge(ref LearningTick t)
     {
-        TensorPrimitives.Multiply(_xPre, _decayPlus, _xPre);
-        TensorPrimitives.Multiply(_zPost, _decayMinus, _zPost);
+        Decay();
         var y = t.YNow[.._xPre.Length];
         var weights = Synapses.Weights;
         float aPlus = _rule.APlus * t.Scale, aMinus = _rule.AMinus * t.Scale;
@@ -319,8 +317,7 @@ internal sealed class StdpLearner : GroupLearner
             }
         }
 
-        TensorPrimitives.Add(_xPre, y, _xPre);
-        TensorPrimitives.Add(_zPost, y, _zPost);
+        AddSpikes(y);
         return sum;
     }
 
@@ -351,6 +348,24 @@ internal sealed class StdpLearner : GroupLearner
         return true;
     }
 
+    /// <summary>
+    /// x and z are one array while τ₊ = τ₋: both start at 0, decay by the same factor and add the same spikes, so they
+    /// hold the same bits, and one pass (and one array in the cache) does for both.
+    /// </summary>
+    private bool Shared => ReferenceEquals(_xPre, _zPost);
+
+    private void Decay()
+    {
+        TensorPrimitives.Multiply(_xPre, _decayPlus, _xPre);
+        if (!Shared) TensorPrimitives.Multiply(_zPost, _decayMinus, _zPost);
+    }
+
+    private void AddSpikes(ReadOnlySpan<float> y)
+    {
+        TensorPrimitives.Add(_xPre, y, _xPre);
+        if (!Shared) TensorPrimitives.Add(_zPost, y, _zPost);
+    }
+
     /// <summary>A non-finite weight: not written; learning stops with a message naming the edge.</summary>
     private float Fault(int k, ref LearningTick t, float sum)
     {
@@ -367,14 +382,18 @@ internal sealed class StdpLearner : GroupLearner
 
     public override void Load(SessionState state)
     {
-        state.Float(Key("x_pre"), _xPre.Length).CopyTo(_xPre, 0);
-        state.Float(Key("z_post"), _zPost.Length).CopyTo(_zPost, 0);
+        var x = state.Float(Key("x_pre"), _xPre.Length);
+        var z = state.Float(Key("z_post"), _zPost.Length);
+        if (Shared && !MemoryMarshal.Cast<float, int>(x.AsSpan()).SequenceEqual(MemoryMarshal.Cast<float, int>(z.AsSpan()))) _zPost = new float[_xPre.Length]; // traces saved apart stay apart
+        x.CopyTo(_xPre, 0);
+        z.CopyTo(_zPost, 0);
     }
 
     public override void Reset()
     {
         Array.Clear(_xPre);
         Array.Clear(_zPost);
+        if (_decayPlus == _decayMinus) _zPost = _xPre;
     }
 
     /// <summary>The group's edges bucketed by <paramref name="neuronOf"/> (post: in-edges; pre: out-edges), in CSR order.</summary>
