@@ -5,6 +5,8 @@
 #   ROUNDS=5 tests/bench/peers/run.sh
 #   IFM=artifacts/publish/linux-x64/ifm tests/bench/peers/run.sh     time the shipped NativeAOT binary (default: JIT build)
 #   QUICK=1 tests/bench/peers/run.sh             1 round, shorter runs (a smoke test of the harness)
+#   CORE=1 tests/bench/peers/run.sh              only IFM Edge event-driven and Brian2 cpp_standalone (the STDP target;
+#                                                minutes instead of most of an hour on a busy machine)
 #
 # 1. Spiking STDP benchmark (network.py: 1,000 LIF neurons, 100,000 random synapses, pair-based STDP, dt 0.1 ms,
 #    ~25 Hz): Brian2 2.5.1 cpp_standalone and cython (Debian python3-brian), PyTorch dense and sparse (Debian
@@ -59,11 +61,13 @@ for ((r = 1; r <= rounds; r++)); do
         model="$out/stdp.ifm"; [[ $stdp == off ]] && model="$out/static.ifm"
         ifm_line "IFM Edge (event-driven)" $stdp "$model" --plasticity on --propagation event >>"$out/results.jsonl"
         "$py" "$here/brian2_stdp.py" "$out" --target cpp_standalone --stdp $stdp --seconds "$sim" 2>/dev/null | tail -1 >>"$out/results.jsonl"
+        [[ -n "${CORE:-}" ]] && continue
         ifm_line "IFM Edge (clock-driven, layout auto)" $stdp "$model" --plasticity on --propagation clock >>"$out/results.jsonl"
         "$py" "$here/brian2_stdp.py" "$out" --target cython --stdp $stdp --seconds "$sim" 2>/dev/null | tail -1 >>"$out/results.jsonl"
         "$py" "$here/torch_stdp.py" "$out" --layout sparse --stdp $stdp --seconds "$torch_sim" | tail -1 >>"$out/results.jsonl"
         "$py" "$here/torch_stdp.py" "$out" --layout dense --stdp $stdp --seconds "$torch_sim" | tail -1 >>"$out/results.jsonl"
     done
+    [[ -n "${CORE:-}" ]] && continue
     for build in O3-native O3-native-fastmath; do
         "$out/tick-$build" --reps "$reps" --ms 50 --case static-dense-300 |
             "$py" -c 'import sys,json; f=dict(kv.split("=") for kv in sys.stdin.read().split()); print(json.dumps({"contender": "C tick.c gcc -'"$build"'", "rate_network": True, "us_per_tick": float(f["median_cpu_us"]), "wall_us_per_tick": float(f["median_us"])}))' >>"$out/results.jsonl"
