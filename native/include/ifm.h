@@ -222,15 +222,16 @@ typedef struct ifm_session_options {
     const char *device;         /**< OpenCL device: "platform:device" or part of its name; NULL: the first GPU, else the first device. */
     int32_t layout;             /**< IFM_LAYOUT_AUTO, IFM_LAYOUT_DENSE or IFM_LAYOUT_SPARSE (the CPU engine's). */
     int32_t plasticity_off;     /**< 0: learning enabled (plastic models); 1: frozen (ifm_plasticity_set_enabled can change it later). */
+    int32_t threads;            /**< Threads of the CPU engine's tick (0 or 1: the calling thread only); results are bit-identical to one thread. Since 1.2: a program built against 1.1 passes the smaller struct_size and gets one thread. */
 } ifm_session_options;
 
 /**
- * Creates a session with options: a backend, the CPU weight layout, learning on or off. options NULL is the same as
+ * Creates a session with options: a backend, the CPU weight layout, learning on or off, threads (1.2). options NULL is the same as
  * ifm_session_create. All of the session's memory is allocated here; "auto" also runs the model for about half a
  * second on each backend to measure it (the session starts at tick 0 all the same).
  * @return IFM_OK; IFM_ERR_NULL_POINTER (model or out_session NULL); IFM_ERR_INVALID_HANDLE;
- *         IFM_ERR_INVALID_ARGUMENT (struct_size smaller than this struct of ABI 1.1, layout or plasticity_off out of
- *         range, a string over-long or not NUL-terminated); IFM_ERR_CONFIGURATION (unknown
+ *         IFM_ERR_INVALID_ARGUMENT (struct_size smaller than this struct of ABI 1.1, layout, plasticity_off or threads
+ *         out of range (threads: 0..256), a string over-long or not NUL-terminated); IFM_ERR_CONFIGURATION (unknown
  *         backend name); IFM_ERR_BACKEND ("opencl" and no usable OpenCL device; the message says why);
  *         IFM_ERR_OUT_OF_MEMORY. Since 1.1.
  */

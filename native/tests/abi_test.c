@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 static int checks, failures;
@@ -438,6 +439,29 @@ static void test_session_options(ifm_model *m) {
     TRUE(enabled == 0);
     EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
     o.plasticity_off = 0;
+
+    /* threads (ABI 1.2): the CPU tick on several threads computes the same outputs bit for bit; negative is refused;
+       a program built against ABI 1.1 (struct_size without threads) still gets a one-thread session. */
+    TRUE((ifm_abi_version() & 0xFFFFu) >= 2);
+    o.threads = -1;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_INVALID_ARGUMENT, "ifm_session_create_with_options");
+    TRUE(strstr(ifm_last_error(), "threads") != NULL);
+    o.threads = 2;
+    o.backend = "cpu";
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+    run_ticks(s, &info, 50);
+    TRUE(outputs_close(s, ref, info.output_count, 0.0f));
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    o.struct_size = (uint32_t)offsetof(ifm_session_options, threads);
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_OK, NULL);
+    run_ticks(s, &info, 50);
+    TRUE(outputs_close(s, ref, info.output_count, 0.0f));
+    EXPECT(ifm_session_destroy(s), IFM_OK, NULL);
+    o.struct_size = (uint32_t)offsetof(ifm_session_options, threads) - 4u;
+    EXPECT(ifm_session_create_with_options(m, &o, &s), IFM_ERR_INVALID_ARGUMENT, "ifm_session_create_with_options");
+    o.struct_size = sizeof o;
+    o.threads = 0;
+    o.backend = NULL;
 
     /* OpenCL: a session when a driver is installed, else IFM_ERR_BACKEND saying why; a device that is not there fails. */
     o.backend = "opencl";

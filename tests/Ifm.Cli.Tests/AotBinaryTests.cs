@@ -84,6 +84,33 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     }
 
     [Fact]
+    public void Replay_on_two_threads_writes_the_same_bytes_as_one()
+    {
+        // 2,000 neurons at 5 %: large enough that both workers get rows (rows are split on 64-row blocks).
+        string model = Path.Combine(Dir, "mt.ifm");
+        ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", "2000", "--connectivity", "0.05", "--seed", "3", "--out", model]);
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        IfmModel m = IfmFile.Read(model);
+        float[][] inputs = RandomInputs(m.InputCount, ticks: 400, seed: 9);
+        string inputsPath = Path.Combine(Dir, "in.txt");
+        File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        var outputs = new List<string>();
+        foreach (string threads in new[] { "1", "2" })
+        {
+            string outPath = Path.Combine(Dir, $"out{threads}.csv");
+            ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputsPath, "--out", outPath, "--threads", threads]);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            outputs.Add(File.ReadAllText(outPath));
+        }
+
+        Assert.True(outputs[0].Split('\n').Length > 400);
+        Assert.Equal(outputs[0], outputs[1]);
+        ProcessResult bad = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputsPath, "--out", Path.Combine(Dir, "x.csv"), "--threads", "0"]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--threads", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Inspect_reads_the_pretrained_models()
     {
         foreach (string name in new[] { "pong.ifm", "pavlov.ifm" })

@@ -95,6 +95,7 @@ public sealed class RunConfigTests
     [InlineData("\"priority\": null", "\"priority\": 120", "realtime.priority: must be null or 1..99")]
     [InlineData("\"overrunPolicy\": \"count\"", "\"overrunPolicy\": \"ignore\"", "overrunPolicy: must be")]
     [InlineData("\"backend\": \"cpu\"", "\"backend\": \"gpu\"", "backend: must be")]
+    [InlineData("\"backend\": \"cpu\"", "\"backend\": \"cpu\", \"threads\": 0", "threads: must be 1..256, got 0")]
     [InlineData("\"plasticity\": \"on\"", "\"plasticity\": \"yes\"", "plasticity: must be")]
     [InlineData("\"cpus\": [2, 3]", "\"cpus\": [2, 2]", "realtime.cpus[1]: CPU 2 is listed twice")]
     [InlineData("\"ticksPerPeriod\": 1", "\"ticksPerPeriod\": 0", "ticksPerPeriod: must be")]

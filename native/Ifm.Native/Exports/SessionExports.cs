@@ -30,6 +30,9 @@ internal static unsafe class SessionExports
         }
     }
 
+    /// <summary>The most threads <c>ifm_session_options.threads</c> accepts.</summary>
+    private const int MaxThreads = 256;
+
     [UnmanagedCallersOnly(EntryPoint = "ifm_session_create_with_options")]
     public static int CreateWithOptions(nint model, SessionOptionsAbi* options, nint* session)
     {
@@ -46,11 +49,16 @@ internal static unsafe class SessionExports
                 return Status.Ok;
             }
 
-            if (options->StructSize < (uint)sizeof(SessionOptionsAbi))
+            if (options->StructSize < (uint)SessionOptionsAbi.SizeV11)
             {
                 return Errors.Fail(F, Status.InvalidArgument,
                     $"'options->struct_size' is {options->StructSize}, ifm_session_options has {sizeof(SessionOptionsAbi)} bytes: set it to sizeof(ifm_session_options)");
             }
+
+            // A program built against ABI 1.1 passes the struct without threads: read only what it passed.
+            SessionOptionsAbi given = SessionOptionsAbi.Read(options);
+            options = &given;
+            if (options->Threads is < 0 or > MaxThreads) return Errors.Fail(F, Status.InvalidArgument, $"'options->threads' is {options->Threads}: use 0..{MaxThreads} (0 and 1: the calling thread only)");
 
             if (options->Layout is < 0 or > (int)SynapseLayout.Sparse)
             {
@@ -73,7 +81,7 @@ internal static unsafe class SessionExports
             }
 
             bool learn = options->PlasticityOff == 0;
-            BackendChoice choice = SessionOptionsAbi.Backends(device).Create(m, backend, new SessionOptions { Layout = (SynapseLayout)options->Layout },
+            BackendChoice choice = SessionOptionsAbi.Backends(device).Create(m, backend, new SessionOptions { Layout = (SynapseLayout)options->Layout, Threads = Math.Max(1, options->Threads) },
                 s => s.Plasticity.Enabled = learn);
             *session = HandleTable.Add(new NativeSession(choice.Session), HandleTable.SessionKind);
             return Status.Ok;

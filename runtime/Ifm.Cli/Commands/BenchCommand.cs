@@ -19,7 +19,7 @@ internal static class BenchCommand
         layout.AcceptOnlyFromAmong("auto", "dense", "sparse");
         var propagation = new Option<string>("--propagation") { Description = "Spiking networks: synaptic sums along the spikes' out-edges (event), over every edge (clock), or event-driven while spikes are sparse (auto).", DefaultValueFactory = _ => "auto" };
         propagation.AcceptOnlyFromAmong("auto", "event", "clock");
-        var threads = new Option<int>("--threads") { Description = "Threads for the synaptic sum (clock-driven static ticks; bit-identical results).", DefaultValueFactory = _ => 1 }.Positive();
+        var threads = new Option<int>("--threads") { Description = "Threads for the synaptic sum (clock-driven static ticks; bit-identical results; also on run and replay).", DefaultValueFactory = _ => 1 }.Positive();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var plasticity = CommonOptions.Plasticity();
         var backend = new BackendOptions();

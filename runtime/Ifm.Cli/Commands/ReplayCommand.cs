@@ -29,8 +29,9 @@ internal static class ReplayCommand
             Description = "Learning signals, schedules and watchdog (a JSON file holding a run configuration's \"learning\" object): expressions over " +
                 "input.NAME (this row's inputs), output.NAME (the previous row's outputs) and column.NAME (CSV columns that are not model inputs, e.g. a reward).",
         };
+        var threads = new Option<int>("--threads") { Description = "Threads of the CPU tick (results are bit-identical to one thread).", DefaultValueFactory = _ => 1 }.Positive();
         var backend = new BackendOptions();
-        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut, learning };
+        var cmd = new Command("replay", "Run recorded input ticks through a model and write its outputs.") { model, inputs, output, ticksPerRow, plasticity, checkpointOut, learning, threads };
         backend.AddTo(cmd);
         var record = new RecordOptions();
         record.AddTo(cmd);
@@ -55,7 +56,7 @@ internal static class ReplayCommand
             }
 
             bool learn = r.GetValue(plasticity) == "on";
-            using var session = backend.CreateSession(r, m, configure: s => s.Plasticity.Enabled = learn).Session;
+            using var session = backend.CreateSession(r, m, new SessionOptions { Threads = r.GetValue(threads) }, s => s.Plasticity.Enabled = learn).Session;
             var outputs = new float[m.OutputCount];
             int k = r.GetValue(ticksPerRow);
             LearningController? signals = null;

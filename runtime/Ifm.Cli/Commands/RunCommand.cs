@@ -49,12 +49,13 @@ internal static class RunCommand
             Description = "Perturb the simulated plant from a period on (repeatable): --sim pong TICK:OFFSET:SPEED (paddle sensor offset px, paddle speed px; nominal 0:7), --sim servo STEP:GAIN:FRICTION:LOAD (nominal 1:0.1:0).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var threads = new Option<int?>("--threads") { Description = "Threads of the CPU tick (default 1; results are bit-identical to one thread; the loop thread is one of them)." };
         var spinUs = new Option<double>("--spin-us") { Description = "Microseconds before each deadline spent spinning instead of sleeping.", DefaultValueFactory = _ => 200 };
 
         var cmd = new Command("run", "Run a model in the real-time control loop: read → encode → step → decode → write at a fixed rate.")
         {
             model, config, devices, sim, simulate, rate, duration, ticks, plasticity, checkpoint, checkpointInterval, overrun, nonFinite, priority, cpus, mlock,
-            backend, openclDevice, statusInterval, spinUs, perturb,
+            backend, openclDevice, statusInterval, spinUs, perturb, threads,
         };
         var record = new RecordOptions();
         record.AddTo(cmd);
@@ -85,6 +86,7 @@ internal static class RunCommand
             if (r.GetValue(mlock) is { } ml) c.Realtime.Mlock = ml;
             if (r.GetValue(backend) is { } b) c.Backend = b;
             if (r.GetValue(openclDevice) is { } od) c.OpenclDevice = od;
+            if (r.GetValue(threads) is { } th) c.Threads = th;
             if (string.IsNullOrEmpty(c.Model)) throw new CliException("no model: give the .ifm file as an argument or \"model\" in --config");
             var errors = RunConfigLoader.Validate(c, requireModel: true, BackendOptions.Available());
             if (errors.Count > 0) throw new CliException(string.Join("; ", errors.Select(e => e.Replace("devices: required", "--devices: required", StringComparison.Ordinal))));

@@ -52,6 +52,12 @@ public sealed class RunConfig
     /// each key set here replaces the same key of the device map's <c>learning</c>.
     /// </summary>
     public Ifm.Runtime.Learning.LearningSpec? Learning { get; set; }
+
+    /// <summary>
+    /// Threads of the CPU engine's tick (1: the loop thread only). The extra workers are not pinned (the loop thread
+    /// keeps the CPUs of <see cref="RealtimeConfig.Cpus"/>) and results are bit-identical to one thread.
+    /// </summary>
+    public int Threads { get; set; } = 1;
 }
 
 public sealed class RealtimeConfig

@@ -57,6 +57,9 @@ public static class RunConfigLoader
         return config;
     }
 
+    /// <summary>The most threads a run may ask for.</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Every problem of <paramref name="c"/>, each prefixed with its key.</summary>
     public static List<string> Validate(RunConfig c, bool requireModel, BackendList? backends = null)
     {
@@ -72,6 +75,7 @@ public static class RunConfigLoader
             e.Add(string.Create(inv, $"durationSeconds: {dd} s at {hz} Hz is less than one period"));
         if (c.TicksPerPeriod is < 1 or > 1_000_000) e.Add($"ticksPerPeriod: must be 1..1000000, got {c.TicksPerPeriod}");
         if (c.DurationSeconds is { } d && !(d > 0 && d <= 1e9)) e.Add(string.Create(inv, $"durationSeconds: must be null or > 0, got {d}"));
+        if (c.Threads is < 1 or > MaxThreads) e.Add($"threads: must be 1..{MaxThreads}, got {c.Threads}");
         if (c.Plasticity is not ("on" or "off")) e.Add($"plasticity: must be \"on\" or \"off\", got \"{c.Plasticity}\"");
         if (c.CheckpointIntervalSeconds is { } ci && !(ci > 0 && ci <= 1e7)) e.Add(string.Create(inv, $"checkpointIntervalSeconds: must be null or > 0, got {ci}"));
         if (c.CheckpointIntervalSeconds is not null && c.Checkpoint is null) e.Add("checkpointIntervalSeconds: needs checkpoint (the file to write)");

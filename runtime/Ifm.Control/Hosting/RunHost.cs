@@ -67,7 +67,7 @@ public static class RunHost
         var sim = hardware as SimulatedHardware;
         IHardwareFactory? unbound = hardware;
 
-        BackendChoice choice = env.Backends.Create(model, config.Backend);
+        BackendChoice choice = env.Backends.Create(model, config.Backend, new SessionOptions { Threads = config.Threads });
         INetworkSession session = choice.Session;
         string backendNote = config.Backend != BackendList.Auto ? choice.Backend
             : choice.Reason is null ? $"{choice.Description} (auto)" : $"{choice.Description} (auto: {choice.Reason})";
@@ -173,7 +173,7 @@ public static class RunHost
             var realtime = new RealTimeSettings(config.Realtime.Priority, config.Realtime.Cpus, config.Realtime.Mlock);
 
             string length = maxPeriods is { } mp ? $", {mp} periods" : ", until stopped";
-            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}{(config.Simulate ? ", simulated" : "")}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}, non-finite policy {NonFinitePolicies.Name(options.NonFinitePolicy)}{length}"));
+            log.Info(string.Create(inv, $"ifm run: model '{model.Name}' ({model.NeuronCount} neurons, {model.EdgeCount} edges{(model.IsPlastic ? ", plastic" : "")}), devices {mapName} ({map.Devices.Count}{(config.Simulate ? ", simulated" : "")}), {rate:0.###} Hz × {config.TicksPerPeriod} tick(s), backend {backendNote}{(config.Threads > 1 ? $", {config.Threads} threads" : "")}, plasticity {(learn ? "on" : model.IsPlastic ? "off" : "none in the model")}, overrun policy {OverrunPolicies.Name(options.OverrunPolicy)}, non-finite policy {NonFinitePolicies.Name(options.NonFinitePolicy)}{length}"));
 
             using var metrics = new LoopMetrics(loop.Statistics, rate);
             LoopResult? result = null;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ifm.Runtime.Engine.Kernels;
 using Ifm.Runtime.Model;
 
@@ -91,16 +93,18 @@ internal sealed class SpikePropagation
             }
         }
 
-        syn[.._neurons].Clear();
-        var post = _byPre.Post;
-        var weights = _synapses.WeightsByPre;
+        syn = syn[.._neurons];
+        syn.Clear();
+        ref float sr = ref MemoryMarshal.GetReference(syn);
+        ref int post = ref MemoryMarshal.GetArrayDataReference(_byPre.Post);
+        ref float w = ref MemoryMarshal.GetReference(_synapses.WeightsByPre);
         for (int j = ActiveScan.Next(y, 0); j >= 0; j = ActiveScan.Next(y, j + 1))
         {
+            // Posts and slots come from the model's own lists (every post < N): no bounds check in the loop.
             float yj = y[j];
-            int end = start[j + 1];
-            for (int s = start[j]; s < end; s++)
+            for (int s = start[j], end = start[j + 1]; s < end; s++)
             {
-                syn[post[s]] += weights[s] * yj;
+                Unsafe.Add(ref sr, Unsafe.Add(ref post, s)) += Unsafe.Add(ref w, s) * yj;
             }
         }
 

@@ -84,8 +84,11 @@ public sealed record SessionOptions
 
     /// <summary>
     /// Threads that compute a tick's synaptic sum (1: the calling thread only). The rows are split between them;
-    /// results are bit-identical to one thread. Applies to the clock-driven static (or learning-frozen) sum; the
-    /// fused plastic pass and event-driven spikes run on the calling thread.
+    /// results are bit-identical to one thread. Applies to the clock-driven static (or learning-frozen) sum, and to
+    /// the busy ticks of an event-driven session that fall back to it; the fused plastic pass, event-driven spikes
+    /// and the learners run on the calling thread (their work per tick is too small to pay for a barrier).
+    /// <c>ifm run --threads</c>, <c>ifm replay --threads</c>, <c>ifm bench --threads</c>, run.json's <c>threads</c>
+    /// and <c>ifm_session_options.threads</c> (C ABI 1.2) set it.
     /// </summary>
     public int Threads { get; init; } = 1;
 }

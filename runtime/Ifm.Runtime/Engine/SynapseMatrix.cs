@@ -18,6 +18,7 @@ internal sealed class SynapseMatrix
     private bool _mirrorStale;                // DeferLayout: _weights changed since the mirror was last written
     private OutEdges? _outEdges;              // event-driven sessions: the edges by presynaptic neuron
     private float[]? _outWeights;             // the weights in that order (kept equal to _weights)
+    private bool _preAhead;                   // a learner wrote _outWeights only: _weights is gathered from it on demand
 
     public SynapseMatrix(IfmModel model, SessionOptions options)
     {
@@ -87,7 +88,14 @@ internal sealed class SynapseMatrix
     public int InputLength => Math.Max(Stride, _model.NeuronCount + 1);
 
     /// <summary>Current weights in CSR edge order. Write through <see cref="SetWeight"/> or call <see cref="SyncLayout"/> after bulk edits.</summary>
-    public Span<float> Weights => _weights;
+    public Span<float> Weights
+    {
+        get
+        {
+            if (_preAhead) GatherFromPre();
+            return _weights;
+        }
+    }
 
     /// <summary>
     /// When true, <see cref="SetWeight"/> writes only the per-edge array and the layout is brought up to date at the
@@ -99,7 +107,8 @@ internal sealed class SynapseMatrix
     /// <summary>Event-driven sessions: the edges by presynaptic neuron (null otherwise).</summary>
     public OutEdges? ByPre => _outEdges;
 
-    /// <summary>Event-driven sessions: the weights in <see cref="ByPre"/> slot order, kept equal to <see cref="Weights"/>.</summary>
+    /// <summary>Event-driven sessions: the weights in <see cref="ByPre"/> slot order, equal to <see cref="Weights"/>
+    /// (a learner may write them alone and call <see cref="PreOrderChanged"/>).</summary>
     public Span<float> WeightsByPre => _outWeights;
 
     /// <summary>
@@ -115,8 +124,21 @@ internal sealed class SynapseMatrix
         SyncLayout();
     }
 
-    /// <summary>A learner that wrote <see cref="Weights"/> and <see cref="WeightsByPre"/> itself marks the matrix layout stale.</summary>
-    public void LayoutChanged() => _mirrorStale = true;
+    /// <summary>
+    /// A learner wrote <see cref="WeightsByPre"/> only (event-driven STDP: one weight array, no second copy written
+    /// per edge): the per-edge array and the matrix layout are brought up to date from it when next read.
+    /// </summary>
+    public void PreOrderChanged()
+    {
+        _preAhead = true;
+        _mirrorStale = true;
+    }
+
+    private void GatherFromPre()
+    {
+        _preAhead = false;
+        EdgeSlots.Gather(_outEdges!.SlotOfEdge, _outWeights, _weights);
+    }
 
     /// <summary>syn[i] = Σ_j w_ij·y[j].</summary>
     public void Multiply(ReadOnlySpan<float> y, Span<float> syn)
@@ -149,6 +171,7 @@ internal sealed class SynapseMatrix
 
     public void SetWeight(int edge, float value)
     {
+        if (_preAhead) GatherFromPre();
         _weights[edge] = value;
         if (_outWeights is not null) _outWeights[_outEdges!.SlotOfEdge[edge]] = value;
         if (DeferLayout) _mirrorStale = true;
@@ -158,6 +181,7 @@ internal sealed class SynapseMatrix
     /// <summary>Copies the per-edge weights into the layout the kernel reads (after bulk changes or a restore).</summary>
     public void SyncLayout()
     {
+        if (_preAhead) GatherFromPre();
         EdgeSlots.Scatter(_position, _weights, _mirror.Span);
         if (_outWeights is not null) EdgeSlots.Scatter(_outEdges!.SlotOfEdge, _weights, _outWeights);
         _mirrorStale = false;
@@ -165,6 +189,7 @@ internal sealed class SynapseMatrix
 
     public void Reset()
     {
+        _preAhead = false;
         _model.Weight.CopyTo(_weights);
         SyncLayout();
     }
