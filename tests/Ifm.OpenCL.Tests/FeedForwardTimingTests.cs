@@ -10,7 +10,8 @@ namespace Ifm.OpenCL.Tests;
 /// Feed-forward timing (FORMAT.md §5: a chain acts within one tick, edges that close a cycle read the previous tick)
 /// on the OpenCL backend (PoCL here): the NIR paper's single-LIF graph spikes on Norse's steps with the CPU engine's
 /// membrane, and a recurrent graph of every NIR kind with edges forwards, backwards and within populations gives the
-/// CPU engine's outputs and states bit for bit (both sum a neuron's edges one at a time in CSR order).
+/// CPU engine's outputs and states bit for bit (both sum a neuron's edges one at a time in CSR order); its tick
+/// allocates nothing.
 /// </summary>
 public sealed class FeedForwardTimingTests
 {
@@ -68,6 +69,27 @@ public sealed class FeedForwardTimingTests
         a.Step(3);
         b.Step(3);
         Assert.NotEqual(a.ReadNeuronOutputs(), b.ReadNeuronOutputs());
+    }
+
+    [Fact]
+    public void A_feed_forward_tick_allocates_no_managed_memory()
+    {
+        var m = MixedGraph();
+        using var s = new OpenClSession(m);
+        var inputs = new float[m.InputCount];
+        var outputs = new float[m.OutputCount];
+        void Period(int t)
+        {
+            inputs[t % inputs.Length] = (t & 1) == 0 ? 1f : 0f;
+            s.SetInputs(inputs);
+            s.Step(2);
+            s.ReadOutputs(outputs);
+        }
+
+        for (int t = 0; t < 50; t++) Period(t);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 500; t++) Period(t);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     /// <summary>Input (identity) → one population per NIR kind (cuba_lif, lif, if, li, cuba_li, integrator) → output,
