@@ -18,5 +18,6 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(HilCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(PlotCommand.Create());
 return CliRunner.Run(root, args);

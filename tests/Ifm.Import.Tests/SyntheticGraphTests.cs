@@ -11,7 +11,7 @@ namespace Ifm.Import.Tests;
 /// </summary>
 public sealed class SyntheticGraphTests
 {
-    private static readonly Lazy<string> Dir = new(() => Python.NirFiles("graphs"));
+    internal static readonly Lazy<string> Dir = new(() => Python.NirFiles("graphs"));
 
     [Theory]
     [InlineData("recurrent_cubalif")]

@@ -3,6 +3,10 @@
 usage: nir_files.py corpus DIR      malformed files, one per problem: DIR/<name>.nir and DIR/<name>.expect (message part)
        nir_files.py graphs DIR      synthetic graphs DIR/<name>.nir, inputs DIR/<name>.in.csv and the expected run
                                     DIR/<name>.out.csv, computed here with numpy from NIR's equations
+       nir_files.py check FILE IN.csv OUT.csv DT
+                                    checks an exported FILE against the NIR 1.0 layout (nir/serialization.py: what
+                                    nir.read needs of each node type, dtypes, shapes, edges naming nodes) and runs it
+                                    here with numpy on IN.csv into OUT.csv (update order: metadata/ifm_update_order)
 """
 import os
 import sys
@@ -130,21 +134,28 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
             elif t == "LIF":
                 vi = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
                 s = vi > p["v_threshold"]
-                v[n] = np.where(s, f32(0), vi).astype(f32)
+                v[n] = np.where(s, p["v_reset"] if "v_reset" in p else f32(0), vi).astype(f32)
                 y[n] = s.astype(f32)
             elif t == "CubaLIF":
                 cur[n] = cur[n] + f32(dt) / p["tau_syn"] * (p["w_in"] * i_in - cur[n])
                 vi = v[n] + f32(dt) / p["tau_mem"] * ((p["v_leak"] - v[n]) + p["r"] * cur[n])
                 s = vi > p["v_threshold"]
-                v[n] = np.where(s, f32(0), vi).astype(f32)
+                v[n] = np.where(s, p["v_reset"] if "v_reset" in p else f32(0), vi).astype(f32)
                 y[n] = s.astype(f32)
             elif t == "LI":
                 v[n] = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
                 y[n] = v[n]
+            elif t == "CubaLI":
+                cur[n] = cur[n] + f32(dt) / p["tau_syn"] * (p["w_in"] * i_in - cur[n])
+                v[n] = v[n] + f32(dt) / p["tau_mem"] * ((p["v_leak"] - v[n]) + p["r"] * cur[n])
+                y[n] = v[n]
+            elif t == "I":
+                v[n] = v[n] + f32(dt) * (p["r"] * i_in)
+                y[n] = v[n]
             elif t == "IF":
                 vi = v[n] + f32(dt) * (p["r"] * i_in)
                 s = vi > p["v_threshold"]
-                v[n] = np.where(s, f32(0), vi).astype(f32)
+                v[n] = np.where(s, p["v_reset"] if "v_reset" in p else f32(0), vi).astype(f32)
                 y[n] = s.astype(f32)
             else:
                 raise ValueError(t)
@@ -201,5 +212,78 @@ def graphs(d):
     euler_run("nested", d, flat, fe, [n for n, _, _ in flat], set(), ticks, x, dt)
 
 
+# What nir/serialization.py's read_node takes from each node type (required; optional ones default there).
+REQUIRED = {
+    "Input": ["shape"], "Output": ["shape"], "Affine": ["weight", "bias"], "Linear": ["weight"], "Scale": ["scale"],
+    "LIF": ["tau", "r", "v_leak", "v_threshold"], "CubaLIF": ["tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "w_in"],
+    "LI": ["tau", "r", "v_leak"], "CubaLI": ["tau_mem", "tau_syn", "r", "v_leak", "w_in"], "IF": ["r", "v_threshold"], "I": ["r"],
+}
+OPTIONAL = {"LIF": ["v_reset"], "CubaLIF": ["v_reset"], "IF": ["v_reset"]}
+
+
+def check(path, in_csv, out_csv, dt):
+    def fail(what):
+        sys.exit(f"{path}: {what}")
+
+    with h5py.File(path, "r") as f:
+        if not isinstance(f["version"][()], bytes) or not f["version"][()].decode().startswith("1."):
+            fail(f"version {f['version'][()]!r}")
+        g = f["node"]
+        if g["type"][()] != b"NIRGraph":
+            fail("node/type is not NIRGraph")
+        nodes, order = [], {}
+        for name, n in g["nodes"].items():
+            t = n["type"][()]
+            if not isinstance(t, bytes):
+                fail(f"{name}/type is {type(t)}, not a byte string as nir.read compares it")
+            t = t.decode()
+            if t not in REQUIRED:
+                fail(f"{name}: unknown type {t}")
+            keys = set(n.keys()) - {"type", "metadata"}
+            missing = set(REQUIRED[t]) - keys
+            extra = keys - set(REQUIRED[t]) - set(OPTIONAL.get(t, []))
+            if missing or extra:
+                fail(f"{name} ({t}): missing {sorted(missing)}, unexpected {sorted(extra)}")
+            params = {}
+            for k in keys:
+                v = n[k][()]
+                want = np.int64 if k == "shape" else np.float32
+                if v.dtype != want:
+                    fail(f"{name}/{k}: dtype {v.dtype}, expected {want}")
+                params[k] = v
+            if t in ("Affine", "Linear"):
+                if params["weight"].ndim != 2:
+                    fail(f"{name}/weight has {params['weight'].ndim} dimensions")
+                if t == "Affine" and params["bias"].shape != params["weight"].shape[:1]:
+                    fail(f"{name}/bias shape {params['bias'].shape} for weight {params['weight'].shape}")
+            elif t not in ("Input", "Output"):
+                shapes = {v.shape for v in params.values()}
+                if len(shapes) != 1 or len(next(iter(shapes))) != 1:
+                    fail(f"{name}: parameter shapes {shapes} disagree")
+            if "v_reset" in REQUIRED[t] + OPTIONAL.get(t, []) and "v_reset" not in params:
+                params["v_reset"] = np.zeros_like(params["v_threshold"])
+            order[name] = int(n["metadata"]["ifm_update_order"][()][0])
+            nodes.append((name, t, params))
+        e = g["edges"][()]
+        if e.ndim != 2 or e.shape[1] != 2:
+            fail(f"edges shape {e.shape}")
+        edges = [(a.decode("utf8"), b.decode("utf8")) for a, b in e]
+        names = {n for n, _, _ in nodes}
+        for a, b in edges:
+            if a not in names or b not in names:
+                fail(f"edge ({a}, {b}) names a missing node")
+    seq = sorted(order, key=order.get)
+    back = {(a, b) for a, b in edges if order[a] >= order[b]}
+    x = np.loadtxt(in_csv, delimiter=",", dtype=np.float32, ndmin=2)
+    d, name = os.path.split(out_csv)
+    euler_run(os.path.splitext(name)[0] + ".check", d, nodes, edges, seq, back, x.shape[0], x, float(dt))
+    os.replace(os.path.join(d, os.path.splitext(name)[0] + ".check.out.csv"), out_csv)
+    os.remove(os.path.join(d, os.path.splitext(name)[0] + ".check.in.csv"))
+    print(f"{path}: {len(nodes)} nodes, {len(edges)} edges: NIR 1.0 layout")
+
+
 if __name__ == "__main__":
-    {"corpus": corpus, "graphs": graphs}[sys.argv[1]](sys.argv[2])
+    if sys.argv[1] == "check":
+        check(*sys.argv[2:6])
+    else:
+        {"corpus": corpus, "graphs": graphs}[sys.argv[1]](sys.argv[2])

@@ -49,6 +49,60 @@ public static class NirFile
         }
     }
 
+    /// <summary>NIR version written into exported files (the layout of nir/serialization.py in NIR 1.0).</summary>
+    public const string Version = "1.0.0";
+
+    /// <summary>
+    /// Writes <paramref name="graph"/> as a .nir file: a <c>version</c> string, the root group <c>node</c> (type NIRGraph)
+    /// with <c>nodes/&lt;name&gt;/</c> groups (a <c>type</c> string, float32 parameter datasets of their shapes,
+    /// <c>shape</c> as int64 for Input and Output) and <c>edges</c>, an [edges, 2] dataset of variable-length strings;
+    /// nested graphs as nested NIRGraph groups. Datasets are stored contiguous (uncompressed): NIR readers accept both.
+    /// The file is written next to its destination and renamed into place, so a failed export leaves no torn file.
+    /// </summary>
+    public static void Write(NirGraph graph, string path)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(path);
+        var file = new H5File { ["version"] = Version, ["node"] = ToGroup(graph) };
+        using var buffer = new MemoryStream();
+        file.Write(buffer);
+        AtomicFile.WriteAllBytes(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static H5Group ToGroup(NirGraph graph)
+    {
+        var nodes = new H5Group();
+        foreach (var n in graph.Nodes)
+        {
+            if (n.Subgraph is { } sub)
+            {
+                nodes[n.Name] = ToGroup(sub);
+                continue;
+            }
+
+            var g = new H5Group { ["type"] = n.Type };
+            foreach (var (name, a) in n.Parameters)
+            {
+                var dims = a.Shape.Select(x => (ulong)x).ToArray();
+                g[name] = name == "shape"
+                    ? new H5Dataset(a.Values.Select(v => (long)v).ToArray(), fileDims: dims)
+                    : new H5Dataset(a.Values, fileDims: dims);
+            }
+
+            if (n.UpdateOrder is { } order) g["metadata"] = new H5Group { [NirExporter.UpdateOrderKey] = new H5Dataset(new[] { order }, fileDims: [1]) };
+            nodes[n.Name] = g;
+        }
+
+        var edges = new string[graph.Edges.Count * 2];
+        for (int i = 0; i < graph.Edges.Count; i++) (edges[2 * i], edges[2 * i + 1]) = graph.Edges[i];
+        return new H5Group
+        {
+            ["type"] = "NIRGraph",
+            ["nodes"] = nodes,
+            ["edges"] = new H5Dataset(edges, fileDims: [(ulong)graph.Edges.Count, 2]),
+        };
+    }
+
     private static NirGraph ReadGraph(IH5Group g, string where, string source, long fileLength, int depth)
     {
         if (depth > MaxDepth) throw Error(source, where, $"subgraphs nested deeper than {MaxDepth}");
@@ -76,7 +130,7 @@ public static class NirFile
                 parameters[p.Name] = ReadNumeric(d, $"{path}/{p.Name}", source, fileLength);
             }
 
-            nodes.Add(new NirNode(child.Name, nodeType, parameters, null));
+            nodes.Add(new NirNode(child.Name, nodeType, parameters, null) { UpdateOrder = ReadUpdateOrder(ng, path, source, fileLength) });
         }
 
         var edges = new List<(string, string)>();
@@ -100,6 +154,17 @@ public static class NirFile
         }
 
         return new NirGraph(nodes, edges);
+    }
+
+    /// <summary>The node's <c>metadata/ifm_update_order</c> (see <see cref="NirExporter"/>), or null when absent.</summary>
+    private static long? ReadUpdateOrder(IH5Group node, string where, string source, long fileLength)
+    {
+        if (!node.LinkExists("metadata") || node.Get("metadata") is not IH5Group meta) return null;
+        if (!meta.LinkExists(NirExporter.UpdateOrderKey) || meta.Get(NirExporter.UpdateOrderKey) is not IH5Dataset d) return null;
+        string at = $"{where}/metadata/{NirExporter.UpdateOrderKey}";
+        var a = ReadNumeric(d, at, source, fileLength);
+        if (a.Count != 1 || !(a.Values[0] >= 0 && a.Values[0] <= MaxNodes * 2)) throw Error(source, at, "is not one update position");
+        return (long)a.Values[0];
     }
 
     private static string ReadType(IH5Group g, string where, string source, long fileLength)

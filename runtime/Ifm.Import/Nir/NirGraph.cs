@@ -11,6 +11,10 @@ public sealed record NirArray(float[] Values, long[] Shape)
 /// nested graph (type "NIRGraph") the subgraph.</summary>
 public sealed record NirNode(string Name, string Type, IReadOnlyDictionary<string, NirArray> Parameters, NirGraph? Subgraph)
 {
+    /// <summary>The node's place in the tick's update order when the file says (<c>metadata/ifm_update_order</c>, written
+    /// by <see cref="NirExporter"/>); null otherwise.</summary>
+    public long? UpdateOrder { get; init; }
+
     public NirArray? Find(string name) => Parameters.TryGetValue(name, out var a) ? a : null;
 }
 

@@ -20,6 +20,8 @@ public sealed record NirImportOptions
 /// NIR's parameters; Input, Output, Affine, Linear, Scale and Flatten become populations of identity neurons (leaky
 /// neurons with τ = dt and the identity activation: y = Σw·y + b + x exactly) whose incoming edges carry the weight
 /// matrix, the bias, or one-to-one weights. A node's inputs are summed, one-to-one. Nested graphs are flattened.
+/// When every node carries <c>metadata/ifm_update_order</c> (graphs written by <see cref="NirExporter"/>) that order
+/// is the update order instead of the search's, so a round trip keeps which edges read the previous tick.
 /// </summary>
 public static class NirImporter
 {
@@ -153,6 +155,10 @@ public static class NirImporter
 
     private static List<string> TopologicalOrder(Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges)
     {
+        // A graph exported by ifm says its update order (NirExporter): followed, the same edges read the previous tick.
+        if (nodes.Count > 0 && nodes.Values.All(n => n.UpdateOrder is not null) && nodes.Values.Select(n => n.UpdateOrder).Distinct().Count() == nodes.Count)
+            return [.. nodes.OrderBy(kv => kv.Value.UpdateOrder).Select(kv => kv.Key)];
+
         var next = nodes.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var (s, t) in edges) next[s].Add(t);
         var state = new Dictionary<string, int>(StringComparer.Ordinal);  // 1 on the path, 2 done

@@ -14,7 +14,8 @@ namespace Ifm.Runtime.OpenCL.Engine;
 /// </summary>
 /// <remarks>
 /// Tick semantics are the CPU engine's (<see cref="CpuSession"/>): kernel tick computes every neuron from the outputs
-/// of the previous tick, then the learning kernels run on y(t−1) and y(t), then the two output buffers swap roles.
+/// of the previous tick (under feed-forward timing one launch per population, in file order, reading this tick's
+/// outputs of earlier populations along the same-tick edges), then the learning kernels run on y(t−1) and y(t), then the two output buffers swap roles.
 /// <see cref="Step"/> returns when the device has finished the ticks. Snapshots use the CPU engine's array names, so
 /// checkpoints saved here load into a CPU session and the other way round.
 /// </remarks>
@@ -37,6 +38,7 @@ public sealed class OpenClSession : INetworkSession
     private readonly DeviceBuffer<float> _outputs;
     private readonly DeviceBuffer<int> _outputIndex;
     private readonly OpenClPlasticity _plasticity;
+    private readonly (int First, int End)[]? _launches; // feed-forward timing: one tick launch per population, in order
     private DeviceBuffer<float> _out;   // y at the end of the last tick
     private DeviceBuffer<float> _next;  // y being computed
     private bool _disposed;
@@ -50,8 +52,6 @@ public sealed class OpenClSession : INetworkSession
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(device);
-        if (model.Timing != TickTiming.Synchronous)
-            throw new Ifm.Core.IfmException(Ifm.Core.IfmErrorCode.Backend, $"model '{model.Name}' uses feed-forward timing, which the OpenCL backend does not run yet; use the CPU backend");
         _model = model;
         _rt = new ClRuntime(device);
         try
@@ -98,6 +98,17 @@ public sealed class OpenClSession : INetworkSession
                 .Arg(0, n).Arg(1, rowStart).Arg(2, _net.Pre).Arg(3, _net.W).Arg(6, bias).Arg(7, _net.External)
                 .Arg(8, _rt.Buffer<int>(kind)).Arg(9, _rt.Buffer<int>(mode)).Arg(10, _rt.Buffer<int>(refractoryTicks))
                 .Arg(11, _rt.Buffer<float>(coefficients)).Arg(12, _state).Arg(13, _current).Arg(14, _refractory);
+            if (model.SameTickEdges is { } same)
+            {
+                // Feed-forward timing: populations update in file order, each launch after the one before it.
+                _launches = [.. model.Populations.Select(p => (p.Start, p.Start + p.Count))];
+                _tick.Arg(15, 0).Arg(16, _rt.Buffer<int>([.. same.Select(x => x ? 1 : 0)])).Arg(17, 1);
+            }
+            else
+            {
+                _tick.Arg(0, n).Arg(15, 0).Arg(16, _rt.Buffer<int>(1)).Arg(17, 0);
+            }
+
             _scatterInputs = _rt.Kernel("scatter").Arg(0, model.InputCount).Arg(1, _inputs).Arg(2, _inputIndex).Arg(3, _net.External);
             _gatherOutputs = _rt.Kernel("gather").Arg(0, model.OutputCount).Arg(2, _outputIndex).Arg(3, _outputs);
             _plasticity = new OpenClPlasticity(_rt, model, _net, _outputIndex);
@@ -142,7 +153,16 @@ public sealed class OpenClSession : INetworkSession
         int n = _model.NeuronCount;
         for (int t = 0; t < ticks; t++)
         {
-            _tick.Arg(4, _out).Arg(5, _next).Enqueue(n, NeuronGroup, fixedGroup: false);
+            _tick.Arg(4, _out).Arg(5, _next);
+            if (_launches is null)
+            {
+                _tick.Enqueue(n, NeuronGroup, fixedGroup: false);
+            }
+            else
+            {
+                foreach (var (first, end) in _launches) _tick.Arg(0, end).Arg(15, first).Enqueue(end - first, NeuronGroup, fixedGroup: false);
+            }
+
             if (_plasticity.Active) _plasticity.Learn(_out, _next, Tick + 1);
             (_out, _next) = (_next, _out);
             Tick++;

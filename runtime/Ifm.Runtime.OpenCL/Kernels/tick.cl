@@ -1,5 +1,9 @@
 // One synchronous tick of the whole network: one work-item per neuron reads the outputs of tick t-1 (yPrev) through its
 // CSR row of incoming edges and writes its new state and output (yNext). The host swaps yPrev/yNext between ticks.
+// Feed-forward timing (FORMAT.md section 5): the host launches the kernel once per population, in file order, on the
+// neurons [first, n); an edge marked in sameTick reads yNext (this tick's output of an earlier population, written by
+// an earlier launch of the same in-order queue), every other edge yPrev, summed one edge at a time in CSR order as the
+// CPU engine does (CpuSession.FeedForwardSum), so both backends round alike.
 // Each branch is the scalar reference update of its kind (NeuronModel.Step in runtime/Ifm.Runtime/Model/Neurons/),
 // with the same operations in the same order; contraction of a*b+c into fma is off so every product and sum rounds
 // exactly as there. The KIND_* codes are prepended by the host from the neuron-kind registry (ClRuntime.KindDefines).
@@ -35,26 +39,37 @@ __kernel void tick(const int n,
     __global const float* yPrev, __global float* yNext,
     __global const float* bias, __global const float* ext,
     __global const int* kind, __global const int* mode, __global const int* refractoryTicks,
-    __global const float* p, __global float* state, __global float* current, __global int* refractory)
+    __global const float* p, __global float* state, __global float* current, __global int* refractory,
+    const int first, __global const int* sameTick, const int feedForward)
 {
-    const int i = get_global_id(0);
+    const int i = first + (int)get_global_id(0);
     if (i >= n) return;
     const int k = kind[i];
     __global const float* q = p + (size_t)i * SLOTS;
 
-    // Synaptic sum: four interleaved accumulators (independent loads), combined pairwise.
     const int end = rowStart[i + 1];
     int e = rowStart[i];
-    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-    for (; e + 4 <= end; e += 4)
+    float syn;
+    if (feedForward)
     {
-        a0 += w[e] * yPrev[pre[e]];
-        a1 += w[e + 1] * yPrev[pre[e + 1]];
-        a2 += w[e + 2] * yPrev[pre[e + 2]];
-        a3 += w[e + 3] * yPrev[pre[e + 3]];
+        float s = 0.0f;
+        for (; e < end; e++) s += w[e] * (sameTick[e] ? yNext[pre[e]] : yPrev[pre[e]]);
+        syn = s;
     }
-    for (; e < end; e++) a0 += w[e] * yPrev[pre[e]];
-    const float syn = (a0 + a1) + (a2 + a3);
+    else
+    {
+        // Synaptic sum: four interleaved accumulators (independent loads), combined pairwise.
+        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        for (; e + 4 <= end; e += 4)
+        {
+            a0 += w[e] * yPrev[pre[e]];
+            a1 += w[e + 1] * yPrev[pre[e + 1]];
+            a2 += w[e + 2] * yPrev[pre[e + 2]];
+            a3 += w[e + 3] * yPrev[pre[e + 3]];
+        }
+        for (; e < end; e++) a0 += w[e] * yPrev[pre[e]];
+        syn = (a0 + a1) + (a2 + a3);
+    }
 
     const float b = bias[i];
     if (k == KIND_IFM_INPUT || k == KIND_IFM)
