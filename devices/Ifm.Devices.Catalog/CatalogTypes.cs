@@ -13,6 +13,7 @@ public static class CatalogTypes
         DeviceTypes.Register(Ads1115Type.Descriptor);
         DeviceTypes.Register(Bno055Type.Descriptor);
         DeviceTypes.Register(Ina219Type.Descriptor);
+        DeviceTypes.Register(Mcp3008Type.Descriptor);
         Pca9685Board.Register();
     }
 }
