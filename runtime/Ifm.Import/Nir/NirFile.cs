@@ -46,12 +46,17 @@ public static class NirFile
         {
             throw;
         }
-        catch (RefusedFilterException e)
-        {
-            throw new IfmFormatException($"{source}: {e.Message}", e);
-        }
         catch (Exception e)
         {
+            // PureHDF wraps a filter's exception ("Filter pipeline failed."): a refused filter is named as such.
+            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is RefusedFilterException refused)
+                {
+                    throw new IfmFormatException($"{source}: {refused.Message}", e);
+                }
+            }
+
             // PureHDF reports damaged structures with various exception types (an array size read from a corrupt
             // structure surfaces as OutOfMemoryException "array dimensions exceeded"); a corrupt file is bad input.
             throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
