@@ -9,11 +9,15 @@ namespace Ifm.Devices.Catalog;
 /// <summary>Device type <c>ads1115</c>: the TI ADS1115 4-channel 16-bit ADC through Iot.Device.Bindings' <see cref="Ads1115"/>.</summary>
 public static class Ads1115Type
 {
-    public const int DefaultAddress = 0x48, DefaultDataRate = 860;
-    public const double DefaultRangeV = 4.096;
+    private static readonly IntField Address = DeviceFields.I2cAddress("an ADS1115", 0x48, [0x48, 0x49, 0x4A, 0x4B],
+        "72..75 (0x48..0x4B): ADDR to GND 72, VDD 73, SDA 74, SCL 75");
 
-    private static readonly double[] Ranges = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256];
-    private static readonly int[] Rates = [8, 16, 32, 64, 128, 250, 475, 860];
+    private static readonly NumberField RangeV = new("rangeV", 4.096, "full scale ±6.144 | 4.096 | 2.048 | 1.024 | 0.512 | 0.256 V (PGA)")
+    {
+        Values = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256],
+    };
+
+    private static readonly IntField DataRate = new("dataRate", 860, "samples/s: 8 | 16 | 32 | 64 | 128 | 250 | 475 | 860") { Values = [8, 16, 32, 64, 128, 250, 475, 860] };
 
     public static readonly DeviceType Descriptor = new()
     {
@@ -21,42 +25,20 @@ public static class Ads1115Type
         Role = DeviceRole.Sensor,
         Summary = "ADS1115 4-channel 16-bit ADC (I2C): ain0..ain3 in volts, single-ended; sampled on a background thread",
         Channels = Ads1115Sensor.Channels,
-        Fields =
-        [
-            new("i2cBus", "int", "1", "I2C bus"),
-            new("address", "int", "72", "ADDR to GND 72 (0x48), VDD 73, SDA 74, SCL 75"),
-            new("rangeV", "number", "4.096", "full scale ±6.144 | 4.096 | 2.048 | 1.024 | 0.512 | 0.256 V (PGA)"),
-            new("dataRate", "int", "860", "samples/s: 8 | 16 | 32 | 64 | 128 | 250 | 475 | 860"),
-        ],
-        Validate = c =>
-        {
-            c.I2c([0x48, 0x49, 0x4A, 0x4B], "an ADS1115 answers at 72..75 (0x48..0x4B, set by its ADDR pin)");
-            if (c.Spec.GetNumber("rangeV") is { } r && Array.IndexOf(Ranges, r) < 0)
-            {
-                c.Add("rangeV", $"must be one of {string.Join(", ", Ranges)} (the PGA's full-scale ranges), got {DeviceCheck.Num(r)}");
-            }
-
-            if (c.Spec.GetInt("dataRate") is { } dr && Array.IndexOf(Rates, dr) < 0)
-            {
-                c.Add("dataRate", $"must be one of {string.Join(", ", Rates)}, got {dr}");
-            }
-        },
-        CreateSensor = c => new Ads1115Sensor(c.Name, c.Hardware.OpenI2c(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress),
-            c.Spec.GetNumber("rangeV") ?? DefaultRangeV, c.Spec.GetInt("dataRate") ?? DefaultDataRate, c.PeriodSeconds),
+        Fields = DeviceFields.I2c(Address, RangeV, DataRate),
+        CreateSensor = c => new Ads1115Sensor(c.Name, c.OpenI2c(), c.Get(RangeV), c.Get(DataRate), c.PeriodSeconds),
         Simulate = static (c, hw) =>
         {
-            var adc = new SimulatedAds1115(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress);
-            hw.AttachI2c(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress, adc);
+            var adc = new SimulatedAds1115(c.I2cBus, c.I2cAddress);
+            hw.AttachI2c(c.I2cBus, c.I2cAddress, adc);
             hw.AddPlant(new SimulatedAnalogInputs(adc));
         },
         Simulator = "ADS1115 register map (config, conversion, thresholds; OS busy bit, PGA, MUX single-ended and differential) with four slow voltage ramps",
         Example = """{ "name": "adc", "type": "ads1115", "address": 72, "rangeV": 4.096, "channels": [ { "channel": "ain0", "neurons": ["battery"], "encoder": { "type": "linear", "inMin": 0, "inMax": 3.3 } } ] }""",
     };
 
-#pragma warning disable CA2255 // The catalog's types register themselves when this assembly loads.
     [ModuleInitializer]
     internal static void RegisterOnLoad() => DeviceTypes.Register(Descriptor);
-#pragma warning restore CA2255
 }
 
 /// <summary>

@@ -10,35 +10,26 @@ namespace Ifm.Devices.Catalog;
 /// <summary>Device type <c>bno055</c>: the Bosch BNO055 9-axis absolute orientation sensor through Iot.Device.Bindings' <see cref="Bno055Sensor"/>.</summary>
 public static class Bno055Type
 {
-    public const int DefaultAddress = 0x28;
-
     public static readonly DeviceType Descriptor = new()
     {
         Name = "bno055",
         Role = DeviceRole.Sensor,
         Summary = "BNO055 9-axis IMU with on-chip fusion (I2C, NDOF): orientation °, rate °/s, linear acceleration m/s²; sampled on a background thread",
         Channels = Bno055Adapter.Channels,
-        Fields =
-        [
-            new("i2cBus", "int", "1", "I2C bus"),
-            new("address", "int", "40", "40 (0x28, COM3 low) or 41 (0x29, COM3 high)"),
-        ],
-        Validate = c => c.I2c([0x28, 0x29], "a BNO055 answers at 40 (0x28, COM3 low) or 41 (0x29, COM3 high)"),
-        CreateSensor = c => new Bno055Adapter(c.Name, c.Hardware.OpenI2c(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress), c.PeriodSeconds),
+        Fields = DeviceFields.I2c(DeviceFields.I2cAddress("a BNO055", 0x28, [0x28, 0x29], "40 (0x28, COM3 low) or 41 (0x29, COM3 high)")),
+        CreateSensor = c => new Bno055Adapter(c.Name, c.OpenI2c(), c.PeriodSeconds),
         Simulate = static (c, hw) =>
         {
-            var imu = new SimulatedBno055(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress);
-            hw.AttachI2c(c.Spec.I2cBus ?? 1, c.Spec.Address ?? DefaultAddress, imu);
+            var imu = new SimulatedBno055(c.I2cBus, c.I2cAddress);
+            hw.AttachI2c(c.I2cBus, c.I2cAddress, imu);
             hw.AddPlant(new SimulatedTurningBody(imu));
         },
         Simulator = "BNO055 register map (CHIP_ID 0xA0, OPR_MODE, UNIT_SEL scaling, config-mode-only registers, fusion outputs) on a body turning 30°/s and rocking ±10°",
         Example = """{ "name": "imu", "type": "bno055", "channels": [ { "channel": "heading", "neurons": ["h0..h7"], "encoder": { "type": "population", "count": 8, "min": 0, "max": 360 } }, { "channel": "roll", "neurons": ["roll"], "encoder": { "type": "linear", "inMin": -90, "inMax": 90 } } ] }""",
     };
 
-#pragma warning disable CA2255 // The catalog's types register themselves when this assembly loads.
     [ModuleInitializer]
     internal static void RegisterOnLoad() => DeviceTypes.Register(Descriptor);
-#pragma warning restore CA2255
 }
 
 /// <summary>

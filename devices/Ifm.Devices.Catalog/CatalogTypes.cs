@@ -12,6 +12,8 @@ public static class CatalogTypes
     {
         DeviceTypes.Register(Ads1115Type.Descriptor);
         DeviceTypes.Register(Bno055Type.Descriptor);
+        DeviceTypes.Register(Ina219Type.Descriptor);
+        DeviceTypes.Register(Mcp3008Type.Descriptor);
         Pca9685Board.Register();
     }
 }

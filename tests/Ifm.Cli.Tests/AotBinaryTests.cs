@@ -21,6 +21,100 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     }
 
     [Fact]
+    public void Binary_is_within_the_size_budget()
+    {
+        long size = new FileInfo(_ifm).Length;
+        Assert.True(size <= PublishedArtifacts.IfmSizeBudgetBytes,
+            $"linux-x64 ifm is {size:N0} bytes, over the {PublishedArtifacts.IfmSizeBudgetBytes:N0}-byte budget (tests/bench/RESULTS.md, Binary size)");
+    }
+
+    [Fact]
+    public void Import_reads_a_NIR_file_as_the_in_process_importer_does()
+    {
+        // PureHDF instantiates its dataset readers by reflection (rooted in PureHDF.rd.xml): this is the check that
+        // they exist in the native binary.
+        string nir = Path.Combine(PublishedArtifacts.RepoRoot, "tests", "data", "nir", "lif_norse.nir");
+        string model = Path.Combine(_dir, "lif.ifm");
+        ProcessResult r = ProcessRunner.Run(_ifm, ["import", nir, "--out", model, "--dt", "1e-4"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        string expected = Path.Combine(_dir, "lif-jit.ifm");
+        IfmFile.Write(Ifm.Import.Nir.NirImporter.ToModel(Ifm.Import.Nir.NirFile.Read(nir),
+            new Ifm.Import.Nir.NirImportOptions { Dt = 1e-4f, Name = "lif_norse" }, "lif_norse.nir"), expected);
+        Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void Import_refuses_the_scale_offset_filter_with_one_line()
+    {
+        // The native binary leaves PureHDF's scale-offset filter out (PureHDF.substitutions.xml); a file that uses it
+        // is refused by name, as the in-process importer refuses it.
+        string nir = Path.Combine(_dir, "scaleoffset.nir");
+        ProcessResult py = ProcessRunner.Run("/usr/bin/python3", ["-c", """
+            import sys, h5py, numpy as np
+            src, dst = sys.argv[1], sys.argv[2]
+            with h5py.File(src, "r") as a, h5py.File(dst, "w") as b:
+                for k in a: a.copy(a[k], b, k)
+                names = []
+                b.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and o.dtype.kind == "f" and o.ndim > 0 else None)
+                assert names
+                for n in names:
+                    data = b[n][()]
+                    del b[n]
+                    b.create_dataset(n, data=data, scaleoffset=6, chunks=True)
+            """, Path.Combine(PublishedArtifacts.RepoRoot, "tests", "data", "nir", "lif_norse.nir"), nir]);
+        Assert.True(py.ExitCode == 0, "h5py (scripts/install-deps.sh): " + py.Stderr);
+
+        ProcessResult r = ProcessRunner.Run(_ifm, ["import", nir, "--out", Path.Combine(_dir, "x.ifm")]);
+        Assert.Equal(1, r.ExitCode);
+        string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ifm: scaleoffset.nir: a dataset is stored with the HDF5 scale-offset filter (id 6)", line, StringComparison.Ordinal);
+        var e = Assert.Throws<IfmFormatException>(() => Ifm.Import.Nir.NirFile.Read(nir));
+        Assert.Equal(line["ifm: ".Length..], e.Message);
+    }
+
+    [Fact]
+    public async Task Metrics_endpoint_serves_the_loop_counters_without_EventPipe()
+    {
+        // The binary is published without EventSource/EventPipe (binary size): the Prometheus endpoint must not need it.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        string model = Path.Combine(PublishedArtifacts.RepoRoot, "runtime", "models", "pong.ifm");
+        var psi = new System.Diagnostics.ProcessStartInfo(_ifm) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "run", model, "--sim", "pong", "--duration", "20", "--metrics", $"127.0.0.1:{port}" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        string? text = null;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (text is null && DateTime.UtcNow < deadline && !p.HasExited)
+        {
+            try
+            {
+                text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        p.Kill(entireProcessTree: true);
+        await p.WaitForExitAsync();
+        Assert.True(text is not null, "no answer from --metrics: " + await p.StandardError.ReadToEndAsync());
+        Assert.Contains("# TYPE ifm_loop_periods_total counter", text);
+        Assert.Matches(@"(?m)^ifm_loop_periods_total \d+", text);
+    }
+
+    [Fact]
     public void Demo_learns_the_conditioned_response()
     {
         ProcessResult r = ProcessRunner.Run(_ifm, ["demo"]);

@@ -11,6 +11,12 @@ internal static class PublishedArtifacts
 {
     private static readonly Lock Gate = new();
 
+    /// <summary>
+    /// The size budget of the published <c>ifm</c> per runtime identifier: 10 MB (10,000,000 bytes). What each part
+    /// costs and the settings that keep it there: tests/bench/RESULTS.md, "Binary size".
+    /// </summary>
+    public const long IfmSizeBudgetBytes = 10_000_000;
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string Directory =>

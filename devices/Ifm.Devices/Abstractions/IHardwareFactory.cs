@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Pwm;
+using System.Device.Spi;
 using Ifm.Devices.Mapping;
 
 namespace Ifm.Devices;
@@ -23,6 +24,13 @@ public interface IHardwareFactory : IDisposable
 
     /// <summary>Opens the I2C device at <paramref name="address"/> on bus <paramref name="bus"/>.</summary>
     I2cDevice OpenI2c(int bus, int address);
+
+    /// <summary>
+    /// Opens SPI device <paramref name="chipSelect"/> on bus <paramref name="bus"/> (/dev/spidevB.C), 8-bit words,
+    /// at <paramref name="clockHz"/> in <paramref name="mode"/>. A factory without SPI refuses.
+    /// </summary>
+    SpiDevice OpenSpi(int bus, int chipSelect, int clockHz, SpiMode mode) =>
+        throw new NotSupportedException($"this hardware factory has no SPI (asked for /dev/spidev{bus}.{chipSelect})");
 
     /// <summary>Opens PWM <paramref name="channel"/> of PWM chip <paramref name="chip"/>, stopped, at <paramref name="frequencyHz"/>.</summary>
     PwmChannel OpenPwm(int chip, int channel, int frequencyHz);

@@ -45,6 +45,19 @@ public sealed class LinuxHardware : IHardwareFactory
         return device;
     }
 
+    public System.Device.Spi.SpiDevice OpenSpi(int bus, int chipSelect, int clockHz, System.Device.Spi.SpiMode mode)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var device = System.Device.Spi.SpiDevice.Create(new System.Device.Spi.SpiConnectionSettings(bus, chipSelect)
+        {
+            ClockFrequency = clockHz,
+            Mode = mode,
+            DataBitLength = 8,
+        });
+        _owned.Add(device);
+        return device;
+    }
+
     public PwmChannel OpenPwm(int chip, int channel, int frequencyHz)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -164,6 +164,7 @@ internal sealed class BoardHardware(DeviceMap map, IHardwareFactory inner) : IHa
     public DeviceClock Clock => inner.Clock;
     public System.Device.Gpio.GpioController Gpio(int chip) => inner.Gpio(chip);
     public System.Device.I2c.I2cDevice OpenI2c(int bus, int address) => inner.OpenI2c(bus, address);
+    public System.Device.Spi.SpiDevice OpenSpi(int bus, int chipSelect, int clockHz, System.Device.Spi.SpiMode mode) => inner.OpenSpi(bus, chipSelect, clockHz, mode);
     public Stream OpenSerial(string port, int baudRate) => inner.OpenSerial(port, baudRate);
     public ISensor? CreateSensor(DeviceSpec device) => inner.CreateSensor(device);
     public IActuator? CreateActuator(DeviceSpec device) => inner.CreateActuator(device);

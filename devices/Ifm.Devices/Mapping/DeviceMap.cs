@@ -279,13 +279,19 @@ internal static class DeviceMapValidator
             }
 
             ValidateFields(type, d, at, errors);
-            type.Validate?.Invoke(new DeviceCheck(map, d, at, errors, pins));
-            ValidateChannels(type, d, at, errors);
-            if (type.ValidateTogether is { } check)
+            var check = new DeviceCheck(map, d, at, errors, pins);
+            foreach (DeviceField f in type.Fields)
             {
-                if (!together.TryGetValue(check, out var list))
+                f.Check(check);
+            }
+
+            type.Validate?.Invoke(check);
+            ValidateChannels(type, d, at, errors);
+            if (type.ValidateTogether is { } checkTogether)
+            {
+                if (!together.TryGetValue(checkTogether, out var list))
                 {
-                    together[check] = list = [];
+                    together[checkTogether] = list = [];
                 }
 
                 list.Add((i, d));

@@ -109,21 +109,43 @@ public sealed class DeviceSpec
         }
     }
 
-    /// <summary>An integer field of a registered type (from <see cref="Extra"/>); null when absent or not an integer.</summary>
+    /// <summary>Whether <paramref name="field"/> is set (a typed property or an <see cref="Extra"/> value, of any kind).</summary>
+    public bool Has(string field) => Typed(field, out object? v) ? v is not null : Extra?.ContainsKey(field) == true;
+
+    /// <summary>An integer field (a typed property or an <see cref="Extra"/> value); null when absent or not an integer.</summary>
     public int? GetInt(string field) =>
-        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : null;
+        Typed(field, out object? t) ? t as int?
+        : Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : null;
 
-    /// <summary>A number field of a registered type; null when absent or not a number.</summary>
+    /// <summary>A number field; null when absent or not a number.</summary>
     public double? GetNumber(string field) =>
-        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null;
+        Typed(field, out object? t) ? t switch { double d => d, int i => i, _ => null }
+        : Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null;
 
-    /// <summary>A string field of a registered type; null when absent or not a string.</summary>
+    /// <summary>A string field; null when absent or not a string.</summary>
     public string? GetString(string field) =>
-        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        Typed(field, out object? t) ? t as string
+        : Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
-    /// <summary>A boolean field of a registered type; null when absent or not a boolean.</summary>
+    /// <summary>A boolean field; null when absent or not a boolean.</summary>
     public bool? GetBool(string field) =>
-        Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null;
+        Typed(field, out object? t) ? t as bool?
+        : Extra?.TryGetValue(field, out JsonElement e) == true && e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : null;
+
+    private bool Typed(string field, out object? value)
+    {
+        foreach (var (name, get) in TypedFields)
+        {
+            if (name == field)
+            {
+                value = get(this);
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
 
     /// <summary>An integer-array field of a registered type; null when absent or not an array of integers.</summary>
     public List<int>? GetIntList(string field)

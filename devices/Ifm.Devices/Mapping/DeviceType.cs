@@ -11,12 +11,6 @@ public enum DeviceRole
 }
 
 /// <summary>
-/// One JSON field of a device type: its name, its kind (<c>int</c>, <c>number</c>, <c>string</c>, <c>bool</c>,
-/// <c>int[]</c>), its default as shown to users (empty = required or none) and a one-line meaning.
-/// </summary>
-public sealed record DeviceField(string Name, string Kind, string Default, string Help);
-
-/// <summary>
 /// The descriptor of one device-map type: everything the map, the binder, the simulator and <c>ifm devices list</c>
 /// know about it. Register it with <see cref="DeviceTypes.Register"/>; adding a type is one file with its descriptor.
 /// </summary>
@@ -85,17 +79,20 @@ public sealed class DeviceType
     public string[] ChannelNames(DeviceSpec device) => ChannelsOf is { } f ? f(device) : [.. Channels];
 
     /// <summary>Whether the type declares <paramref name="field"/>.</summary>
-    public bool HasField(string field)
+    public bool HasField(string field) => Field(field) is not null;
+
+    /// <summary>The declared field named <paramref name="field"/>, or null.</summary>
+    public DeviceField? Field(string field)
     {
         foreach (DeviceField f in Fields)
         {
             if (f.Name == field)
             {
-                return true;
+                return f;
             }
         }
 
-        return false;
+        return null;
     }
 }
 
@@ -109,8 +106,32 @@ public sealed class DeviceContext(DeviceMap map, DeviceSpec spec, int index, IHa
 
     public string Name => Spec.Name!;
 
+    /// <summary>The device's type.</summary>
+    public DeviceType Type => DeviceTypes.Get(Spec.Type!);
+
     /// <summary>The device's GPIO chip: its own <c>gpioChip</c>, else the map's.</summary>
     public int GpioChip => Spec.GpioChip ?? Map.GpioChip;
+
+    /// <summary>The device's value of <paramref name="field"/>, else the field's default.</summary>
+    public int Get(IntField field) => field.Of(Spec);
+
+    /// <inheritdoc cref="Get(IntField)"/>
+    public double Get(NumberField field) => field.Of(Spec);
+
+    /// <inheritdoc cref="Get(IntField)"/>
+    public string Get(StringField field) => field.Of(Spec);
+
+    /// <inheritdoc cref="Get(IntField)"/>
+    public bool Get(BoolField field) => field.Of(Spec);
+
+    /// <summary>The device's I2C bus (its type's <c>i2cBus</c> field and default).</summary>
+    public int I2cBus => ((IntField)Type.Field(DeviceFields.I2cBusName)!).Of(Spec);
+
+    /// <summary>The device's I2C address (its type's <c>address</c> field and default).</summary>
+    public int I2cAddress => ((IntField)Type.Field(DeviceFields.AddressName)!).Of(Spec);
+
+    /// <summary>Opens the device's I2C device (<see cref="I2cBus"/>, <see cref="I2cAddress"/>).</summary>
+    public System.Device.I2c.I2cDevice OpenI2c() => Hardware.OpenI2c(I2cBus, I2cAddress);
 
     /// <summary>The device's GPIO controller (on its chip).</summary>
     public System.Device.Gpio.GpioController Gpio => Hardware.Gpio(GpioChip);
@@ -193,32 +214,6 @@ public sealed class DeviceCheck
         {
             Add(field, $"must be {Join(allowed)}, got {v}");
         }
-    }
-
-    /// <summary>The I2C bus number (0..255) and an address from <paramref name="addresses"/>; <paramref name="answersAt"/> words the error.</summary>
-    public void I2c(int[] addresses, string answersAt)
-    {
-        Range(Spec.I2cBus, "i2cBus", 0, 255);
-        if (Spec.Address is { } a && Array.IndexOf(addresses, a) < 0)
-        {
-            Add("address", $"{answersAt}, got {a}");
-        }
-    }
-
-    /// <summary>The PWM output of a servo or motor: <c>pwmChannel</c> required (0..63), <c>pwmChip</c> 0..1023 (a sysfs chip or a board), <c>frequencyHz</c> 1..1000000.</summary>
-    public void Pwm()
-    {
-        if (Spec.PwmChannel is null)
-        {
-            Add("pwmChannel", $"required for {Type}");
-        }
-        else
-        {
-            Range(Spec.PwmChannel, "pwmChannel", 0, 63);
-        }
-
-        Range(Spec.PwmChip, "pwmChip", 0, 1023, " (sysfs pwmchipN, or a board's pwmChip)");
-        Range(Spec.FrequencyHz, "frequencyHz", 1, 1_000_000);
     }
 
     /// <summary>Rejects a safe state for a device without one and checks the allowed forms.</summary>

@@ -17,6 +17,7 @@ public sealed class SimulatedHardware : IHardwareFactory
     private readonly Dictionary<int, (SimulatedGpioDriver Driver, GpioController Controller)> _chips = [];
     private readonly Dictionary<(int, int), SimulatedMpu6050> _imus = [];
     private readonly Dictionary<(int, int), I2cDevice> _i2c = [];
+    private readonly Dictionary<(int, int), System.Device.Spi.SpiDevice> _spi = [];
     private readonly Dictionary<(int, int), SimulatedPwmChannel> _pwm = [];
     private readonly Dictionary<string, Stream> _serial = new(StringComparer.Ordinal);
     private readonly List<ISimulatedPlant> _plants = [];
@@ -164,6 +165,16 @@ public sealed class SimulatedHardware : IHardwareFactory
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _i2c.TryGetValue((bus, address), out I2cDevice? attached) ? attached : Imu(bus, address);
+    }
+
+    /// <summary>Puts a simulated SPI part at (bus, chip select); <see cref="OpenSpi"/> returns it.</summary>
+    public void AttachSpi(int bus, int chipSelect, System.Device.Spi.SpiDevice device) => _spi[(bus, chipSelect)] = device;
+
+    /// <summary>The part attached at (bus, chip select); none is an I/O error, as an absent /dev/spidevB.C is.</summary>
+    public System.Device.Spi.SpiDevice OpenSpi(int bus, int chipSelect, int clockHz, System.Device.Spi.SpiMode mode)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _spi.TryGetValue((bus, chipSelect), out var d) ? d : throw new IOException($"no simulated SPI device at /dev/spidev{bus}.{chipSelect}");
     }
 
     /// <summary>The simulated PWM channel, created on first use.</summary>

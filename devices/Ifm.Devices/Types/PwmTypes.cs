@@ -7,8 +7,10 @@ namespace Ifm.Devices.Types;
 /// <summary><c>servo</c>: a hobby servo on a PWM channel.</summary>
 internal static class ServoType
 {
-    public const int DefaultFrequencyHz = 50;
-    public const double DefaultMinPulseUs = 1000, DefaultMaxPulseUs = 2000, DefaultMaxAngle = 180;
+    private static readonly IntField Frequency = PwmFields.Frequency(50, "pulse rate");
+    private static readonly NumberField MinPulse = new("minPulseUs", 1000, "pulse at 0°");
+    private static readonly NumberField MaxPulse = new("maxPulseUs", 2000, "pulse at maxAngle");
+    private static readonly NumberField MaxAngle = new("maxAngle", 180, "angle at maxPulseUs, (0, 3600]") { Min = 0, MinOpen = true, Max = 3600 };
 
     public static readonly DeviceType Descriptor = new()
     {
@@ -18,65 +20,46 @@ internal static class ServoType
         Channels = ["angle"],
         Fields =
         [
-            new("pwmChip", "int", "0", "PWM chip (sysfs pwmchipN)"),
-            new("pwmChannel", "int", "", "PWM channel"),
-            new("frequencyHz", "int", "50", "pulse rate"),
-            new("minPulseUs", "number", "1000", "pulse at 0°"),
-            new("maxPulseUs", "number", "2000", "pulse at maxAngle"),
-            new("maxAngle", "number", "180", "angle at maxPulseUs, (0, 3600]"),
-            new("safeState", "object", "{ mode: off }", "safeState.value (angle) or safeState.mode off (stop pulses)"),
+            PwmFields.Chip, PwmFields.Channel, Frequency, MinPulse, MaxPulse, MaxAngle,
+            SafeStates.Field("{ mode: off }", "safeState.value (angle) or safeState.mode off (stop pulses)"),
         ],
         Validate = c =>
         {
-            DeviceSpec d = c.Spec;
-            c.Pwm();
-            double min = d.MinPulseUs ?? DefaultMinPulseUs, max = d.MaxPulseUs ?? DefaultMaxPulseUs, angle = d.MaxAngle ?? DefaultMaxAngle;
-            int f = d.FrequencyHz ?? DefaultFrequencyHz;
+            double min = MinPulse.Of(c.Spec), max = MaxPulse.Of(c.Spec), angle = MaxAngle.Of(c.Spec);
+            int f = Frequency.Of(c.Spec);
             if (!(min > 0 && max > min && max * f < 1e6))
             {
-                c.Add("minPulseUs/maxPulseUs", $"need 0 < min < max < period (1e6/frequencyHz µs), got {Num(min)}..{Num(max)} at {f} Hz");
+                c.Add("minPulseUs/maxPulseUs", $"need 0 < min < max < period (1e6/frequencyHz µs), got {DeviceCheck.Num(min)}..{DeviceCheck.Num(max)} at {f} Hz");
             }
 
-            if (!(angle > 0 && angle <= 3600))
-            {
-                c.Add("maxAngle", $"must be in (0, 3600], got {Num(angle)}");
-            }
-
-            if (d.SafeState?.Mode is { } mode and not "off")
+            if (c.Spec.SafeState?.Mode is { } mode and not "off")
             {
                 c.Add("safeState.mode", $"servo supports mode 'off' (stop pulses) or a value (angle), got '{mode}'");
             }
 
-            if (d.SafeState?.Value is { } v && !(v >= 0 && v <= angle))
+            if (c.Spec.SafeState?.Value is { } v && !(v >= 0 && v <= angle))
             {
-                c.Add("safeState.value", $"angle must be 0..{Num(angle)}, got {Num(v)}");
+                c.Add("safeState.value", $"angle must be 0..{DeviceCheck.Num(angle)}, got {DeviceCheck.Num(v)}");
             }
         },
-        CreateActuator = c =>
-        {
-            DeviceSpec d = c.Spec;
-            int f = d.FrequencyHz ?? DefaultFrequencyHz;
-            return new Servo(c.Name, c.Hardware.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, f), f, d.MinPulseUs ?? DefaultMinPulseUs,
-                d.MaxPulseUs ?? DefaultMaxPulseUs, d.MaxAngle ?? DefaultMaxAngle, d.SafeState?.Value);
-        },
+        CreateActuator = c => new Servo(c.Name, PwmFields.Open(c, Frequency), c.Get(Frequency), c.Get(MinPulse), c.Get(MaxPulse), c.Get(MaxAngle),
+            c.Spec.SafeState?.Value),
         Simulate = static (_, _) => { },
         Example = """{ "name": "head", "type": "servo", "pwmChannel": 0, "minPulseUs": 500, "maxPulseUs": 2500, "safeState": { "value": 90 }, "channels": [ { "channel": "angle", "neurons": ["look"], "decoder": { "type": "linear", "outMin": 0, "outMax": 180 } } ] }""",
         Simulator = "the simulated PWM channel records frequency, duty cycle and start/stop",
     };
 
-    private static string Num(double v) => DeviceMapValidator.Num(v);
-
-#pragma warning disable CA2255 // A module initializer is how a type registers itself: adding a type is one file.
     [ModuleInitializer]
     internal static void Register() => DeviceTypes.Register(Descriptor);
-#pragma warning restore CA2255
 }
 
 /// <summary><c>hbridge_motor</c>: a DC motor through an H-bridge (L298N, TB6612FNG): PWM enable + two direction lines.</summary>
 internal static class HBridgeMotorType
 {
-    public const int DefaultFrequencyHz = 1000;
-    public const double DefaultDeadband = 0.02;
+    private static readonly IntField Frequency = PwmFields.Frequency(1000, "PWM frequency");
+    private static readonly PinField In1 = new("in1Pin", "GPIO line of IN1");
+    private static readonly PinField In2 = new("in2Pin", "GPIO line of IN2");
+    private static readonly NumberField Deadband = new("deadband", 0.02, "|speed| below this coasts, [0, 1)") { Min = 0, Max = 1, MaxOpen = true };
 
     public static readonly DeviceType Descriptor = new()
     {
@@ -84,47 +67,27 @@ internal static class HBridgeMotorType
         Role = DeviceRole.Actuator,
         Summary = "DC motor through an H-bridge (L298N, TB6612FNG): speed −1..1, brake or coast",
         Channels = ["speed"],
-        Fields =
-        [
-            new("pwmChip", "int", "0", "PWM chip of the enable input"),
-            new("pwmChannel", "int", "", "PWM channel of the enable input"),
-            new("frequencyHz", "int", "1000", "PWM frequency"),
-            new("in1Pin", "int", "", "GPIO line of IN1"),
-            new("in2Pin", "int", "", "GPIO line of IN2"),
-            new("deadband", "number", "0.02", "|speed| below this coasts, [0, 1)"),
-            new("safeState", "object", "{ mode: brake }", "safeState.mode brake | coast"),
-        ],
-        Validate = c =>
-        {
-            DeviceSpec d = c.Spec;
-            c.Pwm();
-            c.Pin(d.In1Pin, "in1Pin");
-            c.Pin(d.In2Pin, "in2Pin");
-            if (d.SafeState?.Mode is { } mode and not ("brake" or "coast"))
-            {
-                c.Add("safeState.mode", $"must be brake or coast, got '{mode}'");
-            }
-
-            c.NoSafeStateValue("hbridge_motor takes safeState.mode brake or coast, not a value");
-            if (d.Deadband is { } dbd && !(dbd >= 0 && dbd < 1))
-            {
-                c.Add("deadband", $"must be in [0, 1), got {DeviceMapValidator.Num(dbd)}");
-            }
-        },
-        CreateActuator = c =>
-        {
-            DeviceSpec d = c.Spec;
-            int f = d.FrequencyHz ?? DefaultFrequencyHz;
-            return new HBridgeMotor(c.Name, c.Gpio, c.Hardware.OpenPwm(d.PwmChip ?? 0, d.PwmChannel!.Value, f), d.In1Pin!.Value, d.In2Pin!.Value,
-                d.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake, (float)(d.Deadband ?? DefaultDeadband), f);
-        },
+        Fields = [PwmFields.Chip, PwmFields.Channel, Frequency, In1, In2, Deadband, SafeStates.Field("{ mode: brake }", "safeState.mode brake | coast")],
+        Validate = c => SafeStates.Modes(c, "brake", "coast"),
+        CreateActuator = c => new HBridgeMotor(c.Name, c.Gpio, PwmFields.Open(c, Frequency), c.Get(In1), c.Get(In2),
+            c.Spec.SafeState?.Mode == "coast" ? MotorSafeState.Coast : MotorSafeState.Brake, (float)c.Get(Deadband), c.Get(Frequency)),
         Simulate = static (_, _) => { },
         Example = """{ "name": "motor", "type": "hbridge_motor", "pwmChannel": 1, "frequencyHz": 20000, "in1Pin": 5, "in2Pin": 6, "safeState": { "mode": "brake" }, "channels": [ { "channel": "speed", "neurons": ["drive"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
         Simulator = "the simulated PWM channel and GPIO lines record duty and direction levels",
     };
 
-#pragma warning disable CA2255 // A module initializer is how a type registers itself: adding a type is one file.
     [ModuleInitializer]
     internal static void Register() => DeviceTypes.Register(Descriptor);
-#pragma warning restore CA2255
+}
+
+/// <summary>The PWM output fields of servo and hbridge_motor (a sysfs chip or a board's channel).</summary>
+internal static class PwmFields
+{
+    public static readonly IntField Chip = new("pwmChip", 0, "PWM chip: sysfs pwmchipN, or a board's pwmChip") { Min = 0, Max = 1023, Message = "must be 0..1023 (sysfs pwmchipN, or a board's pwmChip)" };
+    public static readonly IntField Channel = new("pwmChannel", null, "PWM channel (0..15 on a PCA9685 board)") { Min = 0, Max = 63, Required = true };
+
+    public static IntField Frequency(int @default, string help) => new("frequencyHz", @default, help) { Min = 1, Max = 1_000_000 };
+
+    /// <summary>Opens the device's PWM channel, stopped, at its frequency.</summary>
+    public static System.Device.Pwm.PwmChannel Open(DeviceContext c, IntField frequency) => c.Hardware.OpenPwm(c.Get(Chip), c.Get(Channel), c.Get(frequency));
 }

@@ -24,6 +24,11 @@ public static class NirFile
     /// <summary>Most nodes in one graph.</summary>
     public const int MaxNodes = 100_000;
 
+    /// <summary>The HDF5 scale-offset filter (id 6): refused, see <see cref="RefusedFilter"/>.</summary>
+    public const ushort ScaleOffsetFilterId = 6;
+
+    static NirFile() => PureHDF.Filters.H5Filter.Register(new RefusedFilter(ScaleOffsetFilterId, "scale-offset"));
+
     public static NirGraph Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -43,6 +48,15 @@ public static class NirFile
         }
         catch (Exception e)
         {
+            // PureHDF wraps a filter's exception ("Filter pipeline failed."): a refused filter is named as such.
+            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is RefusedFilterException refused)
+                {
+                    throw new IfmFormatException($"{source}: {refused.Message}", e);
+                }
+            }
+
             // PureHDF reports damaged structures with various exception types (an array size read from a corrupt
             // structure surfaces as OutOfMemoryException "array dimensions exceeded"); a corrupt file is bad input.
             throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
@@ -223,3 +237,25 @@ public static class NirFile
 
     private static IfmFormatException Error(string source, string where, string what) => new($"{source}: {where}: {what}");
 }
+
+/// <summary>
+/// Stands in for an HDF5 filter that <c>ifm import</c> does not read: PureHDF's scale-offset filter compiles an
+/// expression tree, and the NativeAOT binary leaves it out to save about 0.5 MB (runtime/Ifm.Import/PureHDF.substitutions.xml).
+/// Registered in place of PureHDF's own so a dataset stored with it is refused the same way with and without
+/// NativeAOT, naming the filter. The NIR libraries write gzip (or no filter); h5py writes scale-offset only when asked.
+/// </summary>
+internal sealed class RefusedFilter(ushort id, string name) : PureHDF.Filters.IH5Filter
+{
+    public ushort FilterId => id;
+
+    public string Name => name;
+
+    public Memory<byte> Filter(PureHDF.Filters.FilterInfo info) =>
+        throw new RefusedFilterException($"a dataset is stored with the HDF5 {name} filter (id {id}), which ifm import does not read; write it without that filter (h5py: no {name.Replace("-", "", StringComparison.Ordinal)}= argument)");
+
+    public uint[] GetParameters(uint[] chunkDimensions, uint typeSize, Dictionary<string, object>? options) =>
+        throw new NotSupportedException($"ifm import does not write HDF5 ({name})");
+}
+
+/// <summary>Thrown through PureHDF by <see cref="RefusedFilter"/>; <see cref="NirFile.Read"/> names the file.</summary>
+internal sealed class RefusedFilterException(string message) : Exception(message);
