@@ -6,9 +6,9 @@ namespace Ifm.Cli.Tests;
 /// <summary>
 /// <c>ifm import</c> in the shipped NativeAOT binaries — linux-x64 and linux-arm64 under qemu-user — where PureHDF's
 /// generic readers exist only if they were compiled in (runtime/Ifm.Import/PureHDF.rd.xml): the NIR paper's
-/// lif_norse.nir imports to the model the library builds and replays to spikes on exactly Norse's steps; export refuses
-/// a model NIR cannot express with one line. (Writing a NIR file in the native binary still fails inside PureHDF's
-/// writer — see runtime/Ifm.Import/README.md — so the round trip is tested in process, Ifm.Import.Tests.)
+/// lif_norse.nir imports to the model the library builds and replays to spikes on exactly Norse's steps; the linux-x64
+/// binary exports it back to NIR (PureHDF's writer, its roots and the int64 marshalling data NirFile keeps) and the
+/// exported file imports to the same model; export refuses a model NIR cannot express with one line.
 /// </summary>
 public sealed class NirBinaryTests : IDisposable
 {
@@ -37,6 +37,54 @@ public sealed class NirBinaryTests : IDisposable
         string inputs = Path.Combine(_dir, "in.txt"), outputs = Path.Combine(_dir, "out.csv");
         File.WriteAllLines(inputs, File.ReadAllLines(Data("lif_norse.csv")).Where(l => l.Length > 0).Select(l => l.Split(',')[0]));
         r = Ifm(rid, "replay", a, "--inputs", inputs, "--out", outputs);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var rows = AotBinaryTests.ReadCsv(outputs);
+        Assert.Equal(1000, rows.Length);
+        Assert.Equal([460, 510, 710, 760], Enumerable.Range(0, rows.Length).Where(t => rows[t][0] == 1f).ToArray());
+    }
+
+    [Fact]
+    public void Export_in_the_native_binary_round_trips_lif_norse()
+    {
+        const string rid = "linux-x64";
+        string a = Path.Combine(_dir, "a.ifm"), nir = Path.Combine(_dir, "a.nir"), b = Path.Combine(_dir, "b.ifm");
+        ProcessResult r = Ifm(rid, "import", Data("lif_norse.nir"), "--out", a, "--dt", "0.0001", "--name", "lif");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        r = Ifm(rid, "export", a, "--format", "nir", "--out", nir);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Stderr}");
+        r = Ifm(rid, "import", nir, "--out", b, "--dt", "0.0001", "--name", "lif");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var original = IfmFile.Read(a);
+        Assert.Equal(original.Id, IfmFile.Read(b).Id);
+
+        // The library reads the natively written file to the same graph (node types, parameters, edges).
+        var exported = NirFile.Read(nir);
+        Assert.Equal(NirExporter.ToGraph(original).Nodes.Select(n => (n.Name, n.Type)), exported.Nodes.Select(n => (n.Name, n.Type)));
+        Assert.Equal(NirExporter.ToGraph(original).Edges, exported.Edges);
+
+        // Debian's h5py reads its strings as bytes, as nir.read takes them (node types, edges), and shape as int64.
+        const string script = """
+            import sys, h5py
+            with h5py.File(sys.argv[1], "r") as f:
+                g = f["node"]
+                assert isinstance(f["version"][()], bytes) and g["type"][()] == b"NIRGraph"
+                for name, n in g["nodes"].items():
+                    assert isinstance(n["type"][()], bytes)
+                    if "shape" in n: assert str(n["shape"].dtype) == "int64"
+                    print("node", name, n["type"][()].decode())
+                for a, b in g["edges"][()]:
+                    print("edge", a.decode(), b.decode())
+            """;
+        r = ProcessRunner.Run("/usr/bin/python3", ["-c", script, nir]);
+        Assert.True(r.ExitCode == 0, "python3 (python3-h5py) failed: " + r.Stderr);
+        Assert.Equal(
+            exported.Nodes.Select(n => $"node {n.Name} {n.Type}").Order(StringComparer.Ordinal).Concat(exported.Edges.Select(e => $"edge {e.Source} {e.Target}")),
+            r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The re-imported model replays the recorded input spikes to Norse's steps.
+        string inputs = Path.Combine(_dir, "in.txt"), outputs = Path.Combine(_dir, "out.csv");
+        File.WriteAllLines(inputs, File.ReadAllLines(Data("lif_norse.csv")).Where(l => l.Length > 0).Select(l => l.Split(',')[0]));
+        r = Ifm(rid, "replay", b, "--inputs", inputs, "--out", outputs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var rows = AotBinaryTests.ReadCsv(outputs);
         Assert.Equal(1000, rows.Length);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using Ifm.Runtime.Format;
 using PureHDF;
 
@@ -69,18 +71,45 @@ public static class NirFile
     /// <summary>
     /// Writes <paramref name="graph"/> as a .nir file: a <c>version</c> string, the root group <c>node</c> (type NIRGraph)
     /// with <c>nodes/&lt;name&gt;/</c> groups (a <c>type</c> string, float32 parameter datasets of their shapes,
-    /// <c>shape</c> as int64 for Input and Output) and <c>edges</c>, an [edges, 2] dataset of variable-length strings;
-    /// nested graphs as nested NIRGraph groups. Datasets are stored contiguous (uncompressed): NIR readers accept both.
+    /// <c>shape</c> as int64 for Input and Output) and <c>edges</c>, an [edges, 2] dataset of strings (all strings
+    /// fixed-length UTF-8, null-terminated); nested graphs as nested NIRGraph groups. Datasets are stored contiguous (uncompressed): NIR readers accept both.
     /// The file is written next to its destination and renamed into place, so a failed export leaves no torn file.
     /// </summary>
     public static void Write(NirGraph graph, string path)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(path);
+        KeepInt64MarshallingData();
         var file = new H5File { ["version"] = Version, ["node"] = ToGroup(graph) };
         using var buffer = new MemoryStream();
-        file.Write(buffer);
+
+        // Fixed-length strings, one width for the file (the longest string and its null terminator): PureHDF encodes
+        // them without reflection, whereas its variable-length string encoder needs marshalling data for byte that
+        // NativeAOT lacks. h5py reads them as bytes, as it does variable-length ones, and nir.read decodes both.
+        file.Write(buffer, new H5WriteOptions(DefaultStringLength: StringWidth(graph)));
         AtomicFile.WriteAllBytes(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// PureHDF sizes an integer dataset's type with <c>Marshal.SizeOf(Type)</c>, which NativeAOT answers only for
+    /// types whose marshalling data the compiler kept, and it keeps it for the types a program sizes statically. This
+    /// asks for int64's (the <c>shape</c> and update-order datasets) before <see cref="Write"/> needs it at run time.
+    /// </summary>
+    private static void KeepInt64MarshallingData()
+    {
+        if (Marshal.SizeOf<long>() != sizeof(long)) throw new InvalidOperationException("int64 has an unexpected marshalled size");
+    }
+
+    /// <summary>Bytes of the longest string <see cref="Write"/> stores (version, types, edge names) plus a terminator.</summary>
+    private static int StringWidth(NirGraph graph)
+    {
+        int Longest(NirGraph g) => g.Nodes
+            .Select(n => Math.Max(Encoding.UTF8.GetByteCount(n.Type), n.Subgraph is { } sub ? Longest(sub) : 0))
+            .Concat(g.Edges.Select(e => Math.Max(Encoding.UTF8.GetByteCount(e.Source), Encoding.UTF8.GetByteCount(e.Target))))
+            .DefaultIfEmpty(0)
+            .Max();
+
+        return Math.Max(Math.Max(Encoding.UTF8.GetByteCount(Version), Encoding.UTF8.GetByteCount("NIRGraph")), Longest(graph)) + 1;
     }
 
     private static H5Group ToGroup(NirGraph graph)
