@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Publishes the NativeAOT binaries: `ifm` (and `libifm.so` once native/Ifm.Native exists) per runtime identifier
-# into artifacts/publish/<rid>/ (or $IFM_PUBLISH_DIR/<rid>/).  Usage: bash scripts/publish.sh [linux-x64] [linux-arm64]
+# into artifacts/publish/<rid>/ (or $IFM_PUBLISH_DIR/<rid>/).  Usage: bash scripts/publish.sh [--diagnostics] [linux-x64] [linux-arm64]
+# --diagnostics: the diagnostics build of `ifm` only (EventPipe and the diagnostic socket compiled in, so dotnet-counters
+# and dotnet-trace can attach; about 1 MB larger) into <rid>-diagnostics/.
 # linux-arm64 is cross-linked with clang + lld (see scripts/install-deps.sh); gcc cannot cross-link.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+diagnostics=0
+if [ "${1:-}" = "--diagnostics" ]; then diagnostics=1; shift; fi
 rids=("$@")
 [ ${#rids[@]} -eq 0 ] && rids=(linux-x64 linux-arm64)
 for rid in "${rids[@]}"; do
@@ -12,6 +16,16 @@ for rid in "${rids[@]}"; do
     *) echo "publish: unsupported runtime identifier '$rid' (linux-x64 or linux-arm64)" >&2; exit 2 ;;
   esac
   out="${IFM_PUBLISH_DIR:-$root/artifacts/publish}/$rid"
+  if [ $diagnostics -eq 1 ]; then
+    out="$out-diagnostics"
+    mkdir -p "$out"
+    echo "== publish ifm, diagnostics build ($rid) -> ${out#$root/}"
+    dotnet publish "$root/runtime/Ifm.Cli/Ifm.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -p:IfmDiagnostics=true \
+      -o "$out" -nologo -v:q
+    rm -f "$out"/*.dbg "$out"/*.pdb
+    ls -l "$out/ifm" | awk '{printf "   %-36s %8.2f MB\n", "ifm", $5/1048576}'
+    continue
+  fi
   mkdir -p "$out"
   echo "== publish ifm ($rid) -> ${out#$root/}"
   dotnet publish "$root/runtime/Ifm.Cli/Ifm.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q

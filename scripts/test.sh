@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it (.ci/run) and as the README gives it:
 #   1. system packages (apt-get, as root)            scripts/install-deps.sh
 #   2. build everything, warnings are errors          dotnet build IFM.sln -c Release
-#   3. NativeAOT binaries for linux-x64, linux-arm64  scripts/publish.sh   (tests run them; arm64 under qemu-user)
+#   3. NativeAOT binaries for linux-x64, linux-arm64  scripts/publish.sh   (tests run them; arm64 under qemu-user;
+#      also the x64 diagnostics build that dotnet-counters attaches to)
 #   4. the C firmware library: plain, ASan/UBSan, valgrind   firmware-bridge/test.sh
 #   5. every xunit suite of IFM.sln, one after another
 # Ends with one line "N passed, M failed"; exits non-zero when anything failed.
@@ -29,6 +30,7 @@ fi
 
 step "publish NativeAOT linux-x64 and linux-arm64"
 bash scripts/publish.sh linux-x64 linux-arm64 || fail_step "publish"
+bash scripts/publish.sh --diagnostics linux-x64 || fail_step "publish (diagnostics build)"
 
 step "firmware bridge C library (ctest plain + ASan/UBSan, valgrind)"
 if out=$(bash firmware-bridge/test.sh 2>&1); then

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Xml;
+using System.Text;
 using Ifm.Hil.Assertions;
 using Ifm.Hil.Running;
 
@@ -65,51 +65,35 @@ public sealed class HilReport
     }
 
     /// <summary>JUnit XML: one testsuite per scenario, one testcase per assertion; a failure's message is the observed value against the bound.</summary>
+    /// <remarks>Written with <see cref="JUnitXml"/>, not System.Xml: XmlWriter would add several hundred KB to the binary for five element names.</remarks>
     public void WriteJUnit(string path)
     {
         var inv = CultureInfo.InvariantCulture;
-        using var w = XmlWriter.Create(path, new XmlWriterSettings { Indent = true });
-        w.WriteStartDocument();
-        w.WriteStartElement("testsuites");
-        w.WriteStartElement("testsuite");
-        w.WriteAttributeString("name", $"{Run.Scenario.Name} ({Run.Target})");
-        w.WriteAttributeString("tests", (Results.Count + (Run.Interrupted is null ? 0 : 1)).ToString(inv));
-        w.WriteAttributeString("failures", Failures.ToString(inv));
-        w.WriteAttributeString("errors", "0");
-        w.WriteAttributeString("time", Elapsed.TotalSeconds.ToString("0.###", inv));
+        string classname = $"hil.{Run.Scenario.Name}.{Run.Target}";
+        var x = new JUnitXml();
+        x.Open("testsuites").Close(newline: true);
+        x.Open("testsuite", ("name", $"{Run.Scenario.Name} ({Run.Target})"), ("tests", (Results.Count + (Run.Interrupted is null ? 0 : 1)).ToString(inv)),
+            ("failures", Failures.ToString(inv)), ("errors", "0"), ("time", Elapsed.TotalSeconds.ToString("0.###", inv))).Close(newline: true);
         foreach (var (a, r) in Results)
         {
-            w.WriteStartElement("testcase");
-            w.WriteAttributeString("classname", $"hil.{Run.Scenario.Name}.{Run.Target}");
-            w.WriteAttributeString("name", a.Name);
-            if (!r.Passed)
+            x.Open("testcase", ("classname", classname), ("name", a.Name));
+            if (r.Passed)
             {
-                w.WriteStartElement("failure");
-                w.WriteAttributeString("message", $"{r.Observed}; expected {r.Expected}");
-                w.WriteAttributeString("type", a.Kind);
-                w.WriteString($"{a.Path} ({a.Kind}): {r.Observed}; expected {r.Expected}");
-                w.WriteEndElement();
+                x.SelfClose();
+                continue;
             }
 
-            w.WriteEndElement();
+            x.Close(newline: true).Open("failure", ("message", $"{r.Observed}; expected {r.Expected}"), ("type", a.Kind)).Close()
+                .Text($"{a.Path} ({a.Kind}): {r.Observed}; expected {r.Expected}").End("failure").End("testcase");
         }
 
         if (Run.Interrupted is { } why)
         {
-            w.WriteStartElement("testcase");
-            w.WriteAttributeString("classname", $"hil.{Run.Scenario.Name}.{Run.Target}");
-            w.WriteAttributeString("name", "scenario ran to its end");
-            w.WriteStartElement("failure");
-            w.WriteAttributeString("message", why);
-            w.WriteEndElement();
-            w.WriteEndElement();
+            x.Open("testcase", ("classname", classname), ("name", "scenario ran to its end")).Close(newline: true)
+                .Open("failure", ("message", why)).SelfClose().End("testcase");
         }
 
-        w.WriteStartElement("system-out");
-        w.WriteString(Run.Log);
-        w.WriteEndElement();
-        w.WriteEndElement();
-        w.WriteEndElement();
-        w.WriteEndDocument();
+        x.Open("system-out").Close().Text(Run.Log).End("system-out").End("testsuite").End("testsuites");
+        File.WriteAllText(path, x.ToString());
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
@@ -52,7 +52,7 @@ public sealed class HilOptions
 /// from its own thread), restarts from the checkpoint where the timeline says so, and cleans up children and
 /// pseudo-terminals on every exit path. The assertions are evaluated afterwards over the <see cref="RunRecord"/>.
 /// </summary>
-public static partial class HilRunner
+public static class HilRunner
 {
     public static RunRecord Run(Scenario scenario, HilOptions options)
     {
@@ -275,7 +275,7 @@ public static partial class HilRunner
         }
 
         string text = scenario.Devices is { } d ? File.ReadAllText(d) : BuiltInBridgeMap();
-        text = PortField().Replace(text, m => $"\"port\": \"{port}\"");
+        text = WithBridgePort(text, port, scenario.Devices ?? "the built-in Pong bridge map");
         string path = Path.Combine(work, "map.json");
         File.WriteAllText(path, text);
         return path;
@@ -303,9 +303,7 @@ public static partial class HilRunner
         foreach (var (period, line) in run.McuLines)
         {
             if (!line.StartsWith("STATUS ", StringComparison.Ordinal)) continue;
-            Match m = StatusField().Match(line);
-            if (!m.Success) continue;
-            long nh = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), nm = long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (StatusCount(line, "hits=") is not { } nh || StatusCount(line, "misses=") is not { } nm) continue;
             hits += nh >= lastH ? nh - lastH : nh; // a smaller count: the MCU rebooted and counts from 0
             misses += nm >= lastM ? nm - lastM : nm;
             (lastH, lastM) = (nh, nm);
@@ -324,16 +322,51 @@ public static partial class HilRunner
         if (trace.Count > 0 && samples.Count > 0) (trace.Hits[trace.Count - 1], trace.Misses[trace.Count - 1]) = (samples[^1].Hits, samples[^1].Misses);
     }
 
-    private static string Slug(string name) => SlugChars().Replace(name, "-");
+    /// <summary>The map with every bridge device's <c>port</c> set to <paramref name="port"/> (other devices, e.g. a serial_line, keep theirs).</summary>
+    private static string WithBridgePort(string json, string port, string source)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ScenarioException(source, [$"not valid JSON: {e.Message}"]);
+        }
 
-    [GeneratedRegex("\"port\"\\s*:\\s*\"[^\"]*\"")]
-    private static partial Regex PortField();
+        if (root?["devices"] is JsonArray devices)
+        {
+            foreach (JsonNode? d in devices)
+            {
+                if (d is JsonObject o && o["type"] is JsonValue t && t.TryGetValue(out string? type) && type is BridgeDeviceTypes.SensorType or BridgeDeviceTypes.ActuatorType)
+                {
+                    o["port"] = port;
+                }
+            }
+        }
 
-    [GeneratedRegex(@"hits=(\d+) misses=(\d+)")]
-    private static partial Regex StatusField();
+        return root?.ToJsonString() ?? json;
+    }
 
-    [GeneratedRegex("[^A-Za-z0-9_.-]")]
-    private static partial Regex SlugChars();
+    /// <summary>The number after <paramref name="key"/> (e.g. "hits=") in an MCU STATUS line; null when absent.</summary>
+    private static long? StatusCount(string line, string key)
+    {
+        int at = line.IndexOf(key, StringComparison.Ordinal);
+        if (at < 0 || (at > 0 && line[at - 1] != ' ')) return null;
+        int start = at + key.Length, end = start;
+        while (end < line.Length && char.IsAsciiDigit(line[end])) end++;
+        return end > start && long.TryParse(line.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null;
+    }
+
+    private static string Slug(string name) => string.Create(name.Length, name, static (dst, src) =>
+    {
+        for (int i = 0; i < src.Length; i++)
+        {
+            char c = src[i];
+            dst[i] = char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-';
+        }
+    });
 
     /// <summary>Fires the runner-thread steps when the loop reaches their period (polls every millisecond).</summary>
     private sealed class Director : IDisposable
