@@ -1,10 +1,4 @@
 using System.Device.Gpio;
-using Ifm.Control.Loop;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 

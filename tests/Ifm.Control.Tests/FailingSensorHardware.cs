@@ -2,8 +2,6 @@ using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Pwm;
 using Ifm.Devices;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
 
 namespace Ifm.Control.Tests;
 

@@ -2,10 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ifm.Control.Config;
-using Ifm.Devices.Mapping;
 using Ifm.Runtime.Data;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
 using Ifm.Runtime.Persistence;
 using Xunit.Abstractions;
 

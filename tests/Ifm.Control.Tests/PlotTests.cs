@@ -3,9 +3,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Ifm.Control.Plotting;
-using Ifm.Control.Recording;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Model;
 using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Tests;
@@ -43,6 +40,15 @@ public sealed class PlotTests
         return (path, spikes, model);
     }
 
+    /// <summary>The fixed recording drawn into a fresh folder: that folder and the files written.</summary>
+    private static (string OutDir, IReadOnlyList<string> Files, int Spikes, IfmModel Model) PlotFixedRecording()
+    {
+        string dir = Paths.TempDir();
+        var (path, spikes, model) = MakeRecording(dir);
+        string outDir = Path.Combine(dir, "plots");
+        return (outDir, RecordingPlots.FromRecording(RecordingReader.Read(path), outDir), spikes, model);
+    }
+
     private static XElement Load(string file)
     {
         XElement root = XDocument.Load(file).Root!;
@@ -55,10 +61,7 @@ public sealed class PlotTests
     [Fact]
     public void A_recording_gives_every_chart_as_well_formed_svg()
     {
-        string dir = Paths.TempDir();
-        var (path, spikes, model) = MakeRecording(dir);
-        string outDir = Path.Combine(dir, "plots");
-        IReadOnlyList<string> files = RecordingPlots.FromRecording(RecordingReader.Read(path), outDir);
+        var (outDir, files, spikes, model) = PlotFixedRecording();
         string[] charts = ["raster", "inputs", "outputs", "actuators", "compute-histogram", "period-histogram", "lateness-histogram", "mean-abs-dw"];
         string[] expected = [.. charts.SelectMany(c => new[] { c + ".svg", c + ".png" })];
         Assert.Equal(expected.Order(StringComparer.Ordinal), files.Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -176,10 +179,7 @@ public sealed class PlotTests
     [Fact]
     public void Every_png_matches_its_svg_in_size_and_draws_the_svgs_cells_and_bars_where_the_svg_puts_them()
     {
-        string dir = Paths.TempDir();
-        var (path, _, _) = MakeRecording(dir);
-        string outDir = Path.Combine(dir, "plots");
-        IReadOnlyList<string> files = RecordingPlots.FromRecording(RecordingReader.Read(path), outDir);
+        var (outDir, files, _, _) = PlotFixedRecording();
         foreach (string svgFile in files.Where(f => f.EndsWith(".svg", StringComparison.Ordinal)))
         {
             XElement svg = Load(svgFile);

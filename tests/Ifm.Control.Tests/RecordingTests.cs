@@ -1,12 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Ifm.Control.Loop;
-using Ifm.Control.Recording;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 

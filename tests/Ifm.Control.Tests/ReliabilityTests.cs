@@ -4,13 +4,7 @@ using System.Device.Pwm;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
-using Ifm.Control.Loop;
 using Ifm.Devices;
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
-using Ifm.Runtime.Model;
 
 namespace Ifm.Control.Tests;
 

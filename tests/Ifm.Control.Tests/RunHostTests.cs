@@ -1,10 +1,6 @@
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
-using Ifm.Control.Loop;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
 using Ifm.Runtime.Persistence;
 
 namespace Ifm.Control.Tests;

@@ -1,8 +1,4 @@
-using Ifm.Devices.Mapping;
-using Ifm.Devices.Simulation;
-using Ifm.Runtime.Engine;
 using Ifm.Runtime.Engine.Plasticity;
-using Ifm.Runtime.Model;
 using Ifm.Runtime.Plasticity;
 
 namespace Ifm.Control.Tests;

@@ -3,13 +3,9 @@ using System.Net.Sockets;
 using System.Text;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
-using Ifm.Control.Loop;
 using Ifm.Control.Service;
 using Ifm.Control.Simulation;
 using Ifm.Control.Timing;
-using Ifm.Devices.Mapping;
-using Ifm.Runtime.Engine;
-using Ifm.Runtime.Format;
 
 namespace Ifm.Control.Tests;
 
