@@ -23,7 +23,6 @@ internal sealed class ProgressBar(TextWriter output, bool redirected, TimeSpan? 
 
     public void Report(TrainProgress p)
     {
-        ArgumentNullException.ThrowIfNull(p);
         double done = ((p.Epoch - 1) * (double)p.StepsPerEpoch + p.Step) / ((double)p.Epochs * p.StepsPerEpoch);
         var c = CultureInfo.InvariantCulture;
         string val = p.ValidationLoss is double v ? string.Create(c, $"  val {v:0.00000}") : "";
