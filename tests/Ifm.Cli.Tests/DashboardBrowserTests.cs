@@ -117,7 +117,10 @@ internal sealed class DevToolsPage : IDisposable
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--no-first-run", "--user-data-dir=" + profile, "--remote-debugging-port=0", "--window-size=1200,900", url,
-        }) psi.ArgumentList.Add(a);
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
         var page = new DevToolsPage(Process.Start(psi)!);
         _ = page._browser.StandardOutput.ReadToEndAsync();
         _ = page._browser.StandardError.ReadToEndAsync();

@@ -57,7 +57,10 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
             {
                 "dotnet-counters", "collect", "-p", run.Id.ToString(CultureInfo.InvariantCulture), "--counters", "Ifm.Control,Ifm.FirmwareBridge",
                 "--format", "csv", "-o", csv, "--refresh-interval", "1", "--duration", "00:00:00:06",
-            }) counters.ArgumentList.Add(a);
+            })
+            {
+                counters.ArgumentList.Add(a);
+            }
             using Process dc = Process.Start(counters)!;
             Task<string> dcOut = dc.StandardOutput.ReadToEndAsync(), dcErr = dc.StandardError.ReadToEndAsync();
             Assert.True(dc.WaitForExit(TimeSpan.FromSeconds(90)), "dotnet-counters did not finish");
