@@ -33,7 +33,7 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
         string map = File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))
             .Replace("/tmp/ifm/host", socat.HostEnd, StringComparison.Ordinal)
-            .Replace("\"heartbeatTimeoutMs\": 250", "\"heartbeatTimeoutMs\": 1000", StringComparison.Ordinal);
+            .Replace("\"heartbeatTimeoutMs\": 250", "\"heartbeatTimeoutMs\": 5000", StringComparison.Ordinal); // a loaded test machine
         string mapPath = Path.Combine(Path.GetDirectoryName(socat.HostEnd)!, "pong-bridge.json");
         File.WriteAllText(mapPath, map);
 
@@ -49,7 +49,16 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
         string csv = Path.Combine(Path.GetDirectoryName(socat.HostEnd)!, "counters.csv");
         try
         {
-            // The loop starts after the bridge handshake; dotnet-counters then collects 6 s of 1 s samples.
+            // The runtime opens its diagnostic socket at start (<temp>/dotnet-diagnostic-<pid>-<key>-socket); the loop
+            // starts after the bridge handshake. dotnet-counters then collects 6 s of 1 s samples.
+            var sw = Stopwatch.StartNew();
+            while (Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{run.Id}-*-socket").Length == 0)
+            {
+                Assert.False(run.HasExited, "ifm run ended early: " + runErr.Result + runOut.Result);
+                Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"no diagnostic socket for ifm (pid {run.Id}) in {Path.GetTempPath()}");
+                Thread.Sleep(100);
+            }
+
             Thread.Sleep(2000);
             Assert.False(run.HasExited, "ifm run ended early: " + runErr.Result + runOut.Result);
             var counters = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
@@ -65,7 +74,8 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
             Task<string> dcOut = dc.StandardOutput.ReadToEndAsync(), dcErr = dc.StandardError.ReadToEndAsync();
             Assert.True(dc.WaitForExit(TimeSpan.FromSeconds(90)), "dotnet-counters did not finish");
             output.WriteLine(dcOut.Result + dcErr.Result);
-            Assert.True(dc.ExitCode == 0 && File.Exists(csv), $"dotnet-counters failed ({dc.ExitCode}): {dcOut.Result}{dcErr.Result}");
+            Assert.True(dc.ExitCode == 0 && File.Exists(csv),
+                $"dotnet-counters failed ({dc.ExitCode}; ifm {(run.HasExited ? $"exited {run.ExitCode}: {runErr.Result}{runOut.Result}" : "running")}): {dcOut.Result}{dcErr.Result}");
         }
         finally
         {
