@@ -191,11 +191,11 @@ internal sealed class DevToolsPage : IDisposable
         return r.GetProperty("result").GetProperty("value");
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it is true (30 s at most).</summary>
+    /// <summary>Polls <paramref name="condition"/> until it is true (30 s at most); an exception (the page still loading) counts as false.</summary>
     public void WaitFor(string condition)
     {
         var sw = Stopwatch.StartNew();
-        while (!Evaluate("!!(" + condition + ")").GetBoolean())
+        while (!Evaluate("(() => { try { return !!(" + condition + "); } catch { return false; } })()").GetBoolean())
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), "timed out waiting for " + condition);
             Thread.Sleep(100);
