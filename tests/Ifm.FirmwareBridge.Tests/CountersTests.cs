@@ -39,7 +39,7 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
 
         var psi = new ProcessStartInfo(ifm) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment.Remove("DOTNET_EnableDiagnostics"); // the binary's default: the diagnostic socket is open
-        foreach (string a in new[] { "run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", mapPath, "--duration", "120" })
+        foreach (string a in new[] { "run", Path.Combine(RepoPaths.Root, "runtime", "models", "pong.ifm"), "--devices", mapPath, "--duration", "900" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -72,7 +72,7 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
             }
             using Process dc = Process.Start(counters)!;
             Task<string> dcOut = dc.StandardOutput.ReadToEndAsync(), dcErr = dc.StandardError.ReadToEndAsync();
-            Assert.True(dc.WaitForExit(TimeSpan.FromSeconds(90)), "dotnet-counters did not finish");
+            Assert.True(dc.WaitForExit(TimeSpan.FromSeconds(300)), "dotnet-counters did not finish");
             output.WriteLine(dcOut.Result + dcErr.Result);
             Assert.True(dc.ExitCode == 0 && File.Exists(csv),
                 $"dotnet-counters failed ({dc.ExitCode}; ifm {(run.HasExited ? $"exited {run.ExitCode}: {runErr.Result}{runOut.Result}" : "running")}): {dcOut.Result}{dcErr.Result}");
