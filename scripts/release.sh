@@ -29,13 +29,28 @@ for rid in "${rids[@]}"; do
   case "$rid" in linux-x64|linux-arm64) ;; *) echo "release.sh: unsupported rid '$rid'" >&2; exit 2 ;; esac
 done
 
+# Progress: one line per step with the elapsed time and an ETA from the mean step so far (the NativeAOT publishes
+# take minutes each; the packaging steps seconds).
+steps_total=$(( ${#rids[@]} * (publish == 1 ? 3 : 1) ))
+steps_done=0
+started=$SECONDS
+mmss() { printf '%d:%02d' $(( $1 / 60 )) $(( $1 % 60 )); }
+step() {
+  local elapsed=$(( SECONDS - started )) eta="?"
+  [ "$steps_done" -gt 0 ] && eta=$(mmss $(( elapsed * (steps_total - steps_done) / steps_done )))
+  steps_done=$(( steps_done + 1 ))
+  echo "release.sh: [$steps_done/$steps_total] $1  ($(mmss "$elapsed") elapsed, ETA $eta)"
+}
+
 for rid in "${rids[@]}"; do
   pub="$publish_root/$rid"
   if [ "$publish" -eq 1 ]; then
-    echo "release.sh: publishing $rid"
+    step "publishing ifm ($rid)"
     dotnet publish "$repo/runtime/Ifm.Cli" -c Release -r "$rid" -p:PublishAot=true -o "$pub" --nologo -v quiet
+    step "publishing libifm.so ($rid)"
     dotnet publish "$repo/native/Ifm.Native" -c Release -r "$rid" -p:PublishAot=true -o "$pub" --nologo -v quiet
   fi
+  step "packaging $rid"
   for f in ifm libifm.so libSystem.IO.Ports.Native.so; do
     [ -f "$pub/$f" ] || { echo "release.sh: $pub/$f is missing (run without --no-publish)" >&2; exit 1; }
   done

@@ -1,3 +1,4 @@
+
 namespace Ifm.Control.Tests;
 
 public sealed class ControlLoopTests

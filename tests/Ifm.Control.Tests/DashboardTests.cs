@@ -7,10 +7,46 @@ namespace Ifm.Control.Tests;
 
 public sealed class DashboardTests
 {
-    private static readonly DashboardSummary Summary = new() { Model = "t", OutputNames = ["S"], CanCheckpoint = false };
+    private static readonly DashboardSummary Summary = new() { ModelName = "t", OutputNames = ["S"], CanCheckpoint = false };
 
     private static DashboardServer Loopback(LiveSnapshot live, LoopStatistics stats) =>
         new(new IPEndPoint(IPAddress.Loopback, 0), allowNonLoopback: false, live, stats, Summary, interval: TimeSpan.FromMilliseconds(20));
+
+    /// <summary>The Pavlov model (Hebbian, learning) in a loop over the simulated Pavlov devices, publishing to a live snapshot.</summary>
+    private sealed class PavlovLoop : IDisposable
+    {
+        private readonly DeviceSet _devices;
+
+        public PavlovLoop(double rateHz)
+        {
+            var model = Models.PavlovHebbian(0.05f);
+            _devices = DeviceSet.Bind(DeviceMap.Load(Paths.Example("pavlov-sim.json")), model.InputNames, model.OutputNames, SimulatedHardware.ForPavlov());
+            Session = new CpuSession(model);
+            Live = new LiveSnapshot(model.InputCount, model.OutputCount, _devices.ActuatorChannelCount, Session);
+            Loop = new ControlLoop(Session, _devices, new LoopOptions { RateHz = rateHz, MaxPeriods = 4000, WarmupPeriods = 200, Live = Live });
+        }
+
+        public CpuSession Session { get; }
+
+        public LiveSnapshot Live { get; }
+
+        public ControlLoop Loop { get; }
+
+        public void Dispose()
+        {
+            Session.Dispose();
+            _devices.Dispose();
+        }
+    }
+
+    /// <summary>A client that asks for the event stream and never reads it (a small receive buffer fills at once).</summary>
+    private static TcpClient StalledClient(DashboardServer server)
+    {
+        var stalled = new TcpClient { ReceiveBufferSize = 1024 };
+        stalled.Connect(server.Endpoint);
+        stalled.GetStream().Write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"u8);
+        return stalled;
+    }
 
     [Fact]
     public void A_non_loopback_address_is_refused_without_the_bind_option()
@@ -70,19 +106,12 @@ public sealed class DashboardTests
     [Fact]
     public void Freeze_from_the_dashboard_stops_learning_in_the_loop_and_a_stalled_client_costs_it_nothing()
     {
-        var model = Models.PavlovHebbian(0.05f);
-        var hw = SimulatedHardware.ForPavlov();
-        using var devices = DeviceSet.Bind(DeviceMap.Load(Paths.Example("pavlov-sim.json")), model.InputNames, model.OutputNames, hw);
-        using var session = new CpuSession(model);
-        var live = new LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session);
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 2000, MaxPeriods = 4000, WarmupPeriods = 200, Live = live });
+        using var pavlov = new PavlovLoop(rateHz: 2000);
+        var (session, live, loop) = (pavlov.Session, pavlov.Live, pavlov.Loop);
         using var server = Loopback(live, loop.Statistics);
 
         // A client that asks for the event stream and never reads it: the server's sends block, the loop must not.
-        using var stalled = new TcpClient();
-        stalled.ReceiveBufferSize = 1024;
-        stalled.Connect(server.Endpoint);
-        stalled.GetStream().Write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"u8);
+        using TcpClient stalled = StalledClient(server);
 
         long ticksAtFreeze = -1;
         LoopResult? result = null;
@@ -108,17 +137,10 @@ public sealed class DashboardTests
     [Fact]
     public void Publishing_to_the_dashboard_with_a_stalled_client_allocates_nothing_on_the_loop_thread()
     {
-        var model = Models.PavlovHebbian(0.05f);
-        var hw = SimulatedHardware.ForPavlov();
-        using var devices = DeviceSet.Bind(DeviceMap.Load(Paths.Example("pavlov-sim.json")), model.InputNames, model.OutputNames, hw);
-        using var session = new CpuSession(model);
-        var live = new LiveSnapshot(model.InputCount, model.OutputCount, devices.ActuatorChannelCount, session);
-        var loop = new ControlLoop(session, devices, new LoopOptions { RateHz = 5000, MaxPeriods = 4000, WarmupPeriods = 200, Live = live });
-        using var server = Loopback(live, loop.Statistics);
-        using var stalled = new TcpClient();
-        stalled.ReceiveBufferSize = 1024;
-        stalled.Connect(server.Endpoint);
-        stalled.GetStream().Write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"u8);
+        using var pavlov = new PavlovLoop(rateHz: 5000);
+        var loop = pavlov.Loop;
+        using var server = Loopback(pavlov.Live, loop.Statistics);
+        using TcpClient stalled = StalledClient(server);
         Assert.Equal(StopReason.Completed, loop.Run(CancellationToken.None).Reason);
         Assert.Equal(3800, loop.Statistics.SteadyPeriods);
         Assert.Equal(0, loop.Statistics.SteadyAllocatedBytes);
@@ -137,9 +159,10 @@ public sealed class DashboardTests
         using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync());
         string? line = await reader.ReadLineAsync();
         Assert.StartsWith("data: {", line, StringComparison.Ordinal);
-        Assert.Contains("\"period\":41", line, StringComparison.Ordinal);
-        Assert.Contains("\"inputs\":[1,2]", line, StringComparison.Ordinal);
-        Assert.Contains("\"outputs\":[0.5]", line, StringComparison.Ordinal);
+
+        // The period's values, and every counter of the loop's table under its JSON key.
+        string[] parts = ["\"period\":41", "\"inputs\":[1,2]", "\"outputs\":[0.5]", .. LoopCounters.Rows.Select(r => $"\"{r.Json}\":")];
+        foreach (string part in parts) Assert.Contains(part, line, StringComparison.Ordinal);
     }
 
     [Fact]

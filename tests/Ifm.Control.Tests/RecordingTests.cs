@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Ifm.Control.Recording;
 
 namespace Ifm.Control.Tests;
 

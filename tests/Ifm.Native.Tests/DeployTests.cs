@@ -179,6 +179,8 @@ public class DeployTests
         using var d = new TempDir("release");
         var r = Proc.Ok("bash", [Repo.Path_("scripts", "release.sh"), "--no-publish"],
             new Dictionary<string, string> { ["IFM_RELEASE_DIR"] = d.Path, ["IFM_ARTIFACTS"] = Repo.Artifacts });
+        Assert.Matches(@"release\.sh: \[1/2\] packaging linux-x64  \(\d+:\d\d elapsed, ETA \?\)", r.StdOut); // progress, one line a step
+        Assert.Matches(@"release\.sh: \[2/2\] packaging linux-arm64  \(\d+:\d\d elapsed, ETA \d+:\d\d\)", r.StdOut);
         foreach (var rid in new[] { "linux-x64", "linux-arm64" })
         {
             string dir = Path.Combine(d.Path, rid);

@@ -43,7 +43,10 @@ internal static class BenchCommand
             if (perRep < 0) throw new CliException("--ticks must be positive");
             int calibrated = TickBenchmark.CalibrateTicks(session, 100); // also the warm-up (JIT tiers, caches), with or without --ticks
             if (perRep == 0) perRep = calibrated;
-            var result = TickBenchmark.Run(session, perRep, r.GetValue(reps), warmupTicks: Math.Min(perRep, 1000));
+            int repetitions = r.GetValue(reps);
+            var progress = ProgressBar.ForConsole();
+            var result = TickBenchmark.Run(session, perRep, repetitions, Math.Min(perRep, 1000), done => progress.Report(done, repetitions, "repetitions", $"{perRep:N0} ticks each"));
+            progress.Finish();
             string layoutName = (session is CpuSession cpu ? cpu.KernelDescription : "device csr") + "; " + mode;
             if (session is CpuSession { Threads: > 1 } mt) layoutName += $"; {mt.Threads} threads";
             if (session is CpuSession { EventDriven: true } ev)

@@ -45,8 +45,11 @@ internal static class EvalCommand
             void Row(string name, PongScore score) => Console.WriteLine(string.Create(c,
                 $"{name,-28} {score.Hits,6}  {score.Misses,6}  {(double.IsNaN(score.HitRate) ? "—" : (score.HitRate * 100).ToString("0.0", c) + " %"),8}  {score.KeyRate * 100,9:0.0} %"));
 
-            PongScore modelScore;
-            modelScore = PongEvaluation.PlayGames(_ => new ModelPolicy(m, perPeriod), n, s, g);
+            // The model's games are the long part (a network step per game tick): a progress bar on stderr.
+            var progress = ProgressBar.ForConsole();
+            long total = (long)n * g;
+            PongScore modelScore = PongEvaluation.PlayGames(_ => new ModelPolicy(m, perPeriod), n, s, g, done => progress.Report(done, total, "ticks", "model"));
+            progress.Finish();
             Row("model " + Path.GetFileName(r.GetValue(model)!), modelScore);
             Row("random", PongEvaluation.PlayGames(seedOfGame => new RandomPolicy(seedOfGame), n, s, g));
             Row("never move", PongEvaluation.PlayGames(_ => new NeverMovePolicy(), n, s, g));

@@ -24,14 +24,20 @@ internal static class ImportCommand
         {
             string path = r.GetValue(input)!;
             if (!File.Exists(path)) throw new CliException($"{path}: no such file");
+            var progress = ProgressBar.ForConsole();
+            progress.Report(0, 3, "stages", "reading the NIR graph");
             var graph = NirFile.Read(path);
+            progress.Report(1, 3, "stages", "converting");
             var model = NirImporter.ToModel(graph, new NirImportOptions
             {
                 Dt = (float)r.GetValue(dt),
                 Name = r.GetValue(name) ?? Path.GetFileNameWithoutExtension(path),
             }, Path.GetFileName(path));
             string target = r.GetValue(output)!;
+            progress.Report(2, 3, "stages", "writing " + target);
             IfmFile.Write(model, target);
+            progress.Report(3, 3, "stages", "written");
+            progress.Finish();
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"imported {path}: {model.Populations.Count} populations, {model.NeuronCount} neurons, {model.EdgeCount} edges, dt {model.Dt:R} s, feed-forward timing -> {target}"));
             return 0;

@@ -10,18 +10,11 @@ using Ifm.Control.Loop;
 namespace Ifm.Control.Dashboard;
 
 /// <summary>What the dashboard shows about the run besides the live values (written once at start).</summary>
-public sealed record DashboardSummary
+public sealed record DashboardSummary : Hosting.RunDescription
 {
-    public string Model { get; init; } = "";
-    public int Neurons { get; init; }
-    public int Edges { get; init; }
     public bool Plastic { get; init; }
-    public double RateHz { get; init; }
     public string Backend { get; init; } = "";
     public string DeviceMap { get; init; } = "";
-    public IReadOnlyList<string> InputNames { get; init; } = [];
-    public IReadOnlyList<string> OutputNames { get; init; } = [];
-    public IReadOnlyList<string> ActuatorNames { get; init; } = [];
 
     /// <summary>"name (type)" per device.</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
@@ -169,16 +162,9 @@ public sealed class DashboardServer : IDisposable
     {
         LoopStatistics st = _stats;
         w.WriteStartObject();
-        w.WriteNumber("periods", st.Periods);
-        w.WriteNumber("overruns", st.Overruns);
-        w.WriteNumber("learningTicks", st.LearningTicks);
-        w.WriteNumber("meanAbsDw", st.LastMeanAbsDelta);
+        foreach (LoopCounters.Row row in LoopCounters.Rows) w.WriteNumber(row.Json, row.JsonValue(st));
         w.WriteBoolean("learning", _live.LearningEnabled);
         w.WriteNumber("checkpoints", _live.CheckpointsSaved);
-        w.WriteNumber("jitterP50Us", st.Jitter.Percentile(0.5) / 1000.0);
-        w.WriteNumber("jitterP99Us", st.Jitter.Percentile(0.99) / 1000.0);
-        w.WriteNumber("computeP50Us", st.Compute.Percentile(0.5) / 1000.0);
-        w.WriteNumber("computeP99Us", st.Compute.Percentile(0.99) / 1000.0);
         if (f is not null)
         {
             w.WriteNumber("period", f.Period);
@@ -208,30 +194,17 @@ public sealed class DashboardServer : IDisposable
         {
             DashboardSummary d = _summary;
             w.WriteStartObject();
-            w.WriteString("model", d.Model);
-            w.WriteNumber("neurons", d.Neurons);
-            w.WriteNumber("edges", d.Edges);
+            d.WriteRunFields(w);
             w.WriteBoolean("plastic", d.Plastic);
-            w.WriteNumber("rateHz", d.RateHz);
             w.WriteString("backend", d.Backend);
             w.WriteString("deviceMap", d.DeviceMap);
             w.WriteNumber("rasterNeurons", _live.NeuronCount);
             w.WriteBoolean("canCheckpoint", d.CanCheckpoint);
-            Names(w, "inputNames", d.InputNames);
-            Names(w, "outputNames", d.OutputNames);
-            Names(w, "actuatorNames", d.ActuatorNames);
-            Names(w, "devices", d.Devices);
+            Hosting.RunDescription.WriteNames(w, "devices", d.Devices);
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(ms.ToArray());
-    }
-
-    private static void Names(Utf8JsonWriter w, string name, IReadOnlyList<string> names)
-    {
-        w.WriteStartArray(name);
-        foreach (string n in names) w.WriteStringValue(n);
-        w.WriteEndArray();
     }
 
     private static byte[]? _page;

@@ -157,7 +157,7 @@ public static class RunHost
             {
                 dashboard = new Dashboard.DashboardServer(dashAt, env.DashboardAllowRemote, options.Live!, loop.Statistics, new Dashboard.DashboardSummary
                 {
-                    Model = model.Name, Neurons = model.NeuronCount, Edges = model.EdgeCount, Plastic = model.IsPlastic, RateHz = rate,
+                    ModelName = model.Name, NeuronCount = model.NeuronCount, EdgeCount = model.EdgeCount, Plastic = model.IsPlastic, RateHz = rate,
                     Backend = backendNote, DeviceMap = mapName, InputNames = model.InputNames, OutputNames = model.OutputNames,
                     ActuatorNames = devices.ActuatorChannelNames, Devices = [.. devices.Counters.Select(c => $"{c.Name} ({c.Type})")],
                     CanCheckpoint = writer is not null,

@@ -1,12 +1,16 @@
 using System.Globalization;
 using Ifm.Control.Recording;
+using Ifm.Runtime.Engine;
+using Ifm.Runtime.Model;
+using Ifm.Runtime.Persistence;
 using Ifm.Runtime.Data;
 
 namespace Ifm.Control.Plotting;
 
 /// <summary>
-/// The charts of <c>ifm plot</c>, as SVG files in one folder: spike raster (or neuron-output heat map), input, output
-/// and actuator-command traces, period and compute-time histograms, mean |Δw| over time. Returns the files written.
+/// The charts of <c>ifm plot</c>, each as an SVG and a PNG file in one folder: spike raster (or neuron-output heat map),
+/// input, output and actuator-command traces, period and compute-time histograms, mean |Δw| over time, and the weight
+/// histogram of a model (and of its learned state in a checkpoint). Returns the files written.
 /// </summary>
 public static class RecordingPlots
 {
@@ -23,34 +27,34 @@ public static class RecordingPlots
         if (r.Count == 0) throw new RecordingFormatException("the recording holds no periods");
         double[] t = TimeAxis(r, out string xLabel);
 
-        if (r.Has("spikes")) files.Add(Write(outDir, "raster.svg", Raster(r, t, xLabel)));
-        else if (r.Has("neurons")) files.Add(Write(outDir, "neurons.svg", Heat(r, t, xLabel)));
+        if (r.Has("spikes")) files.AddRange(Write(outDir, "raster", Raster(r, t, xLabel)));
+        else if (r.Has("neurons")) files.AddRange(Write(outDir, "neurons", Heat(r, t, xLabel)));
 
-        files.Add(Write(outDir, "inputs.svg", Traces("Network inputs — " + r.ModelName, xLabel, "value", t, r.Float32("inputs"), r.InputNames)));
-        files.Add(Write(outDir, "outputs.svg", Traces("Network outputs — " + r.ModelName, xLabel, "value", t, r.Float32("outputs"), r.OutputNames)));
-        if (r.ActuatorNames.Count > 0) files.Add(Write(outDir, "actuators.svg", Traces("Actuator commands", xLabel, "command", t, r.Float32("actuators"), r.ActuatorNames)));
+        files.AddRange(Write(outDir, "inputs", Traces("Network inputs — " + r.ModelName, xLabel, "value", t, r.Float32("inputs"), r.InputNames)));
+        files.AddRange(Write(outDir, "outputs", Traces("Network outputs — " + r.ModelName, xLabel, "value", t, r.Float32("outputs"), r.OutputNames)));
+        if (r.ActuatorNames.Count > 0) files.AddRange(Write(outDir, "actuators", Traces("Actuator commands", xLabel, "command", t, r.Float32("actuators"), r.ActuatorNames)));
 
         long[] compute = r.Int64("compute_ns");
-        files.Add(Write(outDir, "compute-histogram.svg", Histogram("Compute time per period (read → write)", "µs", [.. compute.Select(v => v / 1000.0)])));
+        files.AddRange(Write(outDir, "compute-histogram", Histogram("Compute time per period (read → write)", "µs", [.. compute.Select(v => v / 1000.0)])));
         long[] time = r.Int64("time_ns");
         if (r.Source == "run" && time.Length > 2)
         {
             double[] periods = [.. time.Zip(time.Skip(1), (a, b) => (b - a) / 1000.0)];
             string note = r.RateHz > 0 ? string.Create(C, $"nominal {1e6 / r.RateHz:0.#} µs") : "";
-            files.Add(Write(outDir, "period-histogram.svg", Histogram("Period (start to start)", "µs", periods, note)));
-            files.Add(Write(outDir, "lateness-histogram.svg", Histogram("Wake-up lateness", "µs", [.. r.Int64("lateness_ns").Select(v => v / 1000.0)])));
+            files.AddRange(Write(outDir, "period-histogram", Histogram("Period (start to start)", "µs", periods, note)));
+            files.AddRange(Write(outDir, "lateness-histogram", Histogram("Wake-up lateness", "µs", [.. r.Int64("lateness_ns").Select(v => v / 1000.0)])));
         }
 
         float[][] dw = r.Float32("mean_abs_dw");
         if (dw.Any(v => v[0] != 0))
         {
-            files.Add(Write(outDir, "mean-abs-dw.svg", Traces("Mean |Δw| per plastic edge", xLabel, "|Δw|", t, dw, ["mean |Δw|"])));
+            files.AddRange(Write(outDir, "mean-abs-dw", Traces("Mean |Δw| per plastic edge", xLabel, "|Δw|", t, dw, ["mean |Δw|"])));
         }
 
         float[][] signal = r.Float32("learning_signal");
         if (signal.Any(v => !float.IsNaN(v[0])))
         {
-            files.Add(Write(outDir, "learning-signal.svg", Traces("Learning signal", xLabel, "signal", t, signal, ["signal"])));
+            files.AddRange(Write(outDir, "learning-signal", Traces("Learning signal", xLabel, "signal", t, signal, ["signal"])));
         }
 
         return files;
@@ -75,7 +79,7 @@ public static class RecordingPlots
         }
 
         string title = "Outputs — " + Path.GetFileName(csvPath);
-        return [Write(outDir, "outputs.svg", Traces(title, first == 1 ? "tick" : "row", "value", t, rows, [.. names.Skip(first)]))];
+        return Write(outDir, "outputs", Traces(title, first == 1 ? "tick" : "row", "value", t, rows, [.. names.Skip(first)]));
     }
 
     private static double[] TimeAxis(RecordingReader r, out string label)
@@ -90,14 +94,83 @@ public static class RecordingPlots
         return [.. r.Int64("period").Select(v => (double)v)];
     }
 
-    private static string Write(string dir, string name, string svg)
+    /// <summary>Writes <paramref name="name"/>.svg and <paramref name="name"/>.png.</summary>
+    private static string[] Write(string dir, string name, SvgChart chart)
     {
-        string path = Path.Combine(dir, name);
-        File.WriteAllText(path, svg);
-        return path;
+        string svg = Path.Combine(dir, name + ".svg"), png = Path.Combine(dir, name + ".png");
+        File.WriteAllText(svg, chart.Render());
+        File.WriteAllBytes(png, chart.RenderPng());
+        return [svg, png];
     }
 
-    public static string Traces(string title, string xLabel, string yLabel, double[] t, float[][] rows, IReadOnlyList<string> names)
+    /// <summary>
+    /// The weight histogram of <paramref name="model"/> and, given a checkpoint of it, of the learned weights beside
+    /// (weights.svg/png): how plasticity moved the distribution over the run.
+    /// </summary>
+    public static IReadOnlyList<string> Weights(IfmModel model, string? checkpoint, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(outDir);
+        float[]? learned = null;
+        if (checkpoint is not null)
+        {
+            using var session = new CpuSession(model);
+            Checkpoint.Load(session, checkpoint);
+            learned = session.Weights.ToArray();
+        }
+
+        return Write(outDir, "weights", WeightHistogram(model.Name, model.Weight.ToArray(), learned));
+    }
+
+    /// <summary>Bars of the model's weights (grey) and, when given, the learned weights (orange) over the same bins.</summary>
+    public static SvgChart WeightHistogram(string modelName, float[] initial, float[]? learned)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        float[][] sets = learned is null ? [initial] : [initial, learned];
+        foreach (float[] set in sets)
+        {
+            foreach (float v in set)
+            {
+                if (!float.IsFinite(v)) continue;
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+            }
+        }
+
+        if (double.IsInfinity(lo)) (lo, hi) = (0, 1);
+        if (!(hi > lo)) (lo, hi) = (lo - 0.5, lo + 0.5);
+        const int bins = 40;
+        int[] Count(float[] set)
+        {
+            var counts = new int[bins];
+            foreach (float v in set) if (float.IsFinite(v)) counts[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
+            return counts;
+        }
+
+        int[] a = Count(initial);
+        int[]? b = learned is null ? null : Count(learned);
+        int top = Math.Max(1, Math.Max(a.Max(), b?.Max() ?? 0));
+        var chart = new SvgChart($"Weight histogram — {modelName} ({initial.Length} edges)", "weight", "edges", lo, hi, 0, top * 1.05);
+        double w = (hi - lo) / bins;
+        for (int i = 0; i < bins; i++)
+        {
+            double x = lo + (i * w);
+            if (b is null)
+            {
+                if (a[i] > 0) chart.Rect(x, x + w, 0, a[i], "#7f7f7f", "bar model", a[i]);
+                continue;
+            }
+
+            if (a[i] > 0) chart.Rect(x, x + (w / 2), 0, a[i], "#7f7f7f", "bar model", a[i]);
+            if (b[i] > 0) chart.Rect(x + (w / 2), x + w, 0, b[i], "#ff7f0e", "bar learned", b[i]);
+        }
+
+        chart.Note(learned is null ? "model weights (grey)" : "model weights (grey), learned weights from the checkpoint (orange)");
+        return chart;
+    }
+
+    public static SvgChart Traces(string title, string xLabel, string yLabel, double[] t, float[][] rows, IReadOnlyList<string> names)
     {
         int channels = names.Count;
         int shown = Math.Min(channels, MaxSeries);
@@ -123,10 +196,10 @@ public static class RecordingPlots
         }
 
         if (channels > shown) chart.Note($"first {shown} of {channels} channels");
-        return chart.Render();
+        return chart;
     }
 
-    public static string Histogram(string title, string unit, double[] values, string note = "")
+    public static SvgChart Histogram(string title, string unit, double[] values, string note = "")
     {
         double[] sorted = [.. values.Where(double.IsFinite).Order()];
         if (sorted.Length == 0) sorted = [0];
@@ -147,15 +220,15 @@ public static class RecordingPlots
         double w = (hi - lo) / bins;
         for (int b = 0; b < bins; b++)
         {
-            if (counts[b] > 0) chart.Rect(lo + (b * w), lo + ((b + 1) * w), 0, counts[b], "#1f77b4", "bar");
+            if (counts[b] > 0) chart.Rect(lo + (b * w), lo + ((b + 1) * w), 0, counts[b], "#1f77b4", "bar", counts[b]);
         }
 
         double p50 = sorted[sorted.Length / 2], p99 = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))];
         chart.Note(string.Create(C, $"n {sorted.Length}  p50 {p50:0.##}  p99 {p99:0.##}  max {sorted[^1]:0.##} {unit}{(above > 0 ? $" ({above} beyond the axis)" : "")}{(note.Length > 0 ? "  " + note : "")}"));
-        return chart.Render();
+        return chart;
     }
 
-    private static string Raster(RecordingReader r, double[] t, string xLabel)
+    private static SvgChart Raster(RecordingReader r, double[] t, string xLabel)
     {
         bool[][] spikes = r.Spikes();
         int n = r.NeuronCount;
@@ -177,10 +250,10 @@ public static class RecordingPlots
         }
 
         chart.Note(string.Create(C, $"{spikes.Sum(row => row.Count(x => x))} spikes{(per > 1 ? $", {per} periods per column" : "")}"));
-        return chart.Render();
+        return chart;
     }
 
-    private static string Heat(RecordingReader r, double[] t, string xLabel)
+    private static SvgChart Heat(RecordingReader r, double[] t, string xLabel)
     {
         float[][] y = r.Float32("neurons");
         int n = r.NeuronCount;
@@ -206,6 +279,6 @@ public static class RecordingPlots
         }
 
         chart.Note(string.Create(C, $"red > 0, blue < 0, full colour at |y| = {max:0.###}"));
-        return chart.Render();
+        return chart;
     }
 }

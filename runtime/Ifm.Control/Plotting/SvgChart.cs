@@ -5,8 +5,9 @@ using System.Text;
 namespace Ifm.Control.Plotting;
 
 /// <summary>
-/// A small SVG writer for the charts of <c>ifm plot</c>: axes with ticks, line series, filled cells, bars. Plain text
-/// output, no native assets, no reflection: it publishes under NativeAOT on every target as is.
+/// A small chart writer for <c>ifm plot</c>: axes with ticks, line series, filled cells, bars, as SVG text
+/// (<see cref="Render"/>) or as a PNG drawn by <see cref="PngCanvas"/> from the same primitives (<see cref="RenderPng"/>).
+/// No native assets, no reflection: it publishes under NativeAOT on every target as is.
 /// </summary>
 public sealed class SvgChart
 {
@@ -16,6 +17,9 @@ public sealed class SvgChart
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
     private readonly StringBuilder _body = new();
     private readonly List<(string Name, string Color)> _legend = [];
+    private readonly List<Action<PngCanvas>> _raster = [];
+    private readonly List<string> _notes = [];
+    private List<(double X, double Y)>? _points;
     private double _x0, _x1, _y0, _y1;
 
     public SvgChart(string title, string xLabel, string yLabel, double x0, double x1, double y0, double y1, int height = 360)
@@ -47,6 +51,7 @@ public sealed class SvgChart
     public void Line(string name, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, string color)
     {
         _legend.Add((name, color));
+        _points = [];
         _body.Append(C, $"<polyline class=\"series\" data-name=\"{Esc(name)}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\" points=\"");
         int columns = (int)PlotW;
         if (xs.Length <= 2 * columns)
@@ -72,22 +77,71 @@ public sealed class SvgChart
         }
 
         _body.Append("\"/>\n");
+        (double X, double Y)[] pts = [.. _points!];
+        _points = null;
+        uint rgb = PngCanvas.ParseColor(color);
+        _raster.Add(c =>
+        {
+            for (int i = 1; i < pts.Length; i++) c.Line(pts[i - 1].X, pts[i - 1].Y, pts[i].X, pts[i].Y, rgb);
+            if (pts.Length == 1) c.SetPixel((int)Math.Round(pts[0].X), (int)Math.Round(pts[0].Y), rgb);
+        });
     }
 
     private void Point(double x, double y)
     {
         if (!double.IsFinite(y)) return;
-        _body.Append(C, $"{X(x):0.#},{Y(Math.Clamp(y, _y0, _y1)):0.#} ");
+        double px = X(x), py = Y(Math.Clamp(y, _y0, _y1));
+        _body.Append(C, $"{px:0.#},{py:0.#} ");
+        _points!.Add((px, py));
     }
 
-    /// <summary>A filled rectangle in data coordinates (raster cells, histogram bars).</summary>
-    public void Rect(double x0, double x1, double y0, double y1, string fill, string cssClass)
+    /// <summary>A filled rectangle in data coordinates (raster cells, histogram bars); <paramref name="count"/>, when given, is kept as <c>data-count</c>.</summary>
+    public void Rect(double x0, double x1, double y0, double y1, string fill, string cssClass, int? count = null)
     {
-        double px = X(x0), py = Y(y1);
-        _body.Append(C, $"<rect class=\"{cssClass}\" x=\"{px:0.##}\" y=\"{py:0.##}\" width=\"{Math.Max(0.5, X(x1) - px):0.##}\" height=\"{Math.Max(0.5, Y(y0) - py):0.##}\" fill=\"{fill}\"/>\n");
+        double px = X(x0), py = Y(y1), w = Math.Max(0.5, X(x1) - px), h = Math.Max(0.5, Y(y0) - py);
+        _body.Append(C, $"<rect class=\"{cssClass}\" x=\"{px:0.##}\" y=\"{py:0.##}\" width=\"{w:0.##}\" height=\"{h:0.##}\" fill=\"{fill}\"{(count is int n ? $" data-count=\"{n}\"" : "")}/>\n");
+        uint rgb = PngCanvas.ParseColor(fill);
+        _raster.Add(c => c.FillRect(px, py, px + w, py + h, rgb));
     }
 
-    public void Note(string text) => _body.Append(C, $"<text x=\"{Width - Right}\" y=\"{Top - 8}\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">{Esc(text)}</text>\n");
+    public void Note(string text)
+    {
+        _notes.Add(text);
+        _body.Append(C, $"<text x=\"{Width - Right}\" y=\"{Top - 8}\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">{Esc(text)}</text>\n");
+    }
+
+    /// <summary>The same chart as <see cref="Render"/>, drawn into pixels and encoded as PNG.</summary>
+    public byte[] RenderPng()
+    {
+        var c = new PngCanvas(Width, Height);
+        uint ink = 0x333333;
+        c.Text(Left, 22, Title, 0x000000, scale: 2);
+        c.StrokeRect(Left, Top, PlotW, PlotH, ink);
+        foreach (double t in Ticks(_x0, _x1))
+        {
+            c.Line(X(t), Top + PlotH, X(t), Top + PlotH + 5, ink);
+            c.Text(X(t), Top + PlotH + 18, Fmt(t), ink, anchor: "middle");
+        }
+
+        foreach (double t in Ticks(_y0, _y1))
+        {
+            c.Line(Left - 5, Y(t), Left, Y(t), ink);
+            c.Text(Left - 8, Y(t) + 4, Fmt(t), ink, anchor: "end");
+        }
+
+        c.Text(Left + (PlotW / 2), Height - 12, XLabel, 0x000000, anchor: "middle");
+        c.Text(16, Top + (PlotH / 2), YLabel, 0x000000, anchor: "middle", vertical: true);
+        foreach (Action<PngCanvas> draw in _raster) draw(c);
+        for (int i = 0; i < _legend.Count; i++)
+        {
+            double lx = Left + 10 + ((i % 6) * 135), ly = Top + 12 + ((i / 6) * 14);
+            c.FillRect(lx, ly - 8, lx + 10, ly - 5, PngCanvas.ParseColor(_legend[i].Color));
+            c.Text(lx + 14, ly, _legend[i].Name, 0x000000);
+        }
+
+        foreach (string note in _notes) c.Text(Width - Right, Top - 8, note, 0x555555, anchor: "end");
+        return c.EncodePng();
+    }
 
     public string Render()
     {

@@ -88,16 +88,10 @@ public sealed class RecordingLayout
             w.WriteStartObject();
             w.WriteNumber("version", 1);
             w.WriteString("source", m.Source);
-            w.WriteString("model", m.ModelName);
-            w.WriteNumber("neuronCount", m.NeuronCount);
-            w.WriteNumber("edgeCount", m.EdgeCount);
-            w.WriteNumber("rateHz", m.RateHz);
+            m.WriteRunFields(w);
             w.WriteNumber("ticksPerPeriod", m.TicksPerPeriod);
             w.WriteString("neuronCapture", m.Neurons.ToString().ToLowerInvariant());
             w.WriteString("startedUtc", m.StartedUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            WriteNames(w, "inputNames", m.InputNames);
-            WriteNames(w, "outputNames", m.OutputNames);
-            WriteNames(w, "actuatorNames", m.ActuatorNames);
             w.WriteNumber("recordBytes", RecordBytes);
             w.WriteStartArray("fields");
             foreach (RecordField f in Fields)
@@ -123,13 +117,6 @@ public sealed class RecordingLayout
         return json;
     }
 
-    private static void WriteNames(Utf8JsonWriter w, string name, IReadOnlyList<string> names)
-    {
-        w.WriteStartArray(name);
-        foreach (string n in names) w.WriteStringValue(n);
-        w.WriteEndArray();
-    }
-
     /// <summary>The 32-byte prefix: magic, JSON length, record size, records written and dropped (−1 while open).</summary>
     public static byte[] Prefix(int jsonBytes, int recordBytes, long records, long dropped)
     {
@@ -144,17 +131,10 @@ public sealed class RecordingLayout
 }
 
 /// <summary>What a recording says about its run, written once in the header.</summary>
-public sealed record RecordingMetadata
+public sealed record RecordingMetadata : Hosting.RunDescription
 {
     public string Source { get; init; } = "run";
-    public string ModelName { get; init; } = "";
-    public int NeuronCount { get; init; }
-    public int EdgeCount { get; init; }
-    public double RateHz { get; init; }
     public int TicksPerPeriod { get; init; } = 1;
     public NeuronCapture Neurons { get; init; }
     public DateTime StartedUtc { get; init; } = DateTime.UtcNow;
-    public IReadOnlyList<string> InputNames { get; init; } = [];
-    public IReadOnlyList<string> OutputNames { get; init; } = [];
-    public IReadOnlyList<string> ActuatorNames { get; init; } = [];
 }

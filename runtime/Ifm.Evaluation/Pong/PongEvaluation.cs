@@ -30,7 +30,10 @@ public static class PongEvaluation
     public static PongScore Play(IPongPolicy policy, long ticks, int seed) => Play(policy, NewGame(seed), ticks);
 
     /// <summary>Plays <paramref name="ticks"/> ticks of <paramref name="game"/> (a perturbed one, say) from its current state.</summary>
-    public static PongScore Play(IPongPolicy policy, PongGame game, long ticks)
+    public static PongScore Play(IPongPolicy policy, PongGame game, long ticks) => Play(policy, game, ticks, null);
+
+    /// <summary>As above; <paramref name="progress"/> gets the ticks played so far every 4096 ticks and at the end.</summary>
+    public static PongScore Play(IPongPolicy policy, PongGame game, long ticks, Action<long>? progress)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(game);
@@ -40,8 +43,10 @@ public static class PongEvaluation
             var action = policy.Act(game);
             if (action != PongAction.None) keys++;
             game.Tick(action.ToKey());
+            if (((t + 1) & 4095) == 0) progress?.Invoke(t + 1);
         }
 
+        progress?.Invoke(ticks);
         return new PongScore((int)(game.Hits - hits0), (int)(game.Misses - misses0), ticks, keys);
     }
 
@@ -52,6 +57,10 @@ public static class PongEvaluation
     /// path that it keeps hitting, so a single seed decides much of the score.
     /// </summary>
     public static PongScore PlayGames(Func<int, IPongPolicy> policyForSeed, long ticksPerGame, int firstSeed, int games)
+        => PlayGames(policyForSeed, ticksPerGame, firstSeed, games, null);
+
+    /// <summary>As above; <paramref name="progress"/> gets the ticks played so far over all games.</summary>
+    public static PongScore PlayGames(Func<int, IPongPolicy> policyForSeed, long ticksPerGame, int firstSeed, int games, Action<long>? progress)
     {
         ArgumentNullException.ThrowIfNull(policyForSeed);
         ArgumentOutOfRangeException.ThrowIfLessThan(games, 1);
@@ -62,7 +71,8 @@ public static class PongEvaluation
             var policy = policyForSeed(firstSeed + g);
             try
             {
-                var s = Play(policy, ticksPerGame, firstSeed + g);
+                long before = g * ticksPerGame;
+                var s = Play(policy, NewGame(firstSeed + g), ticksPerGame, progress is null ? null : t => progress(before + t));
                 hits += s.Hits;
                 misses += s.Misses;
                 ticks += s.Ticks;

@@ -29,7 +29,8 @@ public sealed record TickBenchmarkResult(
 /// </summary>
 public static class TickBenchmark
 {
-    public static TickBenchmarkResult Run(Engine.INetworkSession session, int ticksPerRepetition, int repetitions, int warmupTicks)
+    /// <param name="afterRepetition">Called with the repetitions done (progress), outside the timed and allocation-counted window.</param>
+    public static TickBenchmarkResult Run(Engine.INetworkSession session, int ticksPerRepetition, int repetitions, int warmupTicks, Action<int>? afterRepetition = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (ticksPerRepetition < 1 || repetitions < 1 || warmupTicks < 0) throw new ArgumentOutOfRangeException(nameof(ticksPerRepetition));
@@ -54,6 +55,7 @@ public static class TickBenchmark
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             perTick[r] = Stopwatch.GetElapsedTime(start, end).TotalMicroseconds / ticksPerRepetition;
             cpuPerTick[r] = (cpuEnd - cpuStart) / ticksPerRepetition;
+            afterRepetition?.Invoke(r + 1);
         }
 
         Array.Sort(perTick);
