@@ -34,11 +34,11 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
         // PureHDF instantiates its dataset readers by reflection (rooted in PureHDF.rd.xml): this is the check that
         // they exist in the native binary.
         string nir = Path.Combine(PublishedArtifacts.RepoRoot, "tests", "data", "nir", "lif_norse.nir");
-        string model = Path.Combine(_dir, "lif.ifm");
+        string model = Path.Combine(Dir, "lif.ifm");
         ProcessResult r = ProcessRunner.Run(_ifm, ["import", nir, "--out", model, "--dt", "1e-4"]);
         Assert.True(r.ExitCode == 0, r.Stderr);
 
-        string expected = Path.Combine(_dir, "lif-jit.ifm");
+        string expected = Path.Combine(Dir, "lif-jit.ifm");
         IfmFile.Write(Ifm.Import.Nir.NirImporter.ToModel(Ifm.Import.Nir.NirFile.Read(nir),
             new Ifm.Import.Nir.NirImportOptions { Dt = 1e-4f, Name = "lif_norse" }, "lif_norse.nir"), expected);
         Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(model));
@@ -49,7 +49,7 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     {
         // The native binary leaves PureHDF's scale-offset filter out (PureHDF.substitutions.xml); a file that uses it
         // is refused by name, as the in-process importer refuses it.
-        string nir = Path.Combine(_dir, "scaleoffset.nir");
+        string nir = Path.Combine(Dir, "scaleoffset.nir");
         ProcessResult py = ProcessRunner.Run("/usr/bin/python3", ["-c", """
             import sys, h5py, numpy as np
             src, dst = sys.argv[1], sys.argv[2]
@@ -65,7 +65,7 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
             """, Path.Combine(PublishedArtifacts.RepoRoot, "tests", "data", "nir", "lif_norse.nir"), nir]);
         Assert.True(py.ExitCode == 0, "h5py (scripts/install-deps.sh): " + py.Stderr);
 
-        ProcessResult r = ProcessRunner.Run(_ifm, ["import", nir, "--out", Path.Combine(_dir, "x.ifm")]);
+        ProcessResult r = ProcessRunner.Run(_ifm, ["import", nir, "--out", Path.Combine(Dir, "x.ifm")]);
         Assert.Equal(1, r.ExitCode);
         string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("ifm: scaleoffset.nir: a dataset is stored with the HDF5 scale-offset filter (id 6)", line, StringComparison.Ordinal);

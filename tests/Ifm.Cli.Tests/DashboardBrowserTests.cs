@@ -57,7 +57,7 @@ public sealed partial class DashboardBrowserTests() : TempDirectoryTests("ifm-da
             Assert.Contains("<td id=\"learning\">on</td>", dom, StringComparison.Ordinal);
 
             // The live page in a browser driven over the DevTools protocol: the freeze button is clicked with the mouse.
-            using var page = DevToolsPage.Open(Chromium, url, _dir);
+            using var page = DevToolsPage.Open(Chromium, url, Dir);
             page.WaitFor("document.getElementById('status').textContent === 'live' && Number(document.getElementById('periods').textContent) > 0");
             Assert.Equal("on", page.Evaluate("document.getElementById('learning').textContent").GetString());
             page.Click("freeze");

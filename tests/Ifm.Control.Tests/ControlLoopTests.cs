@@ -1,4 +1,3 @@
-
 namespace Ifm.Control.Tests;
 
 public sealed class ControlLoopTests

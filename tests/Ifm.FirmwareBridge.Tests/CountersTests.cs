@@ -28,7 +28,7 @@ public sealed class CountersTests(VirtualMcuBuild build, ITestOutputHelper outpu
     [DotnetCountersFact]
     public void Dotnet_counters_sees_the_control_and_bridge_instruments_of_the_native_binary()
     {
-        string ifm = PublishedArtifacts.Ifm("linux-x64");
+        string ifm = PublishedArtifacts.DiagnosticsIfm("linux-x64");
         using var socat = new SocatPair();
         using var mcu = new VirtualMcuProcess(build.McuPath, socat.McuEnd);
         string map = File.ReadAllText(Path.Combine(RepoPaths.Root, "devices", "examples", "pong-bridge.json"))

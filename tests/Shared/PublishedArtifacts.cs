@@ -25,17 +25,24 @@ internal static class PublishedArtifacts
     /// <summary>The <c>ifm</c> executable for <paramref name="rid"/> (linux-x64 or linux-arm64).</summary>
     public static string Ifm(string rid) => Ensure(rid, "ifm");
 
+    /// <summary>
+    /// The diagnostics build of <c>ifm</c> (EventPipe and the diagnostic socket compiled in, for dotnet-counters), from
+    /// &lt;rid&gt;-diagnostics/ (<c>scripts/publish.sh --diagnostics</c>).
+    /// </summary>
+    public static string DiagnosticsIfm(string rid) => Ensure(rid, "ifm", diagnostics: true);
+
     /// <summary>The C ABI library for <paramref name="rid"/>.</summary>
     public static string LibIfm(string rid) => Ensure(rid, "libifm.so");
 
-    private static string Ensure(string rid, string file)
+    private static string Ensure(string rid, string file, bool diagnostics = false)
     {
-        string path = Path.Combine(Directory, rid, file);
+        string path = Path.Combine(Directory, diagnostics ? rid + "-diagnostics" : rid, file);
         lock (Gate)
         {
             if (File.Exists(path)) return path;
             var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot };
             psi.ArgumentList.Add(Path.Combine(RepoRoot, "scripts", "publish.sh"));
+            if (diagnostics) psi.ArgumentList.Add("--diagnostics");
             psi.ArgumentList.Add(rid);
             psi.Environment["IFM_PUBLISH_DIR"] = Directory;
             using Process p = Process.Start(psi)!;

@@ -52,6 +52,30 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    public const int SIGKILL = 9;
+    public const int O_CLOEXEC = 0x80000;
+    public const int WNOHANG = 1;
+    public const int ECHILD = 10;
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    public static partial int SpawnFileActionsInit(void* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int SpawnFileActionsAddDup2(void* actions, int fd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static partial int SpawnFileActionsDestroy(void* actions);
+
+    /// <summary>posix_spawnp: returns an errno value (0 on success), does not set errno.</summary>
+    [LibraryImport("libc", EntryPoint = "posix_spawnp")]
+    public static partial int SpawnP(int* pid, byte* file, void* actions, void* attributes, byte** argv, byte** envp);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, int* status, int options);
+
     [LibraryImport("libc", EntryPoint = "getpid")]
     public static partial int GetPid();
 }
