@@ -28,6 +28,9 @@ if ! dotnet build IFM.sln -c Release -nologo -v:q; then
   echo "0 passed, 1 failed (build)"; exit 1
 fi
 
+step "local dotnet tools (.config/dotnet-tools.json: pwsh for build.ps1, dotnet-counters for the counters test)"
+dotnet tool restore >/dev/null || fail_step "dotnet tool restore"
+
 step "publish NativeAOT linux-x64 and linux-arm64"
 bash scripts/publish.sh linux-x64 linux-arm64 || fail_step "publish"
 bash scripts/publish.sh --diagnostics linux-x64 || fail_step "publish (diagnostics build)"
