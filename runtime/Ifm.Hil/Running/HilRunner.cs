@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using Ifm.Control.Config;
 using Ifm.Control.Diagnostics;
 using Ifm.Control.Hosting;
@@ -325,28 +327,59 @@ public static class HilRunner
     /// <summary>The map with every bridge device's <c>port</c> set to <paramref name="port"/> (other devices, e.g. a serial_line, keep theirs).</summary>
     private static string WithBridgePort(string json, string port, string source)
     {
-        JsonNode? root;
+        JsonDocument doc;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
-        catch (System.Text.Json.JsonException e)
+        catch (JsonException e)
         {
             throw new ScenarioException(source, [$"not valid JSON: {e.Message}"]);
         }
 
-        if (root?["devices"] is JsonArray devices)
+        using (doc)
         {
-            foreach (JsonNode? d in devices)
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
             {
-                if (d is JsonObject o && o["type"] is JsonValue t && t.TryGetValue(out string? type) && type is BridgeDeviceTypes.SensorType or BridgeDeviceTypes.ActuatorType)
-                {
-                    o["port"] = port;
-                }
+                CopyWithPort(w, doc.RootElement, port);
             }
-        }
 
-        return root?.ToJsonString() ?? json;
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+    }
+
+    private static void CopyWithPort(Utf8JsonWriter w, JsonElement e, string port)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                bool bridge = e.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String
+                    && t.GetString() is BridgeDeviceTypes.SensorType or BridgeDeviceTypes.ActuatorType;
+                w.WriteStartObject();
+                foreach (JsonProperty p in e.EnumerateObject())
+                {
+                    if (bridge && p.NameEquals("port"))
+                    {
+                        w.WriteString("port", port);
+                        continue;
+                    }
+
+                    w.WritePropertyName(p.Name);
+                    CopyWithPort(w, p.Value, port);
+                }
+
+                w.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                w.WriteStartArray();
+                foreach (JsonElement x in e.EnumerateArray()) CopyWithPort(w, x, port);
+                w.WriteEndArray();
+                break;
+            default:
+                e.WriteTo(w);
+                break;
+        }
     }
 
     /// <summary>The number after <paramref name="key"/> (e.g. "hits=") in an MCU STATUS line; null when absent.</summary>
