@@ -169,11 +169,12 @@ public sealed class DashboardTests
     public void Prometheus_text_names_every_counter()
     {
         string text = PrometheusEndpoint.Render(new LoopStatistics(), 1000);
+        Assert.Contains("ifm_learning_performance NaN\n", text, StringComparison.Ordinal); // no performance signal bound
         Assert.Contains("# TYPE ifm_loop_periods_total counter\nifm_loop_periods_total 0\n", text, StringComparison.Ordinal);
         Assert.Contains("ifm_loop_rate_target_hertz 1000\n", text, StringComparison.Ordinal);
         foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
         {
-            Assert.Matches("^ifm_[a-z0-9_]+ [-0-9.Ee+]+$", line);
+            Assert.Matches("^ifm_[a-z0-9_]+ ([-0-9.Ee+]+|NaN)$", line); // NaN: a gauge with no value (Prometheus text allows it)
         }
     }
 }

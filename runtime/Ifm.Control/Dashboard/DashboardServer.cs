@@ -162,7 +162,20 @@ public sealed class DashboardServer : IDisposable
     {
         LoopStatistics st = _stats;
         w.WriteStartObject();
-        foreach (LoopCounters.Row row in LoopCounters.Rows) w.WriteNumber(row.Json, row.JsonValue(st));
+        foreach (LoopCounters.Row row in LoopCounters.Rows)
+        {
+            // JSON has no NaN (a learning-performance signal that is not bound): null.
+            double v = row.JsonValue(st);
+            if (double.IsFinite(v))
+            {
+                w.WriteNumber(row.Json, v);
+            }
+            else
+            {
+                w.WriteNull(row.Json);
+            }
+        }
+
         w.WriteBoolean("learning", _live.LearningEnabled);
         w.WriteNumber("checkpoints", _live.CheckpointsSaved);
         if (f is not null)

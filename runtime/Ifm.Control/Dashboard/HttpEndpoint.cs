@@ -116,6 +116,11 @@ public sealed class HttpEndpoint : IDisposable
         {
             // A client that went away or stalled past the timeouts: drop it.
         }
+        catch (Exception e)
+        {
+            // A fault in serving one client must not end the process that runs the control loop: say so, drop the client.
+            Console.Error.WriteLine($"ifm: http endpoint: dropped a client after an internal error ({e.GetType().Name}): {e.Message}");
+        }
         finally
         {
             Interlocked.Decrement(ref _clients);
