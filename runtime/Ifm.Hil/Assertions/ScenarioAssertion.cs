@@ -91,29 +91,15 @@ public sealed class AssertionKind
 /// <summary>The registry of assertion kinds.</summary>
 public static class AssertionKinds
 {
-    private static readonly Lock Gate = new();
-    private static volatile AssertionKind[] _kinds = [];
+    private static readonly KindRegistry<AssertionKind> Kinds = new("assertion kind", k => k.Name);
 
-    public static IReadOnlyList<AssertionKind> Registered => _kinds;
+    public static IReadOnlyList<AssertionKind> Registered => Kinds.Registered;
 
-    public static string[] All => [.. _kinds.Select(k => k.Name)];
+    public static string[] All => Kinds.Names;
 
-    public static void Register(AssertionKind kind)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        lock (Gate)
-        {
-            if (_kinds.Any(k => k.Name == kind.Name))
-            {
-                if (_kinds.Any(k => ReferenceEquals(k, kind))) return;
-                throw new InvalidOperationException($"assertion kind '{kind.Name}' is already registered");
-            }
+    public static void Register(AssertionKind kind) => Kinds.Register(kind);
 
-            _kinds = [.. _kinds.Append(kind).OrderBy(k => k.Name, StringComparer.Ordinal)];
-        }
-    }
-
-    public static AssertionKind? Find(string? name) => _kinds.FirstOrDefault(k => k.Name == name);
+    public static AssertionKind? Find(string? name) => Kinds.Find(name);
 
     internal static ScenarioAssertion? Read(JsonElement element, string path, List<string> errors, ScenarioTiming timing)
     {

@@ -114,29 +114,15 @@ public sealed class StepKind
 /// <summary>The registry of step kinds: the scenario reader, the report and <c>ifm hil --list</c> use only this.</summary>
 public static class StepKinds
 {
-    private static readonly Lock Gate = new();
-    private static volatile StepKind[] _kinds = [];
+    private static readonly KindRegistry<StepKind> Kinds = new("step kind", k => k.Name);
 
-    public static IReadOnlyList<StepKind> Registered => _kinds;
+    public static IReadOnlyList<StepKind> Registered => Kinds.Registered;
 
-    public static string[] All => [.. _kinds.Select(k => k.Name)];
+    public static string[] All => Kinds.Names;
 
-    public static void Register(StepKind kind)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        lock (Gate)
-        {
-            if (_kinds.Any(k => k.Name == kind.Name))
-            {
-                if (_kinds.Any(k => ReferenceEquals(k, kind))) return;
-                throw new InvalidOperationException($"step kind '{kind.Name}' is already registered");
-            }
+    public static void Register(StepKind kind) => Kinds.Register(kind);
 
-            _kinds = [.. _kinds.Append(kind).OrderBy(k => k.Name, StringComparer.Ordinal)];
-        }
-    }
-
-    public static StepKind? Find(string? name) => _kinds.FirstOrDefault(k => k.Name == name);
+    public static StepKind? Find(string? name) => Kinds.Find(name);
 
     /// <summary>Reads one entry of <c>steps</c>: the common fields, then the kind's.</summary>
     internal static ScenarioStep? Read(JsonElement element, string path, List<string> errors, ScenarioTiming timing)
