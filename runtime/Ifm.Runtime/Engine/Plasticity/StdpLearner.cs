@@ -155,15 +155,59 @@ internal sealed class StdpLearner : GroupLearner
     /// weight is not finite (not written; the edges before it are), or −1. A method of its own so the loop keeps its
     /// few values in registers.
     /// </summary>
+    /// <remarks>With AVX2 eight in-edges at a time: w, x_pre and y_pre gathered, the scalar loop's operations lane by
+    /// lane (so the same bits), the new weights stored lane by lane (AVX2 has no scatter; the slots of one neuron's
+    /// in-edges are distinct, so no lane overwrites another's). Only the order in which Σ|Δw| is summed differs.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int PotentiateInEdges(Span<float> w, ReadOnlySpan<int> slots, ReadOnlySpan<int> pres, ref float x, ref float y,
+    private static unsafe int PotentiateInEdges(Span<float> w, ReadOnlySpan<int> slots, ReadOnlySpan<int> pres, ref float x, ref float y,
         float potentiate, float aMinus, float zi, float lo, float hi, ref float sum)
     {
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref int sr = ref MemoryMarshal.GetReference(slots);
         ref int pr = ref MemoryMarshal.GetReference(pres);
         float acc = sum;
-        for (int s = 0; s < slots.Length; s++)
+        int n = slots.Length, s = 0;
+        if (Avx2.IsSupported && n >= Vector256<float>.Count)
+        {
+            var vPotentiate = Vector256.Create(potentiate);
+            var vAMinus = Vector256.Create(aMinus);
+            var vZi = Vector256.Create(zi);
+            var vLo = Vector256.Create(lo);
+            var vHi = Vector256.Create(hi);
+            var abs = Vector256.Create(0x7FFF_FFFF).AsSingle();
+            var total = Vector256<float>.Zero;
+            float* lanes = stackalloc float[Vector256<float>.Count];
+            fixed (float* wp = &wr, xp = &x, yp = &y)
+            {
+                for (; s <= n - Vector256<float>.Count; s += Vector256<float>.Count)
+                {
+                    var slot = Vector256.LoadUnsafe(ref sr, (nuint)s);
+                    var pre = Vector256.LoadUnsafe(ref pr, (nuint)s);
+                    var old = Avx2.GatherVector256(wp, slot, 4);
+                    var xPre = Avx2.GatherVector256(xp, pre, 4);
+                    var yPre = Avx2.GatherVector256(yp, pre, 4);
+                    var nw = Avx.Subtract(Avx.Add(old, Avx.Multiply(vPotentiate, xPre)), Avx.Multiply(Avx.Multiply(vAMinus, yPre), vZi));
+                    nw = Avx.Min(vHi, Avx.Max(vLo, nw));   // MINPS/MAXPS: Clamp's order of tests, lane by lane
+                    var finite = Avx.CompareEqual(Avx.Subtract(nw, nw), Vector256<float>.Zero);
+                    if (finite.ExtractMostSignificantBits() != 0xFF) break; // the scalar loop reports it
+                    total = Avx.Add(total, Avx.And(Avx.Subtract(nw, old), abs));
+                    Avx.Store(lanes, nw);
+                    ref int sl = ref Unsafe.Add(ref sr, s);
+                    wp[sl] = lanes[0];
+                    wp[Unsafe.Add(ref sl, 1)] = lanes[1];
+                    wp[Unsafe.Add(ref sl, 2)] = lanes[2];
+                    wp[Unsafe.Add(ref sl, 3)] = lanes[3];
+                    wp[Unsafe.Add(ref sl, 4)] = lanes[4];
+                    wp[Unsafe.Add(ref sl, 5)] = lanes[5];
+                    wp[Unsafe.Add(ref sl, 6)] = lanes[6];
+                    wp[Unsafe.Add(ref sl, 7)] = lanes[7];
+                }
+            }
+
+            acc += Vector256.Sum(total);
+        }
+
+        for (; s < n; s++)
         {
             // Slots and pre neurons come from the model's own lists (in range): no bounds checks.
             ref float ws = ref Unsafe.Add(ref wr, Unsafe.Add(ref sr, s));
