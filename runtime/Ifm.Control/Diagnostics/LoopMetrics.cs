@@ -5,8 +5,8 @@ namespace Ifm.Control.Diagnostics;
 
 /// <summary>
 /// Publishes a loop's statistics through System.Diagnostics.Metrics (meter <see cref="MeterName"/>), so a
-/// <see cref="MeterListener"/>, an OpenTelemetry exporter or (under the JIT; the NativeAOT <c>ifm</c> has no EventPipe)
-/// <c>dotnet-counters monitor -n ifm --counters Ifm.Control</c> sees them. All
+/// <see cref="MeterListener"/>, an OpenTelemetry exporter or (under the JIT, or the NativeAOT diagnostics build; the
+/// shipped <c>ifm</c> has no EventPipe) <c>dotnet-counters monitor -p &lt;pid&gt; --counters Ifm.Control</c> sees them. All
 /// instruments are observable: the listener's thread polls them, the loop thread does no metrics work.
 /// </summary>
 public sealed class LoopMetrics : IDisposable
