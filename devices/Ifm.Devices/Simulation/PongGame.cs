@@ -24,6 +24,8 @@ namespace Ifm.Devices.Simulation;
 /// <para>Perturbations (<see cref="Perturb"/>), switched on at a given tick, change the plant as wear or a knocked
 /// sensor would: a constant offset on the sensed paddle position (<see cref="SensedPaddleX"/>; the true paddle, which
 /// hits the ball, is unchanged) and a changed paddle speed.</para>
+/// <para>A contact sensor at the bat line (<see cref="Contact"/>) reports where the ball crossed it relative to the true
+/// paddle, as a real table's bat sensor or light barrier would: the learning signal of an adaptive player.</para>
 /// </remarks>
 public sealed class PongGame
 {
@@ -75,6 +77,12 @@ public sealed class PongGame
     public long Ticks { get; private set; }
     public long Hits { get; private set; }
     public long Misses { get; private set; }
+
+    /// <summary>
+    /// On the tick the ball reached the bat line (a hit or a miss): the ball's centre minus the true paddle's centre
+    /// in px (positive: the ball was right of the paddle's centre); 0 on every other tick.
+    /// </summary>
+    public float Contact { get; private set; }
 
     /// <summary>Pixels the paddle moves per tick now (<see cref="PaddleSpeed"/> unless perturbed).</summary>
     public int PaddleStep { get; private set; }
@@ -144,17 +152,20 @@ public sealed class PongGame
         }
 
         int result = 0;
+        Contact = 0;
         if (BallDy > 0 && Overlaps())
         {
             BallDy = -BallDy;
             Hits++;
             result = 1;
+            Contact = ContactOffset();
         }
 
         if (BallY + BallSize >= FieldHeight)
         {
             Misses++;
             result = -1;
+            Contact = ContactOffset();
             BallX = 10 * (3 + Draw(14)); // 30..160
             BallY = 10 * (3 + Draw(22)); // 30..240
             BallDx = BallSpeed;
@@ -173,6 +184,8 @@ public sealed class PongGame
         ApplyDuePerturbations(); // the sensors read the next tick's plant
         return result;
     }
+
+    private float ContactOffset() => BallX + BallSize / 2f - (PaddleX + PaddleWidth / 2f);
 
     private int Draw(int bound) => _respawn?.Next(bound) ?? _rng.NextInt(bound);
 
@@ -197,20 +210,24 @@ public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffs
     }
 }
 
-/// <summary>The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels).</summary>
+/// <summary>
+/// The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels) and
+/// <c>contact</c> (<see cref="PongGame.Contact"/>: the bat line's contact sensor, px, 0 between contacts).
+/// </summary>
 public sealed class PongSensor(string name, PongGame game) : ISensor
 {
-    public static readonly string[] Channels = ["ball_x", "ball_y", "paddle_x"];
+    public static readonly string[] Channels = ["ball_x", "ball_y", "paddle_x", "contact"];
 
     public string Name { get; } = name;
     public PongGame Game { get; } = game;
-    public int ChannelCount => 3;
+    public int ChannelCount => 4;
 
     public bool Read(Span<float> destination)
     {
         destination[0] = Game.BallX;
         destination[1] = Game.BallY;
         destination[2] = Game.SensedPaddleX;
+        destination[3] = Game.Contact;
         return true;
     }
 
