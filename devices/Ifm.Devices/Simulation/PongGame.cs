@@ -42,8 +42,7 @@ public sealed class PongGame
 
     private SplitMix64 _rng;
     private readonly Random? _respawn;
-    private PongPerturbation[] _perturbations = [];
-    private int _nextPerturbation;
+    private readonly PerturbationSchedule<PongPerturbation> _perturbations = new();
 
     /// <summary>New game with the ball at (<paramref name="ballX"/>, <paramref name="ballY"/>) moving up-right.</summary>
     public PongGame(ulong seed = 1, int ballX = 100, int ballY = 150)
@@ -94,7 +93,7 @@ public sealed class PongGame
     public int SensedPaddleX => PaddleX + PaddleSensorOffset;
 
     /// <summary>The perturbations of this game, in tick order.</summary>
-    public IReadOnlyList<PongPerturbation> Perturbations => _perturbations;
+    public IReadOnlyList<PongPerturbation> Perturbations => _perturbations.Items;
 
     /// <summary>
     /// Schedules <paramref name="perturbations"/>: each takes effect before the tick numbered <see cref="PongPerturbation.AtTick"/>
@@ -102,18 +101,14 @@ public sealed class PongGame
     /// </summary>
     public void Perturb(params PongPerturbation[] perturbations)
     {
-        ArgumentNullException.ThrowIfNull(perturbations);
-        foreach (var p in perturbations) p.Validate();
-        _perturbations = [.. perturbations.OrderBy(p => p.AtTick)];
-        _nextPerturbation = 0;
+        _perturbations.Replace(perturbations);
         ApplyDuePerturbations();
     }
 
     private void ApplyDuePerturbations()
     {
-        while (_nextPerturbation < _perturbations.Length && _perturbations[_nextPerturbation].AtTick <= Ticks)
+        while (_perturbations.TryTakeDue(Ticks, out var p))
         {
-            var p = _perturbations[_nextPerturbation++];
             PaddleSensorOffset = p.PaddleSensorOffset;
             PaddleStep = p.PaddleSpeed;
         }
@@ -199,8 +194,10 @@ public sealed class PongGame
 /// <paramref name="PaddleSensorOffset"/> px more than the paddle's true position, and a key moves the paddle
 /// <paramref name="PaddleSpeed"/> px per tick. <c>new PongPerturbation(t)</c> restores the nominal plant at t.
 /// </summary>
-public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffset = 0, int PaddleSpeed = PongGame.PaddleSpeed)
+public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffset = 0, int PaddleSpeed = PongGame.PaddleSpeed) : IPlantPerturbation
 {
+    long IPlantPerturbation.At => AtTick;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
