@@ -48,7 +48,7 @@ public class DeviceMapValidationTests
     [InlineData("""{ "name": "p", "type": "pong_sensor", "channels": [ { "channel": "ball_x", "neurons": ["in0..in6"], "encoder": { "type": "binary", "bits": 8, "offset": 2 } } ] }""",
         "devices[0].channels[0].neurons: the binary encoder writes 8 neuron(s), 7 listed")]
     [InlineData("""{ "name": "p", "type": "pong_sensor", "channels": [ { "channel": "ball_z", "neurons": ["a"], "encoder": { "type": "threshold", "threshold": 1 } } ] }""",
-        "devices[0].channels[0].channel: pong_sensor has no channel 'ball_z'; its channels are ball_x, ball_y, paddle_x")]
+        "devices[0].channels[0].channel: pong_sensor has no channel 'ball_z'; its channels are ball_x, ball_y, paddle_x, contact")]
     [InlineData("""{ "name": "m", "type": "hbridge_motor", "pwmChannel": 0, "in1Pin": 5, "in2Pin": 6, "safeState": { "mode": "stop" }, "channels": [ { "channel": "speed", "neurons": ["m"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
         "devices[0].safeState.mode: must be brake or coast, got 'stop'")]
     [InlineData("""{ "name": "m", "type": "servo", "pwmChannel": 0, "channels": [ { "channel": "angle", "neurons": ["m"], "encoder": { "type": "threshold", "threshold": 1 } } ] }""",

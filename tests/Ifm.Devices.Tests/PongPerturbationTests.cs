@@ -12,7 +12,7 @@ public class PongPerturbationTests
         var nominal = new PongGame(seed: 4);
         g.Perturb(new PongPerturbation(AtTick: 3, PaddleSensorOffset: 30));
         var sensor = new PongSensor("pong", g);
-        var v = new float[3];
+        var v = new float[4];
         for (int t = 0; t < 3; t++)
         {
             sensor.Read(v);
@@ -56,5 +56,40 @@ public class PongPerturbationTests
         Assert.Contains("paddle speed must be 1..50", Assert.Throws<ArgumentException>(() => g.Perturb(new PongPerturbation(0, PaddleSpeed: 0))).Message);
         Assert.Contains("tick must be ≥ 0", Assert.Throws<ArgumentException>(() => g.Perturb(new PongPerturbation(-1))).Message);
         Assert.Contains("sensor offset", Assert.Throws<ArgumentException>(() => g.Perturb(new PongPerturbation(0, PaddleSensorOffset: 500))).Message);
+    }
+
+    [Fact]
+    public void The_contact_sensor_reports_the_true_ball_minus_paddle_offset_on_hit_and_miss_ticks_only()
+    {
+        var g = new PongGame(seed: 3);
+        g.Perturb(new PongPerturbation(0, PaddleSensorOffset: 30)); // the paddle sensor's offset must not reach it
+        var sensor = new PongSensor("pong", g);
+        var v = new float[4];
+        g.SetPaddle(100);
+        g.SetBall(120, 240, 4, 4);          // falls onto the paddle's right half
+        int result = 0;
+        while (result == 0) result = g.Tick(0);
+        Assert.Equal(1, result);
+        sensor.Read(v);
+        Assert.Equal(g.BallX + 7.5f - (g.PaddleX + 25f), v[3]);
+        Assert.True(v[3] > 0);
+        g.Tick(0);
+        sensor.Read(v);
+        Assert.Equal(0f, v[3]);            // between contacts it reads 0
+
+        g.SetPaddle(0);
+        g.SetBall(120, 240, 4, 4);          // passes right of the paddle: a miss
+        result = 0;
+        float atMiss = 0;
+        while (result == 0)
+        {
+            float x = g.BallX + 4 + 7.5f;   // where the ball's centre will be after this tick's move
+            result = g.Tick(0);
+            atMiss = x;
+        }
+
+        Assert.Equal(-1, result);
+        Assert.Equal(atMiss - 25f, g.Contact);
+        Assert.True(g.Contact > 32.5f, $"a miss right of the paddle reads beyond the paddle's half width, got {g.Contact}");
     }
 }

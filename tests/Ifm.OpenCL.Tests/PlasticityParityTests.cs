@@ -103,4 +103,24 @@ public sealed class PlasticityParityTests
             if (t == 500) s.Plasticity.Enabled = true;
         });
     }
+
+    [Fact]
+    public void A_per_group_rate_scale_schedule_reaches_the_device_and_matches_the_cpu_engine()
+    {
+        var m = Rate(new OjaRule(0.02f));
+        string group = m.EdgeGroups.First(g => g.IsPlastic).Name;
+        var spec = Ifm.Runtime.Learning.LearningSpec.Parse(
+            "{\"groups\": {\"" + group + "\": {\"rateScale\": 2, \"schedule\": [[100, 1], [200, 0.25], [300, 0], [400, 1]]}}}", "t");
+        var controllers = new Dictionary<INetworkSession, Ifm.Runtime.Learning.LearningController>();
+        float[] x = new float[m.InputCount], y = new float[m.OutputCount];
+        var expected = new Dictionary<int, float> { [50] = 2f, [150] = 1.25f, [200] = 0.5f, [300] = 0f, [350] = 1f, [500] = 2f };
+        Parity.Run(m, 600, beforeTick: (s, t) =>
+        {
+            if (!controllers.TryGetValue(s, out var c)) controllers[s] = c = Ifm.Runtime.Learning.LearningController.Create(spec, s);
+            c.Update(x, y, []);
+            int g = s.Plasticity.FindGroup(group);
+            if (expected.TryGetValue(t, out float e)) Assert.Equal(e, s.Plasticity.GetGroupRateScale(g), 5);
+        });
+        Assert.Equal(2, controllers.Count);
+    }
 }

@@ -24,6 +24,8 @@ namespace Ifm.Devices.Simulation;
 /// <para>Perturbations (<see cref="Perturb"/>), switched on at a given tick, change the plant as wear or a knocked
 /// sensor would: a constant offset on the sensed paddle position (<see cref="SensedPaddleX"/>; the true paddle, which
 /// hits the ball, is unchanged) and a changed paddle speed.</para>
+/// <para>A contact sensor at the bat line (<see cref="Contact"/>) reports where the ball crossed it relative to the true
+/// paddle, as a real table's bat sensor or light barrier would: the learning signal of an adaptive player.</para>
 /// </remarks>
 public sealed class PongGame
 {
@@ -40,8 +42,7 @@ public sealed class PongGame
 
     private SplitMix64 _rng;
     private readonly Random? _respawn;
-    private PongPerturbation[] _perturbations = [];
-    private int _nextPerturbation;
+    private readonly PerturbationSchedule<PongPerturbation> _perturbations = new();
 
     /// <summary>New game with the ball at (<paramref name="ballX"/>, <paramref name="ballY"/>) moving up-right.</summary>
     public PongGame(ulong seed = 1, int ballX = 100, int ballY = 150)
@@ -76,6 +77,12 @@ public sealed class PongGame
     public long Hits { get; private set; }
     public long Misses { get; private set; }
 
+    /// <summary>
+    /// On the tick the ball reached the bat line (a hit or a miss): the ball's centre minus the true paddle's centre
+    /// in px (positive: the ball was right of the paddle's centre); 0 on every other tick.
+    /// </summary>
+    public float Contact { get; private set; }
+
     /// <summary>Pixels the paddle moves per tick now (<see cref="PaddleSpeed"/> unless perturbed).</summary>
     public int PaddleStep { get; private set; }
 
@@ -86,7 +93,7 @@ public sealed class PongGame
     public int SensedPaddleX => PaddleX + PaddleSensorOffset;
 
     /// <summary>The perturbations of this game, in tick order.</summary>
-    public IReadOnlyList<PongPerturbation> Perturbations => _perturbations;
+    public IReadOnlyList<PongPerturbation> Perturbations => _perturbations.Items;
 
     /// <summary>
     /// Schedules <paramref name="perturbations"/>: each takes effect before the tick numbered <see cref="PongPerturbation.AtTick"/>
@@ -94,18 +101,14 @@ public sealed class PongGame
     /// </summary>
     public void Perturb(params PongPerturbation[] perturbations)
     {
-        ArgumentNullException.ThrowIfNull(perturbations);
-        foreach (var p in perturbations) p.Validate();
-        _perturbations = [.. perturbations.OrderBy(p => p.AtTick)];
-        _nextPerturbation = 0;
+        _perturbations.Replace(perturbations);
         ApplyDuePerturbations();
     }
 
     private void ApplyDuePerturbations()
     {
-        while (_nextPerturbation < _perturbations.Length && _perturbations[_nextPerturbation].AtTick <= Ticks)
+        while (_perturbations.TryTakeDue(Ticks, out var p))
         {
-            var p = _perturbations[_nextPerturbation++];
             PaddleSensorOffset = p.PaddleSensorOffset;
             PaddleStep = p.PaddleSpeed;
         }
@@ -144,17 +147,20 @@ public sealed class PongGame
         }
 
         int result = 0;
+        Contact = 0;
         if (BallDy > 0 && Overlaps())
         {
             BallDy = -BallDy;
             Hits++;
             result = 1;
+            Contact = ContactOffset();
         }
 
         if (BallY + BallSize >= FieldHeight)
         {
             Misses++;
             result = -1;
+            Contact = ContactOffset();
             BallX = 10 * (3 + Draw(14)); // 30..160
             BallY = 10 * (3 + Draw(22)); // 30..240
             BallDx = BallSpeed;
@@ -174,6 +180,8 @@ public sealed class PongGame
         return result;
     }
 
+    private float ContactOffset() => BallX + BallSize / 2f - (PaddleX + PaddleWidth / 2f);
+
     private int Draw(int bound) => _respawn?.Next(bound) ?? _rng.NextInt(bound);
 
     private bool Overlaps() =>
@@ -186,8 +194,10 @@ public sealed class PongGame
 /// <paramref name="PaddleSensorOffset"/> px more than the paddle's true position, and a key moves the paddle
 /// <paramref name="PaddleSpeed"/> px per tick. <c>new PongPerturbation(t)</c> restores the nominal plant at t.
 /// </summary>
-public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffset = 0, int PaddleSpeed = PongGame.PaddleSpeed)
+public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffset = 0, int PaddleSpeed = PongGame.PaddleSpeed) : IPlantPerturbation
 {
+    long IPlantPerturbation.At => AtTick;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
@@ -197,20 +207,24 @@ public readonly record struct PongPerturbation(long AtTick, int PaddleSensorOffs
     }
 }
 
-/// <summary>The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels).</summary>
+/// <summary>
+/// The game's observable state as a sensor: channels <c>ball_x</c>, <c>ball_y</c>, <c>paddle_x</c> (pixels) and
+/// <c>contact</c> (<see cref="PongGame.Contact"/>: the bat line's contact sensor, px, 0 between contacts).
+/// </summary>
 public sealed class PongSensor(string name, PongGame game) : ISensor
 {
-    public static readonly string[] Channels = ["ball_x", "ball_y", "paddle_x"];
+    public static readonly string[] Channels = ["ball_x", "ball_y", "paddle_x", "contact"];
 
     public string Name { get; } = name;
     public PongGame Game { get; } = game;
-    public int ChannelCount => 3;
+    public int ChannelCount => 4;
 
     public bool Read(Span<float> destination)
     {
         destination[0] = Game.BallX;
         destination[1] = Game.BallY;
         destination[2] = Game.SensedPaddleX;
+        destination[3] = Game.Contact;
         return true;
     }
 

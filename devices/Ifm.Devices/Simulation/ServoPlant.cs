@@ -26,8 +26,7 @@ public sealed class ServoPlant
     /// <summary>Steps in the windows of <see cref="RecentRmsError"/> and <see cref="RmsErrorAfterPerturbation"/> (10 s).</summary>
     public const int ReportWindow = 1000;
 
-    private ServoPerturbation[] _perturbations = [];
-    private int _next;
+    private readonly PerturbationSchedule<ServoPerturbation> _perturbations = new();
     private readonly float[] _recent = new float[ReportWindow];
     private double _recentSum, _afterSum;
     private long _afterSteps = -1;
@@ -87,10 +86,7 @@ public sealed class ServoPlant
     /// <summary>Schedules <paramref name="perturbations"/> (each from its step on, until a later one); replaces any earlier schedule.</summary>
     public void Perturb(params ServoPerturbation[] perturbations)
     {
-        ArgumentNullException.ThrowIfNull(perturbations);
-        foreach (var p in perturbations) p.Validate();
-        _perturbations = [.. perturbations.OrderBy(p => p.AtStep)];
-        _next = 0;
+        _perturbations.Replace(perturbations);
         ApplyDue();
     }
 
@@ -118,9 +114,8 @@ public sealed class ServoPlant
 
     private void ApplyDue()
     {
-        while (_next < _perturbations.Length && _perturbations[_next].AtStep <= Steps)
+        while (_perturbations.TryTakeDue(Steps, out var p))
         {
-            var p = _perturbations[_next++];
             (Gain, Friction, Load) = (p.Gain, p.Friction, p.Load);
             if (p.AtStep > 0)
             {
@@ -132,8 +127,10 @@ public sealed class ServoPlant
 }
 
 /// <summary>The servo from step <paramref name="AtStep"/> on: motor gain, viscous friction, constant load torque.</summary>
-public readonly record struct ServoPerturbation(long AtStep, float Gain = ServoPlant.NominalGain, float Friction = ServoPlant.NominalFriction, float Load = 0f)
+public readonly record struct ServoPerturbation(long AtStep, float Gain = ServoPlant.NominalGain, float Friction = ServoPlant.NominalFriction, float Load = 0f) : IPlantPerturbation
 {
+    long IPlantPerturbation.At => AtStep;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {

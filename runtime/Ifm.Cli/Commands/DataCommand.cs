@@ -7,7 +7,8 @@ namespace Ifm.Cli.Commands;
 
 /// <summary>
 /// <c>ifm data pavlov</c>: generate conditioning sequences (one tick file each) to train on; <c>ifm data
-/// servo-controller</c>: write the servo's pretrained controller.
+/// servo-controller</c>: write the servo's pretrained controller; <c>ifm data pong-player</c>: the hand-weighted Pong
+/// player, static or adaptive.
 /// </summary>
 internal static class DataCommand
 {
@@ -51,6 +52,20 @@ internal static class DataCommand
             return 0;
         });
         cmd.Subcommands.Add(controller);
+
+        var playerOut = new Option<string>("--out", "-o") { Description = "Where to write the .ifm file.", Required = true };
+        var playerPes = new Option<float>("--pes") { Description = "PES learning rate κ of the bias edges into the right/left outputs (0: a static player).", DefaultValueFactory = _ => 0f };
+        var player = new Command("pong-player", "A hand-weighted Pong player with pong.ifm's inputs and outputs (it moves the paddle towards the ball), optionally with PES on bias edges learning from the bat line's contact sensor.") { playerOut, playerPes };
+        player.SetAction(r =>
+        {
+            float kappa = r.GetValue(playerPes);
+            if (!(kappa >= 0 && kappa <= 10)) throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--pes must be in 0..10, got {kappa}"));
+            string path = r.GetValue(playerOut)!;
+            Ifm.Runtime.Format.IfmFile.Write(Ifm.Evaluation.Adaptation.PongAdaptation.Player(kappa), path);
+            Console.WriteLine($"wrote {path}");
+            return 0;
+        });
+        cmd.Subcommands.Add(player);
         return cmd;
     }
 }
