@@ -15,5 +15,7 @@ public static class CatalogTypes
         DeviceTypes.Register(Ina219Type.Descriptor);
         DeviceTypes.Register(Mcp3008Type.Descriptor);
         Pca9685Board.Register();
+        Mcp23017Board.Register();
+        Pcf8574Board.Register();
     }
 }
