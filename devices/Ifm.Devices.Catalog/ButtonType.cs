@@ -12,23 +12,23 @@ namespace Ifm.Devices.Catalog;
 /// </summary>
 public static class ButtonType
 {
-    private static readonly PinField Pin = new("pin", "GPIO line (the other contact to GND with the pull-up, or to 3.3 V with activeLow false and pull down)");
+    private static readonly PinField Pin = new("pin", "GPIO line");
     private static readonly StringField Pull = new("pull", "up", "none | up | down") { Values = ["none", "up", "down"] };
-    private static readonly BoolField ActiveLow = new("activeLow", true, "pressed = low level (button to GND with the pull-up)");
-    private static readonly NumberField DebounceMs = new("debounceMs", 20, "a level counts once it has held this long, 0..1000 ms") { Min = 0, Max = 1000 };
+    private static readonly BoolField ActiveLow = new("activeLow", true, "pressed = low (button to GND)");
+    private static readonly NumberField DebounceMs = new("debounceMs", 20, "a level counts once held this long (0..1000)") { Min = 0, Max = 1000 };
 
     public static readonly DeviceType Descriptor = new()
     {
         Name = "button",
         Role = DeviceRole.Sensor,
-        Summary = "push button on a GPIO line: debounced state, press count, seconds held",
+        Summary = "push button: debounced state, presses, seconds held",
         Channels = Button.Channels,
         Fields = [Pin, Pull, ActiveLow, DebounceMs],
         CreateSensor = c => new Button(c.Name, c.Gpio, c.Get(Pin),
             c.Get(Pull) switch { "up" => PinMode.InputPullUp, "down" => PinMode.InputPullDown, _ => PinMode.Input },
             c.Get(ActiveLow), (long)(c.Get(DebounceMs) * 1e6), c.Hardware.Clock),
         Simulate = static (c, hw) => hw.AddPlant(new SimulatedButton(hw.Driver(c.GpioChip), c.Get(Pin), c.Get(ActiveLow), hw.SimClock)),
-        Simulator = "a finger: three short presses (0.15 s) 1.2 s apart and a long press (1.2 s) every 6 s, each press and release bouncing 5 edges 0.3–1.5 ms apart",
+        Simulator = "3 short presses and a 1.2 s one every 6 s, each edge bouncing 1–5 ms",
         Example = """{ "name": "go", "type": "button", "pin": 5, "debounceMs": 20, "channels": [ { "channel": "pressed", "neurons": ["go"], "encoder": { "type": "threshold", "threshold": 0.5 } }, { "channel": "heldS", "neurons": ["hold"], "encoder": { "type": "linear", "inMin": 0, "inMax": 2 } } ] }""",
     };
 

@@ -190,26 +190,9 @@ public abstract class ExpanderGpioDriver : GpioDriver, IGpioBoard
         Latch = latch;
     }
 
-    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)
-    {
-        int bit = 1 << Check(pinNumber);
-        int last = Levels & bit;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Thread.Sleep(1);
-            if (Poll() && (Levels & bit) != last)
-            {
-                PinEventTypes type = (Levels & bit) != 0 ? PinEventTypes.Rising : PinEventTypes.Falling;
-                last = Levels & bit;
-                if ((type & eventTypes) != 0)
-                {
-                    return new WaitForEventResult { EventTypes = type, TimedOut = false };
-                }
-            }
-        }
-
-        return new WaitForEventResult { EventTypes = PinEventTypes.None, TimedOut = true };
-    }
+    /// <summary>Not offered: the pins are sampled by the loop (<see cref="Poll"/>); use edge callbacks.</summary>
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"expander '{Name}': pins are sampled once per loop period; use edge callbacks");
 
     protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
     {

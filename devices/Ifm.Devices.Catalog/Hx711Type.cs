@@ -14,15 +14,15 @@ public static class Hx711Type
 {
     private static readonly PinField Data = new("dataPin", "GPIO line ← DOUT");
     private static readonly PinField Clock = new("clockPin", "GPIO line → PD_SCK");
-    private static readonly IntField Gain = new("gain", 128, "128 | 64 (channel A) | 32 (channel B): 25, 27 or 26 clock pulses per read") { Values = [128, 64, 32] };
-    private static readonly NumberField Scale = new("scale", 1, "value per count (calibrate with a known weight)");
-    private static readonly NumberField Offset = new("offset", 0, "counts at no load (tare)");
+    private static readonly IntField Gain = new("gain", 128, "128 | 64 (A) | 32 (B)") { Values = [128, 64, 32] };
+    private static readonly NumberField Scale = new("scale", 1, "value per count");
+    private static readonly NumberField Offset = new("offset", 0, "counts at no load");
 
     public static readonly DeviceType Descriptor = new()
     {
         Name = "hx711",
         Role = DeviceRole.Sensor,
-        Summary = "HX711 24-bit load-cell ADC (bit-banged DOUT/PD_SCK): value = (counts − offset) · scale, raw counts; fresh at the part's 10 or 80 SPS",
+        Summary = "HX711 load-cell ADC: (counts − offset) · scale, raw counts",
         Channels = Hx711.Channels,
         Fields = [Data, Clock, Gain, Scale, Offset],
         NeedsDirectGpio = true,
@@ -32,7 +32,7 @@ public static class Hx711Type
             var part = new SimulatedHx711(hw.Driver(c.GpioChip), c.Get(Data), c.Get(Clock), hw.SimClock);
             hw.AddPlant(part);
         },
-        Simulator = "HX711 serial timing on the two lines: DOUT low when a conversion is ready (10 SPS), one bit per PD_SCK rising edge MSB first, 25/26/27 pulses select the next gain/channel (4 conversions to settle), PD_SCK high > 60 µs powers down; a load cell (2 mV/V, 5 V) loaded 0–4 kg and back every 8 s",
+        Simulator = "DOUT/PD_SCK timing at 10 SPS, gain pulses, power-down; a load cell loaded 0–4 kg",
         Example = """{ "name": "scale", "type": "hx711", "dataPin": 5, "clockPin": 6, "gain": 128, "scale": 0.000001164, "channels": [ { "channel": "value", "neurons": ["kg"], "encoder": { "type": "linear", "inMin": 0, "inMax": 5 } } ] }""",
     };
 

@@ -15,7 +15,7 @@ public static class Mcp23017Board
     public static readonly BoardType Descriptor = new()
     {
         Name = "mcp23017",
-        Summary = "MCP23017 16-pin I2C GPIO expander: a GPIO chip for any GPIO device (its 'expander' = the board's name; pins 0..7 GPA, 8..15 GPB)",
+        Summary = "MCP23017 16-pin GPIO expander (devices name it in 'expander')",
         Fields =
         [
             new("i2cBus", "int", "1", "I2C bus"),
@@ -26,7 +26,7 @@ public static class Mcp23017Board
         OpenGpio = static (board, hw) => new Mcp23017(board.Name!, hw.OpenI2c(board.I2cBus ?? 1, board.Address ?? DefaultAddress)),
         Simulate = static (board, hw) => hw.AttachI2c(board.I2cBus ?? 1, board.Address ?? DefaultAddress,
             new SimulatedMcp23017(hw.Driver(board.ExpanderChip), board.I2cBus ?? 1, board.Address ?? DefaultAddress)),
-        Simulator = "MCP23017 register map, IOCON.BANK = 0 (IODIR/IPOL/GPPU/GPIO/OLAT pairs, sequential pointer, GPIO write → OLAT) whose pins are simulated GPIO lines for the devices' plants",
+        Simulator = "MCP23017 register map (BANK 0)",
     };
 
     public static void Register() => BoardTypes.Register(Descriptor);

@@ -15,18 +15,18 @@ public static class Pcf8574Board
     public static readonly BoardType Descriptor = new()
     {
         Name = "pcf8574",
-        Summary = "PCF8574/PCF8574A 8-pin quasi-bidirectional I2C GPIO expander: a GPIO chip for any GPIO device (pins 0..7 = P0..P7; outputs sink, wire loads active-low)",
+        Summary = "PCF8574(A) 8-pin GPIO expander (devices name it in 'expander')",
         Fields =
         [
             new("i2cBus", "int", "1", "I2C bus"),
-            new("address", "int", "32", "0x20..0x27 (PCF8574) or 0x38..0x3F (PCF8574A) by A2..A0"),
+            new("address", "int", "32", "0x20..0x27 or 0x38..0x3F (A)"),
         ],
         GpioLines = 8,
         Validate = static (board, at, _, errors) => Expanders.CheckI2c(board, at, errors, 0x20, 0x27, "0x20..0x27 (PCF8574) or 0x38..0x3F (PCF8574A)", 0x38, 0x3F),
         OpenGpio = static (board, hw) => new Pcf8574(board.Name!, hw.OpenI2c(board.I2cBus ?? 1, board.Address ?? DefaultAddress)),
         Simulate = static (board, hw) => hw.AttachI2c(board.I2cBus ?? 1, board.Address ?? DefaultAddress,
             new SimulatedPcf8574(hw.Driver(board.ExpanderChip), board.I2cBus ?? 1, board.Address ?? DefaultAddress)),
-        Simulator = "PCF8574 quasi-bidirectional port (one latch byte, reset 0xFF; a pin latched 0 reads 0, latched 1 reads the line) whose pins are simulated GPIO lines",
+        Simulator = "PCF8574 quasi-bidirectional port",
     };
 
     public static void Register() => BoardTypes.Register(Descriptor);

@@ -13,20 +13,20 @@ namespace Ifm.Devices.Catalog;
 /// </summary>
 public static class StepperType
 {
-    private static readonly PinField In1 = new("in1Pin", "GPIO line → ULN2003 IN1 (coil A, blue on a 28BYJ-48)");
-    private static readonly PinField In2 = new("in2Pin", "GPIO line → IN2 (coil B, pink)");
-    private static readonly PinField In3 = new("in3Pin", "GPIO line → IN3 (coil C, yellow)");
-    private static readonly PinField In4 = new("in4Pin", "GPIO line → IN4 (coil D, orange)");
-    private static readonly StringField Mode = new("mode", "half", "half (8 phases, one or two coils) | full (4 phases, two coils)") { Values = ["half", "full"] };
-    private static readonly NumberField MaxSpeed = new("maxStepsPerSecond", 500, "speed limit, steps/s; at most one step per write, so ≤ the device's rate") { Min = 0, MinOpen = true, Max = 100_000 };
+    private static readonly PinField In1 = new("in1Pin", "GPIO line → IN1");
+    private static readonly PinField In2 = new("in2Pin", "GPIO line → IN2");
+    private static readonly PinField In3 = new("in3Pin", "GPIO line → IN3");
+    private static readonly PinField In4 = new("in4Pin", "GPIO line → IN4");
+    private static readonly StringField Mode = new("mode", "half", "half | full") { Values = ["half", "full"] };
+    private static readonly NumberField MaxSpeed = new("maxStepsPerSecond", 500, "steps/s, ≤ the device's rate") { Min = 0, MinOpen = true, Max = 100_000 };
 
     public static readonly DeviceType Descriptor = new()
     {
         Name = "stepper",
         Role = DeviceRole.Actuator,
-        Summary = "unipolar stepper (28BYJ-48) on a ULN2003 driver: speed in steps/s (half or full steps); safe state coils off",
+        Summary = "28BYJ-48 stepper on a ULN2003: speed in steps/s; safe state coils off",
         Channels = Stepper.Channels,
-        Fields = [In1, In2, In3, In4, Mode, MaxSpeed, SafeStates.Field("{ mode: off }", "safeState.mode off (every coil de-energised)")],
+        Fields = [In1, In2, In3, In4, Mode, MaxSpeed, SafeStates.Field("{ mode: off }", "safeState.mode off")],
         Validate = static c =>
         {
             SafeStates.Modes(c, "off");
@@ -38,7 +38,7 @@ public static class StepperType
         CreateActuator = c => new Stepper(c.Name, c.Gpio, [c.Get(In1), c.Get(In2), c.Get(In3), c.Get(In4)], c.Get(Mode) == "half",
             c.Get(MaxSpeed), c.PeriodSeconds),
         Simulate = static (c, hw) => hw.AddPlant(new SimulatedStepperMotor(hw.Driver(c.GpioChip), [c.Get(In1), c.Get(In2), c.Get(In3), c.Get(In4)])),
-        Simulator = "a 28BYJ-48 rotor that follows the coil pattern on the four lines each period (one half-step per adjacent pattern, a jump of more is a missed step)",
+        Simulator = "a rotor following the coil pattern each period (missed steps counted)",
         Example = """{ "name": "pan", "type": "stepper", "in1Pin": 6, "in2Pin": 13, "in3Pin": 19, "in4Pin": 26, "mode": "half", "maxStepsPerSecond": 50, "safeState": { "mode": "off" }, "channels": [ { "channel": "speed", "neurons": ["pan"], "decoder": { "type": "linear", "outMin": -50, "outMax": 50 } } ] }""",
     };
 

@@ -253,10 +253,13 @@ public static class BoardTypes
             int b = boards.FindIndex(x => x?.Name == name);
             if (b < 0)
             {
-                var expanders = boards.Where(x => x is not null && Find(x.Type)?.OpenGpio is not null).Select(x => $"'{x.Name}'").ToList();
-                errors.Add($"{at}.expander: no board named '{name}'; " + (expanders.Count == 0
-                    ? "the map declares no GPIO expander (boards: { \"name\": …, \"type\": \"mcp23017\" or \"pcf8574\", \"address\": … })"
-                    : "the map's GPIO expanders are " + string.Join(", ", expanders)));
+                string expanders = "";
+                foreach (BoardSpec x in boards)
+                {
+                    expanders += x is not null && Find(x.Type)?.OpenGpio is not null ? (expanders.Length == 0 ? "" : ", ") + $"'{x.Name}'" : "";
+                }
+
+                errors.Add($"{at}.expander: no board named '{name}'; " + (expanders.Length == 0 ? "the map declares no GPIO expander board" : "the map's GPIO expanders are " + expanders));
                 continue;
             }
 
@@ -281,7 +284,13 @@ public static class BoardTypes
                 continue;
             }
 
-            if (!deviceType.Fields.Any(f => f is PinField))
+            bool hasPins = false;
+            foreach (DeviceField f in deviceType.Fields)
+            {
+                hasPins |= f is PinField;
+            }
+
+            if (!hasPins)
             {
                 errors.Add($"{at}.expander: {d.Type} has no GPIO lines");
             }
