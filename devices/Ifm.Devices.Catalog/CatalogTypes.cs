@@ -14,6 +14,11 @@ public static class CatalogTypes
         DeviceTypes.Register(Bno055Type.Descriptor);
         DeviceTypes.Register(Ina219Type.Descriptor);
         DeviceTypes.Register(Mcp3008Type.Descriptor);
+        DeviceTypes.Register(ButtonType.Descriptor);
+        DeviceTypes.Register(StepperType.Descriptor);
+        DeviceTypes.Register(Hx711Type.Descriptor);
         Pca9685Board.Register();
+        Mcp23017Board.Register();
+        Pcf8574Board.Register();
     }
 }

@@ -64,7 +64,7 @@ public sealed class CatalogTests
     [InlineData("\"pwmChannel\": 15", "\"pwmChannel\": 16", "devices[1].pwmChannel: board 'hat' (pca9685) has channels 0..15, got 16")]
     [InlineData("\"pwmChannel\": 15", "\"pwmChannel\": 0", "devices[1].pwmChannel: channel 0 of board 'hat' is already used by devices[0]")]
     [InlineData("\"pwmChannel\": 4, \"frequencyHz\": 50", "\"pwmChannel\": 4, \"frequencyHz\": 1000", "devices[2].frequencyHz: board 'hat' runs all its channels at 50 Hz, got 1000")]
-    [InlineData("\"type\": \"pca9685\"", "\"type\": \"pca9686\"", "boards[0].type: unknown board type 'pca9686'; expected one of pca9685")]
+    [InlineData("\"type\": \"pca9685\"", "\"type\": \"pca9686\"", "boards[0].type: unknown board type 'pca9686'; expected one of mcp23017, pca9685, pcf8574")]
     [InlineData("\"address\": 64", "\"address\": 112", "boards[0].address: a PCA9685 answers at 64..127")]
     [InlineData("\"frequencyHz\": 50 }", "\"frequencyHz\": 50, \"prescale\": 3 }", "boards[0].prescale: pca9685 has no field 'prescale'")]
     public void Pca9685_board_errors_name_the_entry(string replace, string with, string expected)

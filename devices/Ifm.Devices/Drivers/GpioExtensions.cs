@@ -2,7 +2,7 @@ using System.Device.Gpio;
 
 namespace Ifm.Devices.Drivers;
 
-internal static class GpioExtensions
+public static class GpioExtensions
 {
     /// <summary>
     /// Writes one pin without allocating. <see cref="GpioController.Write(int, PinValue)"/> allocates 40 bytes per

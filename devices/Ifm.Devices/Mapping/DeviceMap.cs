@@ -303,7 +303,7 @@ internal static class DeviceMapValidator
             check(devices, errors);
         }
 
-        BoardTypes.Validate(map, errors);
+        BoardTypes.Validate(map, errors, pins);
     }
 
     /// <summary>After a successful validation: lets each type fill what its devices share.</summary>

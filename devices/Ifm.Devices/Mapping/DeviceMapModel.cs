@@ -40,6 +40,10 @@ public sealed class DeviceSpec
     public double? RateHz { get; set; }
 
     public int? GpioChip { get; set; }
+
+    /// <summary>The name of a GPIO expander board (<c>boards</c>: mcp23017, pcf8574) whose pins this device's lines are.</summary>
+    public string? Expander { get; set; }
+
     public int? Pin { get; set; }
     public int? PinA { get; set; }
     public int? PinB { get; set; }

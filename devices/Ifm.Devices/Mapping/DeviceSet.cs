@@ -298,6 +298,7 @@ public sealed class DeviceSet : IDisposable
             ThrowLength(nameof(networkInputs), InputCount, networkInputs.Length);
         }
 
+        _boards?.BeginPeriod();
         for (int i = 0; i < _sensors.Length; i++)
         {
             SensorSlot s = _sensors[i];

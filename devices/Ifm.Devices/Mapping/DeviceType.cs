@@ -73,6 +73,12 @@ public sealed class DeviceType
     /// <summary>The message when no creator made the device (a provider-only type on the wrong hardware).</summary>
     public string? MissingCreatorMessage { get; init; }
 
+    /// <summary>
+    /// The type times its GPIO lines in microseconds (echo pulses, bit-banged clocks), so it cannot sit on a GPIO
+    /// expander, whose pins are sampled once per loop period over I2C.
+    /// </summary>
+    public bool NeedsDirectGpio { get; init; }
+
     public bool IsActuator => Role == DeviceRole.Actuator;
 
     /// <summary>The channels of <paramref name="device"/>.</summary>
@@ -109,8 +115,8 @@ public sealed class DeviceContext(DeviceMap map, DeviceSpec spec, int index, IHa
     /// <summary>The device's type.</summary>
     public DeviceType Type => DeviceTypes.Get(Spec.Type!);
 
-    /// <summary>The device's GPIO chip: its own <c>gpioChip</c>, else the map's.</summary>
-    public int GpioChip => Spec.GpioChip ?? Map.GpioChip;
+    /// <summary>The device's GPIO chip: its expander's, else its own <c>gpioChip</c>, else the map's.</summary>
+    public int GpioChip => BoardTypes.GpioChipOf(Map, Spec);
 
     /// <summary>The device's value of <paramref name="field"/>, else the field's default.</summary>
     public int Get(IntField field) => field.Of(Spec);
@@ -164,8 +170,8 @@ public sealed class DeviceCheck
 
     public string Type => Spec.Type!;
 
-    /// <summary>The device's GPIO chip: its own <c>gpioChip</c>, else the map's.</summary>
-    public int GpioChip => Spec.GpioChip ?? Map.GpioChip;
+    /// <summary>The device's GPIO chip: its expander's, else its own <c>gpioChip</c>, else the map's.</summary>
+    public int GpioChip => BoardTypes.GpioChipOf(Map, Spec);
 
     /// <summary>The device's rate (its own, else the loop's).</summary>
     public double RateHz => Spec.RateHz ?? Map.LoopRateHz;
@@ -194,7 +200,8 @@ public sealed class DeviceCheck
 
         if (!_pins.TryAdd((GpioChip, value.Value), $"{At}.{field}"))
         {
-            Add(field, $"GPIO {value} on chip {GpioChip} is already used by {_pins[(GpioChip, value.Value)]}");
+            string where = Spec.Expander is { } e ? $"pin {value} of expander '{e}'" : $"GPIO {value} on chip {GpioChip}";
+            Add(field, $"{where} is already used by {_pins[(GpioChip, value.Value)]}");
         }
     }
 

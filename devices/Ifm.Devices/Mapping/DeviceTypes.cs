@@ -27,6 +27,7 @@ public static class DeviceTypes
         new("type", "string", "", "a registered type"),
         new("rateHz", "number", "loopRateHz", "read or write rate, ≤ loopRateHz"),
         new("gpioChip", "int", "map's gpioChip", "GPIO chip of this device's lines"),
+        new("expander", "string", "", "name of a GPIO expander board (mcp23017, pcf8574) whose pins this device's lines are"),
         new("channels", "array", "", "channel bindings (encoder or decoder per channel)"),
     ];
 

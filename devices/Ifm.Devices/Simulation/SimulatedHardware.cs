@@ -87,6 +87,7 @@ public sealed class SimulatedHardware : IHardwareFactory
             PeriodNanoseconds = (long)Math.Round(1e9 / map.LoopRateHz),
             GpioLines = 1024,
         };
+        BoardTypes.AssignChips(map);
         foreach (BoardSpec board in map.Boards ?? [])
         {
             BoardTypes.Find(board.Type)!.Simulate(board, hw);

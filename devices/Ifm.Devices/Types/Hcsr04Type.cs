@@ -19,6 +19,7 @@ internal static class Hcsr04Type
         Summary = "HC-SR04 ultrasonic range finder: distance in m (2–400 cm), ≤ 16.67 Hz",
         Channels = ["distance"],
         Fields = [Trigger, Echo, TimeoutMs],
+        NeedsDirectGpio = true,
         Validate = c =>
         {
             if (c.RateHz > (1000.0 / 60.0) + 1e-9)
