@@ -11,9 +11,11 @@ public static class CatalogTypes
     public static void Register()
     {
         DeviceTypes.Register(Ads1115Type.Descriptor);
+        DeviceTypes.Register(Bme280Type.Descriptor);
         DeviceTypes.Register(Bno055Type.Descriptor);
         DeviceTypes.Register(Ina219Type.Descriptor);
         DeviceTypes.Register(Mcp3008Type.Descriptor);
+        DeviceTypes.Register(Vl53l1xType.Descriptor);
         Pca9685Board.Register();
     }
 }

@@ -28,7 +28,7 @@ public sealed class SimulatedAds1115(int busId = 1, int address = 0x48)
     public ushort Config => Registers[1];
     public ushort Conversion => Registers[0];
 
-    protected override void SelectRegister(byte value) => Pointer = value & 3;
+    protected override void SelectRegister(int value) => Pointer = value & 3;
 
     protected override void Store(int register, ushort v)
     {

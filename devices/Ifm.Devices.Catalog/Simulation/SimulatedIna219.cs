@@ -45,7 +45,7 @@ public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int add
         return register == 2 ? (ushort)(Registers[2] | (_ready ? 2 : 0)) : Registers[register];
     }
 
-    protected override void SelectRegister(byte value)
+    protected override void SelectRegister(int value)
     {
         if (value > 5)
         {

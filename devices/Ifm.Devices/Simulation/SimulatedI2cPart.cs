@@ -41,8 +41,11 @@ public abstract class SimulatedI2cPart : I2cDevice
     /// <summary>The <paramref name="index"/>-th byte of a read, from the pointer; moves the pointer as the part does.</summary>
     protected abstract byte ReadNext(int index);
 
-    /// <summary>Sets the pointer from the first byte of a write (a part may refuse a register with an <see cref="IOException"/>: a NACK).</summary>
-    protected virtual void SelectRegister(byte value) => Pointer = value;
+    /// <summary>Bytes of register index that open a write: 1, or 2 (big-endian) for parts with a 16-bit index (VL53L1X).</summary>
+    protected virtual int IndexBytes => 1;
+
+    /// <summary>Sets the pointer from the index that opens a write (a part may refuse a register with an <see cref="IOException"/>: a NACK).</summary>
+    protected virtual void SelectRegister(int value) => Pointer = value;
 
     /// <summary>Stores the bytes that followed the pointer byte.</summary>
     protected abstract void WriteData(ReadOnlySpan<byte> data);
@@ -90,15 +93,16 @@ public abstract class SimulatedI2cPart : I2cDevice
 
     private void WriteBytes(ReadOnlySpan<byte> buffer)
     {
-        if (buffer.IsEmpty)
+        int n = IndexBytes;
+        if (buffer.Length < n)
         {
             return;
         }
 
-        SelectRegister(buffer[0]);
-        if (buffer.Length > 1)
+        SelectRegister(n == 1 ? buffer[0] : (buffer[0] << 8) | buffer[1]);
+        if (buffer.Length > n)
         {
-            WriteData(buffer[1..]);
+            WriteData(buffer[n..]);
         }
     }
 
@@ -153,7 +157,7 @@ public abstract class SimulatedByteRegisters : SimulatedI2cPart
         Registers[register + (bigEndian ? 0 : 1)] = (byte)(v >> 8);
     }
 
-    protected sealed override void SelectRegister(byte value) => Pointer = value & _mask;
+    protected sealed override void SelectRegister(int value) => Pointer = value & _mask;
 
     protected sealed override byte ReadNext(int index)
     {
