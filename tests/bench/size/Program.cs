@@ -23,7 +23,7 @@ long types = 0, methods = 0, blobs = 0;
 foreach (var (type, size) in Entries(global, "Types", 3))
 {
     types += size;
-    Add(type, size);
+    Add((TypeReference)type, size);
 }
 
 foreach (var (member, size) in Entries(global, "Methods", 5))
