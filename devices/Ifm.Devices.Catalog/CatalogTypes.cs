@@ -11,12 +11,14 @@ public static class CatalogTypes
     public static void Register()
     {
         DeviceTypes.Register(Ads1115Type.Descriptor);
+        DeviceTypes.Register(Bme280Type.Descriptor);
         DeviceTypes.Register(Bno055Type.Descriptor);
         DeviceTypes.Register(Ina219Type.Descriptor);
         DeviceTypes.Register(Mcp3008Type.Descriptor);
         DeviceTypes.Register(ButtonType.Descriptor);
         DeviceTypes.Register(StepperType.Descriptor);
         DeviceTypes.Register(Hx711Type.Descriptor);
+        DeviceTypes.Register(Vl53l1xType.Descriptor);
         Pca9685Board.Register();
         Mcp23017Board.Register();
         Pcf8574Board.Register();

@@ -11,11 +11,11 @@ namespace Ifm.Cli.Tests;
 public sealed class SimulateBinaryTests() : TempDirectoryTests("ifm-simulate-")
 {
     private static readonly string[] Inputs =
-        ["roll0", "roll1", "roll2", "roll3", "roll4", "roll5", "roll6", "roll7", "roll_rate", "near", "battery", "foot_left", "foot_right", "go"];
+        ["roll0", "roll1", "roll2", "roll3", "roll4", "roll5", "roll6", "roll7", "roll_rate", "near", "front", "battery", "foot_left", "foot_right", "go"];
 
     private static readonly string[] Outputs = ["hip_l", "hip_r", "knee_l", "knee_r", "tail"];
 
-    private static readonly string[] Devices = ["imu", "sonar", "adc", "start", "hip_left", "hip_right", "knee_left", "knee_right", "tail_motor"];
+    private static readonly string[] Devices = ["imu", "sonar", "tof", "adc", "start", "hip_left", "hip_right", "knee_left", "knee_right", "tail_motor"];
 
     /// <summary>A small random network whose neurons carry the robot maps' names.</summary>
     private string WalkerModel()

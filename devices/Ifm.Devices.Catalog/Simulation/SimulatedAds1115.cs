@@ -1,4 +1,3 @@
-using System.Device.I2c;
 using Ifm.Devices.Simulation;
 
 namespace Ifm.Devices.Catalog.Simulation;
@@ -12,20 +11,11 @@ namespace Ifm.Devices.Catalog.Simulation;
 /// pairs) and the PGA range (FSR 6.144, 4.096, 2.048, 1.024, 0.512, 0.256 V). In continuous mode the conversion
 /// register follows the inputs.
 /// </summary>
-public sealed class SimulatedAds1115 : I2cDevice
+public sealed class SimulatedAds1115(int busId = 1, int address = 0x48)
+    : SimulatedWordRegisters("ADS1115", busId, address, [0, 0x8583, 0x8000, 0x7FFF])
 {
     private static readonly double[] FullScale = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256];
-    private readonly ushort[] _reg = [0, 0x8583, 0x8000, 0x7FFF];
-    private readonly I2cConnectionSettings _settings;
-    private byte _pointer;
     private int _busy;
-
-    public SimulatedAds1115(int busId = 1, int address = 0x48)
-    {
-        _settings = new I2cConnectionSettings(busId, address);
-    }
-
-    public override I2cConnectionSettings ConnectionSettings => _settings;
 
     /// <summary>Voltages at AIN0..AIN3 (relative to GND).</summary>
     public double[] Volts { get; } = new double[4];
@@ -33,95 +23,56 @@ public sealed class SimulatedAds1115 : I2cDevice
     /// <summary>Config reads that still show the conversion busy after it is started (exercises the poll).</summary>
     public int BusyReads { get; set; } = 2;
 
-    public int FailTransfers { get; set; }
     public long Conversions { get; private set; }
 
-    public ushort Config => _reg[1];
-    public ushort Conversion => _reg[0];
+    public ushort Config => Registers[1];
+    public ushort Conversion => Registers[0];
 
-    public override byte ReadByte()
-    {
-        Span<byte> b = stackalloc byte[1];
-        Read(b);
-        return b[0];
-    }
+    protected override void SelectRegister(int value) => Pointer = value & 3;
 
-    public override void Read(Span<byte> buffer)
+    protected override void Store(int register, ushort v)
     {
-        Fail();
-        ushort value = Register(_pointer & 3);
-        for (int i = 0; i < buffer.Length; i++)
+        if (register == 1)
         {
-            buffer[i] = (byte)(i % 2 == 0 ? value >> 8 : value);
-        }
-    }
-
-    public override void WriteByte(byte value)
-    {
-        Fail();
-        _pointer = (byte)(value & 3);
-    }
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        Fail();
-        if (buffer.IsEmpty)
-        {
-            return;
-        }
-
-        _pointer = (byte)(buffer[0] & 3);
-        if (buffer.Length >= 3 && _pointer != 0)
-        {
-            ushort v = (ushort)((buffer[1] << 8) | buffer[2]);
-            if (_pointer == 1)
+            bool start = (v & 0x8000) != 0 && (v & 0x0100) != 0;
+            Registers[1] = (ushort)(v & 0x7FFF | (start ? 0 : (Registers[1] & 0x8000)));
+            if (start)
             {
-                bool start = (v & 0x8000) != 0 && (v & 0x0100) != 0;
-                _reg[1] = (ushort)(v & 0x7FFF | (start ? 0 : (_reg[1] & 0x8000)));
-                if (start)
-                {
-                    _busy = BusyReads;
-                    _reg[0] = Convert();
-                    Conversions++;
-                }
-            }
-            else
-            {
-                _reg[_pointer] = v;
+                _busy = BusyReads;
+                Registers[0] = Convert();
+                Conversions++;
             }
         }
+        else if (register != 0)
+        {
+            Registers[register] = v;
+        }
     }
 
-    public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
-    {
-        Write(writeBuffer);
-        Read(readBuffer);
-    }
-
-    private ushort Register(int r)
+    protected override ushort Load(int r)
     {
         if (r == 1)
         {
             if (_busy > 0)
             {
                 _busy--;
-                return (ushort)(_reg[1] & 0x7FFF);
+                return (ushort)(Registers[1] & 0x7FFF);
             }
 
-            return (ushort)(_reg[1] | 0x8000);
+            return (ushort)(Registers[1] | 0x8000);
         }
 
-        if (r == 0 && (_reg[1] & 0x0100) == 0)
+        if (r == 0 && (Registers[1] & 0x0100) == 0)
         {
-            _reg[0] = Convert(); // continuous mode
+            Registers[0] = Convert(); // continuous mode
         }
 
-        return _reg[r];
+        return Registers[r];
     }
 
     private ushort Convert()
     {
-        int mux = (_reg[1] >> 12) & 7, pga = (_reg[1] >> 9) & 7;
+        int mux = (Registers[1] >> 12) & 7, pga = (Registers[1] >> 9) & 7;
         double v = mux switch
         {
             0 => Volts[0] - Volts[1],
@@ -131,15 +82,6 @@ public sealed class SimulatedAds1115 : I2cDevice
             _ => Volts[mux - 4],
         };
         return (ushort)(short)Math.Clamp(Math.Round(v * 32768 / FullScale[pga]), short.MinValue, short.MaxValue);
-    }
-
-    private void Fail()
-    {
-        if (FailTransfers > 0)
-        {
-            FailTransfers--;
-            throw new IOException("simulated I2C error (no ACK from the ADS1115)");
-        }
     }
 }
 

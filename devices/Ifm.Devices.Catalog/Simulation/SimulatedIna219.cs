@@ -1,4 +1,3 @@
-using System.Device.I2c;
 using Ifm.Devices.Simulation;
 
 namespace Ifm.Devices.Catalog.Simulation;
@@ -12,16 +11,12 @@ namespace Ifm.Devices.Catalog.Simulation;
 /// finishes and a power read clears it; the bus range (BRNG 16 or 32 V) clips the bus reading. Writing RST resets
 /// every register.
 /// </summary>
-public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int address = 0x40) : I2cDevice
+public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int address = 0x40)
+    : SimulatedWordRegisters("INA219", busId, address, [ConfigReset, 0, 0, 0, 0, 0])
 {
     private const ushort ConfigReset = 0x399F;
-    private readonly I2cConnectionSettings _settings = new(busId, address);
-    private readonly ushort[] _reg = [ConfigReset, 0, 0, 0, 0, 0];
-    private byte _pointer;
     private long _conversionStart = clock.Peek;
     private bool _ready;
-
-    public override I2cConnectionSettings ConnectionSettings => _settings;
 
     /// <summary>The current through the shunt, A (the plant sets it).</summary>
     public double CurrentA { get; set; }
@@ -32,91 +27,57 @@ public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int add
     /// <summary>The shunt resistance the simulated board carries, Ω.</summary>
     public double ShuntOhms { get; set; } = 0.1;
 
-    /// <summary>Transfers that fail with an <see cref="IOException"/> (a loose wire).</summary>
-    public int FailTransfers { get; set; }
-
-    public ushort Configuration => _reg[0];
-    public ushort Calibration => _reg[5];
+    public ushort Configuration => Registers[0];
+    public ushort Calibration => Registers[5];
 
     /// <summary>The conversion time of the current configuration, ns (the longer of the shunt and bus ADC settings).</summary>
-    public long ConversionNanoseconds => Math.Max(AdcTime((_reg[0] >> 3) & 0xF), AdcTime((_reg[0] >> 7) & 0xF));
+    public long ConversionNanoseconds => Math.Max(AdcTime((Registers[0] >> 3) & 0xF), AdcTime((Registers[0] >> 7) & 0xF));
 
-    public override byte ReadByte()
-    {
-        Span<byte> b = stackalloc byte[1];
-        Read(b);
-        return b[0];
-    }
+    protected override void BeginRead() => Convert();
 
-    public override void Read(Span<byte> buffer)
+    protected override ushort Load(int register)
     {
-        Fail();
-        Convert();
-        ushort value = _pointer == 2 ? (ushort)(_reg[2] | (_ready ? 2 : 0)) : _reg[_pointer];
-        if (_pointer == 3)
+        if (register == 3)
         {
             _ready = false;   // reading Power clears CNVR
         }
 
-        for (int i = 0; i < buffer.Length; i++)
-        {
-            buffer[i] = (byte)(i % 2 == 0 ? value >> 8 : value);
-        }
+        return register == 2 ? (ushort)(Registers[2] | (_ready ? 2 : 0)) : Registers[register];
     }
 
-    public override void WriteByte(byte value)
+    protected override void SelectRegister(int value)
     {
-        Span<byte> b = [value];
-        Write(b);
+        if (value > 5)
+        {
+            throw new IOException($"INA219 has no register 0x{value:X2} (NACK)");
+        }
+
+        Pointer = value;
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void Store(int register, ushort v)
     {
-        Fail();
-        if (buffer.IsEmpty)
-        {
-            return;
-        }
-
-        if (buffer[0] > 5)
-        {
-            throw new IOException($"INA219 has no register 0x{buffer[0]:X2} (NACK)");
-        }
-
-        _pointer = buffer[0];
-        if (buffer.Length < 3)
-        {
-            return;
-        }
-
-        ushort v = (ushort)((buffer[1] << 8) | buffer[2]);
-        if (_pointer == 0)
+        if (register == 0)
         {
             if ((v & 0x8000) != 0)
             {
-                Array.Clear(_reg);
-                _reg[0] = ConfigReset;
+                Array.Clear(Registers);
+                Registers[0] = ConfigReset;
             }
             else
             {
-                _reg[0] = (ushort)(v & 0x7FFF);
+                Registers[0] = (ushort)(v & 0x7FFF);
             }
 
             _conversionStart = clock.Peek;   // a configuration write restarts the conversion
             _ready = false;
         }
-        else if (_pointer == 5)
+        else if (register == 5)
         {
-            _reg[5] = (ushort)(v & 0xFFFE);
+            Registers[5] = (ushort)(v & 0xFFFE);
         }
 
         // Shunt, bus, power and current are read-only.
-    }
-
-    public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
-    {
-        Write(writeBuffer);
-        Read(readBuffer);
     }
 
     private static long AdcTime(int adc) => adc switch
@@ -131,7 +92,7 @@ public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int add
     /// <summary>Completes the conversions whose time has passed (continuous modes 5..7) with the present inputs.</summary>
     private void Convert()
     {
-        int mode = _reg[0] & 7;
+        int mode = Registers[0] & 7;
         long conversion = ConversionNanoseconds;
         if (mode < 5 || clock.Peek - _conversionStart < conversion)
         {
@@ -139,29 +100,20 @@ public sealed class SimulatedIna219(SimulatedClock clock, int busId = 1, int add
         }
 
         _conversionStart += (clock.Peek - _conversionStart) / conversion * conversion;
-        int pg = (_reg[0] >> 11) & 3;
+        int pg = (Registers[0] >> 11) & 3;
         double shuntFullScale = 0.04 * (1 << pg);
         double shunt = Math.Clamp(CurrentA * ShuntOhms, -shuntFullScale, shuntFullScale);
         short shuntReg = (short)Math.Round(shunt / 10e-6);
-        double busFullScale = (_reg[0] & 0x2000) != 0 ? 32 : 16;
+        double busFullScale = (Registers[0] & 0x2000) != 0 ? 32 : 16;
         int busCode = (int)Math.Round(Math.Clamp(BusVolts, 0, busFullScale) / 0.004);
-        long current = (long)shuntReg * _reg[5] / 4096;
+        long current = (long)shuntReg * Registers[5] / 4096;
         long power = current * busCode / 5000;
         bool overflow = current is > short.MaxValue or < short.MinValue || power > ushort.MaxValue;
-        _reg[1] = (ushort)shuntReg;
-        _reg[4] = (ushort)(short)Math.Clamp(current, short.MinValue, short.MaxValue);
-        _reg[3] = (ushort)Math.Clamp(power, 0, ushort.MaxValue);
-        _reg[2] = (ushort)((Math.Min(busCode, 0x1FFF) << 3) | (overflow ? 1 : 0));
+        Registers[1] = (ushort)shuntReg;
+        Registers[4] = (ushort)(short)Math.Clamp(current, short.MinValue, short.MaxValue);
+        Registers[3] = (ushort)Math.Clamp(power, 0, ushort.MaxValue);
+        Registers[2] = (ushort)((Math.Min(busCode, 0x1FFF) << 3) | (overflow ? 1 : 0));
         _ready = true;
-    }
-
-    private void Fail()
-    {
-        if (FailTransfers > 0)
-        {
-            FailTransfers--;
-            throw new IOException("simulated INA219: remote I/O error (NACK)");
-        }
     }
 }
 

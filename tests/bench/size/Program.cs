@@ -23,13 +23,20 @@ long types = 0, methods = 0, blobs = 0;
 foreach (var (type, size) in Entries(global, "Types", 3))
 {
     types += size;
-    Add(type, size);
+    Add((TypeReference)type, size);
 }
 
+// MSTAT_METHODS=<assembly>: also list that assembly's largest methods (instantiation arguments show who pulls them in).
+string? detail = Environment.GetEnvironmentVariable("MSTAT_METHODS");
+var detailed = new List<(string Name, int Size)>();
 foreach (var (member, size) in Entries(global, "Methods", 5))
 {
     methods += size;
     Add(((MemberReference)member).DeclaringType, size);
+    if (detail is not null && Scope(member.DeclaringType) == detail)
+    {
+        detailed.Add((member.ToString(), size));
+    }
 }
 
 var blobList = new List<(string Name, int Size)>();
@@ -53,7 +60,38 @@ foreach (var (name, size) in blobList.OrderByDescending(b => b.Size).Take(rows))
     Console.WriteLine($"{size,12:N0} {name}");
 }
 
+if (detail is not null)
+{
+    Console.WriteLine($"== largest methods of {detail}");
+    foreach (var (name, size) in detailed.OrderByDescending(d => d.Size).Take(rows))
+    {
+        Console.WriteLine($"{size,12:N0} {name}");
+    }
+}
+
 return 0;
+
+static string Scope(TypeReference? type)
+{
+    try
+    {
+        while (type is TypeSpecification spec)
+        {
+            type = spec.ElementType;
+        }
+
+        while (type?.DeclaringType is not null)
+        {
+            type = type.DeclaringType;
+        }
+
+        return type is null or GenericParameter ? "?" : type.Scope?.Name ?? "?";
+    }
+    catch (AssemblyResolutionException)
+    {
+        return "?";
+    }
+}
 
 static Collection<Instruction> Body(TypeDefinition global, string name)
 {
