@@ -36,6 +36,7 @@ public static class NirFile
         ArgumentNullException.ThrowIfNull(path);
         string source = Path.GetFileName(path);
         long fileLength = new FileInfo(path).Length;
+        CheckLocalHeaps(path, source, fileLength);
         try
         {
             using var file = H5File.OpenRead(path);
@@ -62,6 +63,40 @@ public static class NirFile
             // PureHDF reports damaged structures with various exception types (an array size read from a corrupt
             // structure surfaces as OutOfMemoryException "array dimensions exceeded"); a corrupt file is bad input.
             throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a local heap (signature <c>HEAP</c>, version 0) whose data segment is larger than the file: PureHDF
+    /// allocates a heap's segment before it reads it, so an 18 KB file claiming a 1.7 GB segment would allocate
+    /// 1.7 GB before failing. Sizes are read as 8 bytes (h5py's size of lengths); a real heap's segment lies inside
+    /// the file, so this never refuses a readable file.
+    /// </summary>
+    private static void CheckLocalHeaps(string path, string source, long fileLength)
+    {
+        const int Header = 16; // "HEAP", version, 3 reserved, data segment size (8)
+        using var f = File.OpenRead(path);
+        var buffer = new byte[(1 << 16) + Header];
+        int kept = 0;
+        long bufferStart = 0;
+        while (true)
+        {
+            int n = f.Read(buffer, kept, buffer.Length - kept);
+            int length = kept + n;
+            for (int i = 0; i + Header <= length; i++)
+            {
+                if (buffer[i] != (byte)'H' || buffer[i + 1] != (byte)'E' || buffer[i + 2] != (byte)'A' || buffer[i + 3] != (byte)'P' || buffer[i + 4] != 0) continue;
+                ulong size = BitConverter.ToUInt64(buffer, i + 8);
+                if (size > (ulong)fileLength)
+                {
+                    throw Error(source, "/", string.Create(CultureInfo.InvariantCulture, $"local heap at byte {bufferStart + i} claims {size} bytes, the file has {fileLength}"));
+                }
+            }
+
+            if (n == 0) return;
+            kept = Math.Min(Header - 1, length);
+            Array.Copy(buffer, length - kept, buffer, 0, kept);
+            bufferStart += length - kept;
         }
     }
 
