@@ -21,12 +21,7 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     }
 
     [Fact]
-    public void Binary_is_within_the_size_budget()
-    {
-        long size = new FileInfo(_ifm).Length;
-        Assert.True(size <= PublishedArtifacts.IfmSizeBudgetBytes,
-            $"linux-x64 ifm is {size:N0} bytes, over the {PublishedArtifacts.IfmSizeBudgetBytes:N0}-byte budget (tests/bench/RESULTS.md, Binary size)");
-    }
+    public void Binary_is_within_the_size_budget() => AssertWithinSizeBudget(_ifm, "linux-x64");
 
     [Fact]
     public void Import_reads_a_NIR_file_as_the_in_process_importer_does()
@@ -128,14 +123,7 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     [Fact]
     public void Replay_outputs_equal_the_in_process_engine()
     {
-        string model = Path.Combine(Dir, "net.ifm");
-        ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", "120", "--connectivity", "0.15", "--seed", "11", "--out", model]);
-        Assert.True(made.ExitCode == 0, made.Stderr);
-
-        IfmModel m = IfmFile.Read(model);
-        float[][] inputs = RandomInputs(m.InputCount, ticks: 300, seed: 5);
-        string inputsPath = Path.Combine(Dir, "in.txt");
-        File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        var (model, m, inputs, inputsPath) = NewModelAndInputs("net.ifm", "120", "0.15", "11", ticks: 300, inputSeed: 5);
         string outPath = Path.Combine(Dir, "out.csv");
         ProcessResult r = ProcessRunner.Run(_ifm, ["replay", model, "--inputs", inputsPath, "--out", outPath]);
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -181,13 +169,7 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
     public void Replay_on_two_threads_writes_the_same_bytes_as_one()
     {
         // 2,000 neurons at 5 %: large enough that both workers get rows (rows are split on 64-row blocks).
-        string model = Path.Combine(Dir, "mt.ifm");
-        ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", "2000", "--connectivity", "0.05", "--seed", "3", "--out", model]);
-        Assert.True(made.ExitCode == 0, made.Stderr);
-        IfmModel m = IfmFile.Read(model);
-        float[][] inputs = RandomInputs(m.InputCount, ticks: 400, seed: 9);
-        string inputsPath = Path.Combine(Dir, "in.txt");
-        File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        var (model, _, _, inputsPath) = NewModelAndInputs("mt.ifm", "2000", "0.05", "3", ticks: 400, inputSeed: 9);
         var outputs = new List<string>();
         foreach (string threads in new[] { "1", "2" })
         {
@@ -214,6 +196,28 @@ public sealed class AotBinaryTests() : TempDirectoryTests("ifm-aot-")
             Assert.Contains("neurons", r.Stdout, StringComparison.Ordinal);
             Assert.Matches(@"id\s+[0-9a-f]{16}", r.Stdout);
         }
+    }
+
+    /// <summary>A random model made by the binary (<c>ifm new</c>) and random 0/1 inputs for it, written as a tick file.</summary>
+    private (string Path, IfmModel Model, float[][] Inputs, string InputsPath) NewModelAndInputs(
+        string name, string neurons, string connectivity, string seed, int ticks, int inputSeed)
+    {
+        string model = Path.Combine(Dir, name);
+        ProcessResult made = ProcessRunner.Run(_ifm, ["new", "--neurons", neurons, "--connectivity", connectivity, "--seed", seed, "--out", model]);
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        IfmModel m = IfmFile.Read(model);
+        float[][] inputs = RandomInputs(m.InputCount, ticks, inputSeed);
+        string inputsPath = Path.Combine(Dir, "in.txt");
+        File.WriteAllLines(inputsPath, inputs.Select(row => string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+        return (model, m, inputs, inputsPath);
+    }
+
+    /// <summary>The published binary for <paramref name="rid"/> is within <see cref="PublishedArtifacts.IfmSizeBudgetBytes"/>.</summary>
+    internal static void AssertWithinSizeBudget(string ifm, string rid)
+    {
+        long size = new FileInfo(ifm).Length;
+        Assert.True(size <= PublishedArtifacts.IfmSizeBudgetBytes,
+            $"{rid} ifm is {size:N0} bytes, over the {PublishedArtifacts.IfmSizeBudgetBytes:N0}-byte budget (tests/bench/RESULTS.md, Binary size)");
     }
 
     internal static bool Close(float expected, float actual) =>

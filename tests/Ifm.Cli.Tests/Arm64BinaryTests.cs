@@ -17,12 +17,7 @@ public sealed class Arm64BinaryTests() : TempDirectoryTests("ifm-arm64-")
         ProcessRunner.Run(Qemu, ["-L", "/usr/aarch64-linux-gnu", ifm, .. args], timeoutSeconds: 600);
 
     [Fact]
-    public void Binary_is_within_the_size_budget()
-    {
-        long size = new FileInfo(_ifm).Length;
-        Assert.True(size <= PublishedArtifacts.IfmSizeBudgetBytes,
-            $"linux-arm64 ifm is {size:N0} bytes, over the {PublishedArtifacts.IfmSizeBudgetBytes:N0}-byte budget (tests/bench/RESULTS.md, Binary size)");
-    }
+    public void Binary_is_within_the_size_budget() => AotBinaryTests.AssertWithinSizeBudget(_ifm, "linux-arm64");
 
     [Fact]
     public void Binary_is_an_aarch64_executable()

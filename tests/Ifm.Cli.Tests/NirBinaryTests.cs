@@ -34,13 +34,7 @@ public sealed class NirBinaryTests : IDisposable
         Assert.Equal(expected.Id, IfmFile.Read(a).Id);
 
         // The recorded input spikes of the experiment: output spikes on Norse's steps.
-        string inputs = Path.Combine(_dir, "in.txt"), outputs = Path.Combine(_dir, "out.csv");
-        File.WriteAllLines(inputs, File.ReadAllLines(Data("lif_norse.csv")).Where(l => l.Length > 0).Select(l => l.Split(',')[0]));
-        r = Ifm(rid, "replay", a, "--inputs", inputs, "--out", outputs);
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        var rows = AotBinaryTests.ReadCsv(outputs);
-        Assert.Equal(1000, rows.Length);
-        Assert.Equal([460, 510, 710, 760], Enumerable.Range(0, rows.Length).Where(t => rows[t][0] == 1f).ToArray());
+        AssertReplaysNorseSpikes(rid, a);
     }
 
     [Fact]
@@ -82,9 +76,15 @@ public sealed class NirBinaryTests : IDisposable
             r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         // The re-imported model replays the recorded input spikes to Norse's steps.
+        AssertReplaysNorseSpikes(rid, b);
+    }
+
+    /// <summary>Replays lif_norse.csv's recorded input spikes through <paramref name="model"/>: output spikes on Norse's steps.</summary>
+    private void AssertReplaysNorseSpikes(string rid, string model)
+    {
         string inputs = Path.Combine(_dir, "in.txt"), outputs = Path.Combine(_dir, "out.csv");
         File.WriteAllLines(inputs, File.ReadAllLines(Data("lif_norse.csv")).Where(l => l.Length > 0).Select(l => l.Split(',')[0]));
-        r = Ifm(rid, "replay", b, "--inputs", inputs, "--out", outputs);
+        ProcessResult r = Ifm(rid, "replay", model, "--inputs", inputs, "--out", outputs);
         Assert.True(r.ExitCode == 0, r.Stderr);
         var rows = AotBinaryTests.ReadCsv(outputs);
         Assert.Equal(1000, rows.Length);

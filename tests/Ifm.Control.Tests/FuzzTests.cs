@@ -10,7 +10,8 @@ namespace Ifm.Control.Tests;
 
 /// <summary>
 /// Seeded mutation fuzzing of every parser that takes outside bytes: the model reader, the checkpoint reader, the
-/// device map, the run configuration, the tick files and the recordings (<c>.ifmrec</c>). Inputs are mutated from the corpus in tests/data/fuzz
+/// device map, the run configuration, the tick files, the recordings (<c>.ifmrec</c>), the HIL scenarios and NIR
+/// imports (the bridge's frame parser has its own harness, C and C#: tests/data/fuzz/README.md). Inputs are mutated from the corpus in tests/data/fuzz
 /// (bit flips, interesting bytes and numbers, deleted, duplicated and spliced ranges, truncation); every input must
 /// end in the parser's own exception or in a value, within a time and an allocation bound. A failure writes the input
 /// to a file and names it: add it to the corpus as bad-*.
@@ -23,7 +24,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
 {
     private delegate void Parser(byte[] input);
 
-    private sealed record Target(string Folder, Type Accepted, Parser Parse, int Iterations);
+    /// <summary>A parser under test; <paramref name="Source"/> is the name its messages must start with.</summary>
+    private sealed record Target(string Folder, Type Accepted, Parser Parse, int Iterations, string Source = "fuzz.");
+
+    /// <summary>Scenarios are parsed as if they stood in hil/, so the seeds' relative model paths resolve.</summary>
+    private static readonly string ScenarioSource = Path.Combine(Paths.RepoRoot(), "hil", "fuzz.json");
+
+    /// <summary>NIR is HDF5, read from a file: each input is written to this one (its name is what messages start with).</summary>
+    private static readonly string NirPath = Path.Combine(Paths.TempDir(), "fuzz.nir");
 
     private static readonly Target[] Targets =
     [
@@ -33,6 +41,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
         new("runconfig", typeof(RunConfigException), b => RunConfigLoader.Parse(Text(b), "fuzz.json"), 20_000),
         new("ticks", typeof(DataFormatException), b => TickTable.Read(new StringReader(Text(b)), "fuzz.txt"), 20_000),
         new("recording", typeof(Ifm.Control.Recording.RecordingFormatException), ParseRecording, 20_000),
+        new("scenario", typeof(Ifm.Hil.Scenarios.ScenarioException), b => Ifm.Hil.Scenarios.Scenario.Parse(Text(b), ScenarioSource), 20_000, ScenarioSource),
+        new("nir", typeof(IfmFormatException), ParseNir, 2_000),
     ];
 
     public static TheoryData<string> Parsers() => [.. Targets.Select(t => t.Folder)];
@@ -52,6 +62,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         var r = Ifm.Control.Recording.RecordingReader.Parse(input, "fuzz.ifmrec");
         if (r.Has("period")) r.Int64("period");
+    }
+
+    /// <summary>An accepted NIR graph must also convert to a model that runs (what <c>ifm import</c> does next).</summary>
+    private static void ParseNir(byte[] input)
+    {
+        File.WriteAllBytes(NirPath, input);
+        ParseModel(IfmFile.ToBytes(Ifm.Import.Nir.NirImporter.ToModel(Ifm.Import.Nir.NirFile.Read(NirPath), source: "fuzz.nir")));
     }
 
     /// <summary>
@@ -154,7 +171,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             slowestTicks = Math.Max(slowestTicks, elapsed);
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
             string? problem = e is not null && !t.Accepted.IsInstanceOfType(e) ? $"{e.GetType().Name}: {e.Message}"
-                : e is not null && (e.Message.Contains('\n', StringComparison.Ordinal) || !e.Message.StartsWith("fuzz.", StringComparison.Ordinal)) ? $"message not one line naming the input: {e.Message}"
+                : e is not null && (e.Message.Contains('\n', StringComparison.Ordinal) || !e.Message.StartsWith(t.Source, StringComparison.Ordinal)) ? $"message not one line naming the input: {e.Message}"
                 : allocated > (64L << 20) + 64L * input.Length ? $"allocated {allocated:N0} bytes for a {input.Length:N0}-byte input"
                 : Stopwatch.GetElapsedTime(start, start + elapsed) > TimeSpan.FromSeconds(5) ? $"took {Stopwatch.GetElapsedTime(start, start + elapsed).TotalSeconds:0.0} s"
                 : null;

@@ -277,11 +277,17 @@ internal static class IfmCli
         return p.Finish(timeout);
     }
 
-    public static Running Start(params string[] args)
+    public static Running Start(params string[] args) => StartWith("dotnet", ["exec", Dll, .. args]);
+
+    /// <summary>
+    /// Starts the published NativeAOT <c>ifm</c> (linux-x64), the binary users run: its runtime settings (the GC's
+    /// first-generation budget among them) are compiled in and differ from the managed build's.
+    /// </summary>
+    public static Running StartPublished(params string[] args) => StartWith(PublishedArtifacts.Ifm("linux-x64"), args);
+
+    private static Running StartWith(string program, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(Dll);
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);

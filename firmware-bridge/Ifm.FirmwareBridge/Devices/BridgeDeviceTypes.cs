@@ -32,38 +32,38 @@ public static class BridgeDeviceTypes
         new("linkStartTimeoutMs", "int", "heartbeatTimeoutMs", "how long the host waits at start for the MCU's HELLO, 0..600000; 0: start without the MCU (per port)"),
     ];
 
-    public static readonly DeviceType Sensor = new()
-    {
-        Name = SensorType,
-        Role = DeviceRole.Sensor,
-        Summary = "sensor channels of a microcontroller behind the firmware bridge (PROTOCOL.md)",
-        ChannelsOf = ChannelNames,
-        ChannelsHelp = "ch0..ch{n−1}, one per mcuChannels entry",
-        Fields = CommonFields,
-        Validate = ValidateDevice,
-        ValidateTogether = ValidateLinks,
-        Normalize = ShareLinkSettings,
-        MissingCreatorMessage = NeedsProvider(SensorType),
-        Simulate = static (c, hw) => hw.AddDevice(c.Name, new SimulatedMcuChannels(c.Name, ChannelNames(c.Spec).Length, hw)),
-        Example = """{ "name": "mcu_in", "type": "bridge_sensor", "port": "/dev/ttyACM0", "mcuChannels": [0, 1], "channels": [ { "channel": "ch1", "neurons": ["ball"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] }""",
-        Simulator = "each channel a slow sine in 0..1 (phase per channel); run ifm-virtual-mcu over socat for the real protocol",
-    };
+    public static readonly DeviceType Sensor = Bridge(
+        SensorType,
+        DeviceRole.Sensor,
+        "sensor channels of a microcontroller behind the firmware bridge (PROTOCOL.md)",
+        CommonFields,
+        """{ "name": "mcu_in", "type": "bridge_sensor", "port": "/dev/ttyACM0", "mcuChannels": [0, 1], "channels": [ { "channel": "ch1", "neurons": ["ball"], "encoder": { "type": "linear", "inMin": 0, "inMax": 1 } } ] }""",
+        "each channel a slow sine in 0..1 (phase per channel); run ifm-virtual-mcu over socat for the real protocol");
 
-    public static readonly DeviceType Actuator = new()
+    public static readonly DeviceType Actuator = Bridge(
+        ActuatorType,
+        DeviceRole.Actuator,
+        "actuator channels of a microcontroller behind the firmware bridge (PROTOCOL.md)",
+        [.. CommonFields, new("safeState", "object", "the MCU's", "safeState.value: the safe value of every channel")],
+        """{ "name": "mcu_out", "type": "bridge_actuator", "port": "/dev/ttyACM0", "mcuChannels": [0], "safeState": { "value": 0 }, "channels": [ { "channel": "ch0", "neurons": ["paddle"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
+        "records the last command of every channel and its safe state");
+
+    /// <summary>The two bridge types differ only in role, fields and texts; channels, validation and simulation are shared.</summary>
+    private static DeviceType Bridge(string name, DeviceRole role, string summary, DeviceField[] fields, string example, string simulator) => new()
     {
-        Name = ActuatorType,
-        Role = DeviceRole.Actuator,
-        Summary = "actuator channels of a microcontroller behind the firmware bridge (PROTOCOL.md)",
+        Name = name,
+        Role = role,
+        Summary = summary,
         ChannelsOf = ChannelNames,
         ChannelsHelp = "ch0..ch{n−1}, one per mcuChannels entry",
-        Fields = [.. CommonFields, new("safeState", "object", "the MCU's", "safeState.value: the safe value of every channel")],
+        Fields = fields,
         Validate = ValidateDevice,
         ValidateTogether = ValidateLinks,
         Normalize = ShareLinkSettings,
-        MissingCreatorMessage = NeedsProvider(ActuatorType),
+        MissingCreatorMessage = NeedsProvider(name),
         Simulate = static (c, hw) => hw.AddDevice(c.Name, new SimulatedMcuChannels(c.Name, ChannelNames(c.Spec).Length, hw)),
-        Example = """{ "name": "mcu_out", "type": "bridge_actuator", "port": "/dev/ttyACM0", "mcuChannels": [0], "safeState": { "value": 0 }, "channels": [ { "channel": "ch0", "neurons": ["paddle"], "decoder": { "type": "linear", "outMin": -1, "outMax": 1 } } ] }""",
-        Simulator = "records the last command of every channel and its safe state",
+        Example = example,
+        Simulator = simulator,
     };
 
     /// <summary>Registers both types (idempotent). Call before parsing a map that names them.</summary>

@@ -22,6 +22,7 @@
 
 #include "ifm_device.h"
 #include "ifm_frame.h"
+#include "script_source.h"
 
 #define FUZZ_CHECK(cond)                                                                                         \
     do {                                                                                                          \
@@ -41,13 +42,7 @@ typedef struct {
 static size_t h_read(void *ctx, uint8_t *buf, size_t cap)
 {
     fuzz_hal_t *h = ctx;
-    size_t n = h->len - h->pos;
-    size_t chunk = 1 + (h->pos * 7u) % 61u; /* varying read sizes, as a UART delivers them */
-    if (n > chunk) n = chunk;
-    if (n > cap) n = cap;
-    memcpy(buf, h->data + h->pos, n);
-    h->pos += n;
-    return n;
+    return script_take(h->data, h->len, &h->pos, buf, cap, 1 + (h->pos * 7u) % 61u); /* varying read sizes */
 }
 
 static void h_write(void *ctx, const uint8_t *data, size_t len)

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "ifm_device.h"
+#include "script_source.h"
 
 typedef struct {
     uint32_t now;
@@ -23,11 +24,7 @@ typedef struct {
 static size_t f_read(void *ctx, uint8_t *buf, size_t cap)
 {
     fake_t *f = ctx;
-    size_t n = f->rx_len - f->rx_pos;
-    if (n > cap) n = cap;
-    memcpy(buf, f->rx + f->rx_pos, n);
-    f->rx_pos += n;
-    return n;
+    return script_take(f->rx, f->rx_len, &f->rx_pos, buf, cap, SIZE_MAX);
 }
 
 static void f_write(void *ctx, const uint8_t *data, size_t len)

@@ -36,6 +36,7 @@ public static class NirFile
         ArgumentNullException.ThrowIfNull(path);
         string source = Path.GetFileName(path);
         long fileLength = new FileInfo(path).Length;
+        CheckHeaps(path, source, fileLength);
         try
         {
             using var file = H5File.OpenRead(path);
@@ -64,6 +65,59 @@ public static class NirFile
             throw new IfmFormatException($"{source}: not a readable HDF5/NIR file: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
+
+    /// <summary>
+    /// Refuses heaps that claim more bytes than they can hold: PureHDF allocates a local heap's data segment and a
+    /// global heap object before it reads them, so an 18 KB file claiming a 1.7 GB segment would allocate 1.7 GB
+    /// before failing. Checked: a local heap's segment (signature <c>HEAP</c>) and a global heap collection (<c>GCOL</c>)
+    /// fit in the file, and every object in a collection fits in the collection. Sizes are read as 8 bytes (h5py's
+    /// size of lengths); a real heap lies inside the file, so this never refuses a readable file.
+    /// </summary>
+    private static void CheckHeaps(string path, string source, long fileLength)
+    {
+        const int Header = 16; // signature, version, 3 reserved, a size (8)
+        using var f = File.OpenRead(path);
+        var buffer = new byte[(1 << 16) + Header];
+        int kept = 0;
+        long bufferStart = 0;
+        while (true)
+        {
+            int n = f.Read(buffer, kept, buffer.Length - kept);
+            int length = kept + n;
+            for (int i = 0; i + Header <= length; i++)
+            {
+                if (buffer[i + 1] != (byte)'E' && buffer[i + 1] != (byte)'C') continue;
+                bool local = buffer.AsSpan(i, 5).SequenceEqual("HEAP\0"u8);
+                if (!local && !buffer.AsSpan(i, 5).SequenceEqual("GCOL\u0001"u8)) continue;
+                ulong size = BitConverter.ToUInt64(buffer, i + 8);
+                long at = bufferStart + i;
+                if (size > (ulong)fileLength) throw HeapError(source, local ? "local heap" : "global heap collection", at, size, fileLength);
+                if (!local) CheckGlobalHeapObjects(f.SafeFileHandle, source, at, (long)size);
+            }
+
+            if (n == 0) return;
+            kept = Math.Min(Header - 1, length);
+            Array.Copy(buffer, length - kept, buffer, 0, kept);
+            bufferStart += length - kept;
+        }
+    }
+
+    /// <summary>Walks the objects of the global heap collection at <paramref name="at"/>: each must fit in the collection.</summary>
+    private static void CheckGlobalHeapObjects(Microsoft.Win32.SafeHandles.SafeFileHandle file, string source, long at, long collectionSize)
+    {
+        Span<byte> header = stackalloc byte[16]; // index (2), reference count (2), reserved (4), size (8)
+        for (long offset = 16; offset + 16 <= collectionSize; )
+        {
+            if (RandomAccess.Read(file, header, at + offset) < 16) return;
+            if (BitConverter.ToUInt16(header) == 0) return; // the free space: the last object
+            ulong size = BitConverter.ToUInt64(header[8..]);
+            if (size > (ulong)(collectionSize - offset - 16)) throw HeapError(source, "global heap object", at + offset, size, collectionSize);
+            offset += 16 + (((long)size + 7) & ~7L);
+        }
+    }
+
+    private static IfmFormatException HeapError(string source, string what, long at, ulong size, long limit) =>
+        Error(source, "/", string.Create(CultureInfo.InvariantCulture, $"{what} at byte {at} claims {size} bytes, more than the {limit} it can hold"));
 
     /// <summary>NIR version written into exported files (the layout of nir/serialization.py in NIR 1.0).</summary>
     public const string Version = "1.0.0";

@@ -124,40 +124,35 @@ public sealed class SignalExpression
         public void Expr(int depth)
         {
             if (depth > MaxDepth) throw Error($"the expression nests deeper than {MaxDepth}");
-            Term(depth);
+            Level(depth, additive: true);
+        }
+
+        /// <summary>One precedence level of left-associative operators: + and − over products, * and / over unary operands.</summary>
+        private void Level(int depth, bool additive)
+        {
+            Operand(depth, additive);
             while (true)
             {
                 SkipSpace();
-                if (At < text.Length && text[At] is '+' or '-')
+                Op? op = (additive, At < text.Length ? text[At] : '\0') switch
                 {
-                    char c = text[At++];
-                    Term(depth);
-                    Emit(c == '+' ? Op.Add : Op.Sub);
-                }
-                else
-                {
-                    return;
-                }
+                    (true, '+') => Op.Add,
+                    (true, '-') => Op.Sub,
+                    (false, '*') => Op.Mul,
+                    (false, '/') => Op.Div,
+                    _ => null,
+                };
+                if (op is not { } o) return;
+                At++;
+                Operand(depth, additive);
+                Emit(o);
             }
         }
 
-        private void Term(int depth)
+        private void Operand(int depth, bool additive)
         {
-            Unary(depth);
-            while (true)
-            {
-                SkipSpace();
-                if (At < text.Length && text[At] is '*' or '/')
-                {
-                    char c = text[At++];
-                    Unary(depth);
-                    Emit(c == '*' ? Op.Mul : Op.Div);
-                }
-                else
-                {
-                    return;
-                }
-            }
+            if (additive) Level(depth, additive: false);
+            else Unary(depth);
         }
 
         private void Unary(int depth)

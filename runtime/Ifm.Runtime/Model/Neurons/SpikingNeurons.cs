@@ -12,7 +12,7 @@ namespace Ifm.Runtime.Model.Neurons;
 /// Each kind also gives its derivative (<see cref="NeuronModel.Backward"/>); spikes are differentiated through the
 /// fast-sigmoid surrogate <see cref="NeuronModel.SurrogateDerivative"/>.
 /// </summary>
-internal abstract class NirNeuron : NeuronModel
+internal abstract class NirNeuron(NirKind kind) : NeuronModel
 {
     protected static readonly NeuronParameterSpec TauSpec = new("tau", 0.02f, true, "membrane time constant (s)");
     protected static readonly NeuronParameterSpec ThresholdSpec = new("v_threshold", 1f, false, "firing threshold");
@@ -25,9 +25,19 @@ internal abstract class NirNeuron : NeuronModel
     /// <summary>Kinds added after format version 2 need version 3.</summary>
     public override int FormatVersion => Kind == NeuronKind.Lif ? 1 : 3;
 
-    protected abstract int Code { get; }
+    public sealed override NeuronKind Kind => kind.Kind;
 
-    protected abstract string KernelName { get; }
+    public sealed override string Name => kind.Name;
+
+    public sealed override string Equation => kind.Equation;
+
+    public sealed override int StateCount => kind.StateCount;
+
+    public sealed override IReadOnlyList<NeuronParameterSpec> ParameterSpecs => kind.Parameters;
+
+    private int Code => kind.Code;
+
+    private string KernelName => kind.KernelName;
 
     internal override IEnumerable<(string Name, int Code)> KernelCodes => [(KernelName, Code)];
 
@@ -125,35 +135,84 @@ internal abstract class NirNeuron : NeuronModel
         v.S1 = i;
         return i;
     }
-}
 
-/// <summary>Leaky integrate-and-fire: v ← v + (dt/τ)·((v_leak − v) + R·I), spike and reset.</summary>
-internal sealed class LifNeuron : NirNeuron
-{
-    public override NeuronKind Kind => NeuronKind.Lif;
+    /// <summary>The current the membrane integrates: I, or for the CUBA kinds the synaptic current's update.</summary>
+    protected float Input(in NeuronCell c, float current, ref NeuronVars v) => kind.StateCount > 1 ? Current(c, current, ref v) : current;
 
-    public override string Name => "lif";
+    /// <summary>The integrated membrane: v + (dt/τ)·((v_leak − v) + R·I) with a leak, v + dt·R·I without.</summary>
+    protected float Membrane(in NeuronCell c, float v, float current) => kind.Leaky ? v + c.P0 * ((c.P3 - v) + c.P4 * current) : v + c.P0 * (c.P4 * current);
 
-    public override string Equation => "v ← v + dt/τ·((v_leak − v) + R·I); spike when v > v_threshold, then reset";
+    /// <summary>∂v(t)/∂v(t − 1) of <see cref="Membrane"/>: 1 − dt/τ with a leak, 1 without.</summary>
+    protected double Retained(in NeuronCell c) => kind.Leaky ? 1 - (double)c.P0 : 1;
 
-    public override bool Spiking => true;
+    /// <summary>∂L/∂v(t − 1) into <paramref name="gs0"/>; returns ∂L/∂(membrane input).</summary>
+    protected abstract double MembraneBackward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0);
 
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [TauSpec, ThresholdSpec, ResetSpec, LeakSpec, ResistanceSpec];
-
-    protected override int Code => 3;
-
-    protected override string KernelName => "LIF";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: false);
-
-    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: true);
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
+    /// <summary>The membrane's derivative, then (the CUBA kinds) the synaptic current's; no gain.</summary>
+    public sealed override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
     {
         gGain = 0;
-        gs1 = 0;
+        double g = MembraneBackward(c, r, gy, ref gs0);
+        if (StateCount == 1)
+        {
+            gs1 = 0;
+            return g;
+        }
+
+        return CurrentBackward(c, gs1 + g, out gs1);
+    }
+}
+
+/// <summary>The non-spiking kinds (LI, integrator, CUBA-LI): the output is the membrane.</summary>
+internal abstract class IntegratingNeuron(NirKind kind) : NirNeuron(kind)
+{
+    public sealed override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
+    {
+        float current = Input(c, (syn + bias) + x, ref v);
+        float vi = Membrane(c, v.S0, current);
+        v.S0 = vi;
+        pre = vi;
+        return vi;
+    }
+
+    protected sealed override double MembraneBackward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0)
+    {
+        double gv = gy + gs0;
+        gs0 = gv * Retained(c);
+        return gv * c.P0 * c.P4;
+    }
+}
+
+/// <summary>
+/// The spiking kinds (LIF, CUBA-LIF, IF): input current, refractory rest, membrane update, spike and reset, in that
+/// order, and their derivative. A kind gives its membrane update and, with a synaptic current, its input.
+/// </summary>
+internal abstract class FiringNeuron(NirKind kind) : NirNeuron(kind)
+{
+    public sealed override bool Spiking => true;
+
+    public sealed override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: false);
+
+    public sealed override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
+        Update(c, syn, bias, x, ref v, out pre, smooth: true);
+
+    private float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
+    {
+        float current = Input(c, (syn + bias) + x, ref v);
+        if (!smooth && Resting(c, ref v, out pre)) return 0f;
+
+        float vi = Membrane(c, v.S0, current);
+        pre = vi;
+        return Fire(c, vi, ref v, smooth);
+    }
+
+    /// <summary>
+    /// Backward of the membrane and the spike (the membrane's input gain is dt/τ·R for every kind; the synaptic
+    /// current runs while resting). A resting neuron passes nothing back to the membrane.
+    /// </summary>
+    protected sealed override double MembraneBackward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0)
+    {
         if (r.Resting)
         {
             gs0 = 0;
@@ -161,230 +220,56 @@ internal sealed class LifNeuron : NirNeuron
         }
 
         double gv = FireBackward(c, r, gy, gs0);
-        double k = c.P0;
-        gs0 = gv * (1 - k);
-        return gv * k * c.P4;
+        gs0 = gv * Retained(c);
+        return gv * c.P0 * c.P4;
     }
+}
 
-    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
-    {
-        if (!smooth && Resting(c, ref v, out pre)) return 0f;
-
-        float current = (syn + bias) + x;
-        float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * current);
-        pre = vi;
-        return Fire(c, vi, ref v, smooth);
-    }
-
+/// <summary>Leaky integrate-and-fire: v ← v + (dt/τ)·((v_leak − v) + R·I), spike and reset.</summary>
+internal sealed class LifNeuron() : FiringNeuron(new(NeuronKind.Lif, "lif", 3, "LIF", [TauSpec, ThresholdSpec, ResetSpec, LeakSpec, ResistanceSpec], Leaky: true)
+{
+    Equation = "v ← v + dt/τ·((v_leak − v) + R·I); spike when v > v_threshold, then reset",
+})
+{
     internal override void UpdateCpu(in NeuronBlock b) =>
         LifNeurons.Update(b.Syn, b.Bias, b.X, b.K, b.Population.Parameters, b.State, b.Y, b.Refractory);
 }
 
 /// <summary>Current-based LIF: i ← i + (dt/τ_syn)·(w_in·I − i); v ← v + (dt/τ)·((v_leak − v) + R·i); spike and reset.</summary>
-internal sealed class CubaLifNeuron : NirNeuron
+internal sealed class CubaLifNeuron() : FiringNeuron(new(NeuronKind.CubaLif, "cuba_lif", 4, "CUBA_LIF", [TauSpec, TauSynSpec, ThresholdSpec, ResetSpec, LeakSpec, ResistanceSpec, WInSpec], Leaky: true, StateCount: 2)
 {
-    public override NeuronKind Kind => NeuronKind.CubaLif;
-
-    public override string Name => "cuba_lif";
-
-    public override string Equation => "i ← i + dt/τ_syn·(w_in·I − i); v ← v + dt/τ·((v_leak − v) + R·i); spike when v > v_threshold, then reset";
-
-    public override int StateCount => 2;
-
-    public override bool Spiking => true;
-
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [TauSpec, TauSynSpec, ThresholdSpec, ResetSpec, LeakSpec, ResistanceSpec, WInSpec];
-
-    protected override int Code => 4;
-
-    protected override string KernelName => "CUBA_LIF";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: false);
-
-    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: true);
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
-    {
-        gGain = 0;
-        double gi = gs1;
-        if (r.Resting)
-        {
-            gs0 = 0;
-        }
-        else
-        {
-            double gv = FireBackward(c, r, gy, gs0);
-            double k = c.P0;
-            gs0 = gv * (1 - k);
-            gi += gv * k * c.P4;
-        }
-
-        return CurrentBackward(c, gi, out gs1);
-    }
-
-    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
-    {
-        float i = Current(c, (syn + bias) + x, ref v);
-        if (!smooth && Resting(c, ref v, out pre)) return 0f;
-
-        float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * i);
-        pre = vi;
-        return Fire(c, vi, ref v, smooth);
-    }
-}
+    Equation = "i ← i + dt/τ_syn·(w_in·I − i); v ← v + dt/τ·((v_leak − v) + R·i); spike when v > v_threshold, then reset",
+});
 
 /// <summary>Leaky integrator: v ← v + (dt/τ)·((v_leak − v) + R·I); y = v.</summary>
-internal sealed class LiNeuron : NirNeuron
+internal sealed class LiNeuron() : IntegratingNeuron(new(NeuronKind.Li, "li", 5, "LI", [TauSpec, LeakSpec, ResistanceSpec], Leaky: true)
 {
-    public override NeuronKind Kind => NeuronKind.Li;
-
-    public override string Name => "li";
-
-    public override string Equation => "v ← v + dt/τ·((v_leak − v) + R·I); y = v";
-
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [TauSpec, LeakSpec, ResistanceSpec];
-
-    protected override int Code => 5;
-
-    protected override string KernelName => "LI";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
-    {
-        float current = (syn + bias) + x;
-        float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * current);
-        v.S0 = vi;
-        pre = vi;
-        return vi;
-    }
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
-    {
-        gGain = 0;
-        gs1 = 0;
-        double gv = gy + gs0;
-        double k = c.P0;
-        gs0 = gv * (1 - k);
-        return gv * k * c.P4;
-    }
-}
+    Equation = "v ← v + dt/τ·((v_leak − v) + R·I); y = v",
+});
 
 /// <summary>Integrate-and-fire: v ← v + dt·R·I; spike and reset.</summary>
-internal sealed class IfNeuron : NirNeuron
+internal sealed class IfNeuron() : FiringNeuron(new(NeuronKind.If, "if", 6, "IF", [ThresholdSpec, ResetSpec, ResistanceSpec], Leaky: false)
 {
-    public override NeuronKind Kind => NeuronKind.If;
-
-    public override string Name => "if";
-
-    public override string Equation => "v ← v + dt·R·I; spike when v > v_threshold, then reset";
-
-    public override bool Spiking => true;
-
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [ThresholdSpec, ResetSpec, ResistanceSpec];
-
-    protected override int Code => 6;
-
-    protected override string KernelName => "IF";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: false);
-
-    public override float StepSmooth(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre) =>
-        Update(c, syn, bias, x, ref v, out pre, smooth: true);
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
-    {
-        gGain = 0;
-        gs1 = 0;
-        if (r.Resting)
-        {
-            gs0 = 0;
-            return 0;
-        }
-
-        double gv = FireBackward(c, r, gy, gs0);
-        gs0 = gv;
-        return gv * c.P0 * c.P4;
-    }
-
-    private static float Update(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre, bool smooth)
-    {
-        if (!smooth && Resting(c, ref v, out pre)) return 0f;
-
-        float current = (syn + bias) + x;
-        float vi = v.S0 + c.P0 * (c.P4 * current);
-        pre = vi;
-        return Fire(c, vi, ref v, smooth);
-    }
-}
+    Equation = "v ← v + dt·R·I; spike when v > v_threshold, then reset",
+});
 
 /// <summary>Integrator: v ← v + dt·R·I; y = v.</summary>
-internal sealed class IntegratorNeuron : NirNeuron
+internal sealed class IntegratorNeuron() : IntegratingNeuron(new(NeuronKind.Integrator, "integrator", 7, "INTEGRATOR", [ResistanceSpec], Leaky: false)
 {
-    public override NeuronKind Kind => NeuronKind.Integrator;
-
-    public override string Name => "integrator";
-
-    public override string Equation => "v ← v + dt·R·I; y = v";
-
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [ResistanceSpec];
-
-    protected override int Code => 7;
-
-    protected override string KernelName => "INTEGRATOR";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
-    {
-        float current = (syn + bias) + x;
-        float vi = v.S0 + c.P0 * (c.P4 * current);
-        v.S0 = vi;
-        pre = vi;
-        return vi;
-    }
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
-    {
-        gGain = 0;
-        gs1 = 0;
-        double gv = gy + gs0;
-        gs0 = gv;
-        return gv * c.P0 * c.P4;
-    }
-}
+    Equation = "v ← v + dt·R·I; y = v",
+});
 
 /// <summary>Current-based leaky integrator: i ← i + (dt/τ_syn)·(w_in·I − i); v ← v + (dt/τ)·((v_leak − v) + R·i); y = v.</summary>
-internal sealed class CubaLiNeuron : NirNeuron
+internal sealed class CubaLiNeuron() : IntegratingNeuron(new(NeuronKind.CubaLi, "cuba_li", 8, "CUBA_LI", [TauSpec, TauSynSpec, LeakSpec, ResistanceSpec, WInSpec], Leaky: true, StateCount: 2)
 {
-    public override NeuronKind Kind => NeuronKind.CubaLi;
+    Equation = "i ← i + dt/τ_syn·(w_in·I − i); v ← v + dt/τ·((v_leak − v) + R·i); y = v",
+});
 
-    public override string Name => "cuba_li";
-
-    public override string Equation => "i ← i + dt/τ_syn·(w_in·I − i); v ← v + dt/τ·((v_leak − v) + R·i); y = v";
-
-    public override int StateCount => 2;
-
-    public override IReadOnlyList<NeuronParameterSpec> ParameterSpecs { get; } = [TauSpec, TauSynSpec, LeakSpec, ResistanceSpec, WInSpec];
-
-    protected override int Code => 8;
-
-    protected override string KernelName => "CUBA_LI";
-
-    public override float Step(in NeuronCell c, float syn, float bias, float x, ref NeuronVars v, out float pre)
-    {
-        float i = Current(c, (syn + bias) + x, ref v);
-        float vi = v.S0 + c.P0 * ((c.P3 - v.S0) + c.P4 * i);
-        v.S0 = vi;
-        pre = vi;
-        return vi;
-    }
-
-    public override double Backward(in NeuronCell c, in NeuronTape r, double gy, ref double gs0, ref double gs1, out double gGain)
-    {
-        gGain = 0;
-        double gv = gy + gs0;
-        double k = c.P0;
-        gs0 = gv * (1 - k);
-        return CurrentBackward(c, gs1 + gv * k * c.P4, out gs1);
-    }
+/// <summary>
+/// What a NIR kind is: its kind, name, kernel code and name, parameters, whether its membrane leaks towards v_leak,
+/// its state count (2: a synaptic current) and its equation.
+/// </summary>
+internal sealed record NirKind(NeuronKind Kind, string Name, int Code, string KernelName, IReadOnlyList<NeuronParameterSpec> Parameters, bool Leaky, int StateCount = 1)
+{
+    public required string Equation { get; init; }
 }
