@@ -33,7 +33,12 @@ for rid in "${rids[@]}"; do
     echo "== publish libifm.so ($rid) -> ${out#$root/}"
     dotnet publish "$root/native/Ifm.Native/Ifm.Native.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" -nologo -v:q
   fi
-  # Debug symbols and managed PDBs are kept out of the shipped folder.
-  rm -f "$out"/*.dbg "$out"/*.pdb
+  # Debug symbols and managed PDBs are kept out of the shipped folder. The native symbols go to artifacts/symbols/RID:
+  # the default ifm has no stack-trace names, so a crash report's ifm!<BaseAddress>+0xOFFSET frames are named with
+  # `addr2line -f -C -e artifacts/symbols/RID/ifm.dbg 0xOFFSET` (the .dbg of the very same build).
+  sym="${IFM_SYMBOLS_DIR:-$root/artifacts/symbols}/$rid"
+  mkdir -p "$sym"
+  for d in "$out"/*.dbg; do [ -f "$d" ] && mv -f "$d" "$sym/"; done
+  rm -f "$out"/*.pdb
   ls -l "$out" | awk 'NR>1 {printf "   %-36s %8.2f MB\n", $9, $5/1048576}'
 done
