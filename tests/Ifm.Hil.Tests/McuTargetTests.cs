@@ -48,6 +48,8 @@ public sealed class McuTargetTests(McuBuild mcu, ITestOutputHelper output)
     [InlineData("overrun-count.json")]
     [InlineData("overrun-skip.json")]
     [InlineData("overrun-safe-stop.json")]
+    [InlineData("pavlov-stages.json")]
+    [InlineData("servo-perturbation.json")]
     public void Shipped_scenario_passes_on_the_virtual_mcu_and_leaves_nothing_behind(string file)
     {
         HilReport report = Repo.Run(Path.Combine(Repo.Hil, file), Options());
