@@ -52,8 +52,7 @@ internal sealed class SafeStateAssertion : ScenarioAssertion
 
     public override void Check(IReadOnlyList<ScenarioStep> steps, List<string> errors)
     {
-        _step = steps.FirstOrDefault(s => s.Id == After);
-        if (_step is null) errors.Add($"{Path}.after: no step has id '{After}'; ids: {string.Join(", ", steps.Where(s => s.Id is not null).Select(s => s.Id))}");
+        _step = StepById<ScenarioStep>(steps, After, "after", "step", errors);
     }
 
     public override AssertionResult Evaluate(RunRecord run)
@@ -129,8 +128,7 @@ internal sealed class RestoredStateAssertion : ScenarioAssertion
     public override void Check(IReadOnlyList<ScenarioStep> steps, List<string> errors)
     {
         if (Checkpoint is null) return;
-        _step = steps.FirstOrDefault(s => s.Id == Checkpoint && s is CheckpointStep);
-        if (_step is null) errors.Add($"{Path}.checkpoint: no checkpoint step has id '{Checkpoint}'; checkpoint ids: {string.Join(", ", steps.OfType<CheckpointStep>().Where(s => s.Id is not null).Select(s => s.Id))}");
+        _step = StepById<CheckpointStep>(steps, Checkpoint, "checkpoint", "checkpoint step", errors);
     }
 
     public override AssertionResult Evaluate(RunRecord run)
