@@ -166,7 +166,7 @@ public sealed class SimTargetTests(ITestOutputHelper output)
         output.WriteLine(text);
         Assert.Equal(1, report.ExitCode);
         var failed = Assert.Single(report.Results, r => !r.Result.Passed);
-        Assert.Equal("tracking error after recovery (RMS, 4-6 s)", failed.Assertion.Name);
+        Assert.Equal("tracking error after recovery (RMS, 2-3 s)", failed.Assertion.Name);
     }
 
     /// <summary>
