@@ -64,7 +64,7 @@ public sealed class McuTargetTests(McuBuild mcu, ITestOutputHelper output)
     /// <summary>The MCU reports every ball (EVENT ball): the trace's counters change in the period that line arrived in, not at the next 1 s STATUS.</summary>
     private static void AssertCountersChangeInTheBallsPeriod(RunRecord run)
     {
-        Trace t = run.Trace!;
+        Ifm.Hil.Running.Trace t = run.Trace!;
         int balls = 0;
         foreach (var (period, line) in run.McuLines.Where(l => l.Line.StartsWith("EVENT ball ", StringComparison.Ordinal) && l.Period > 0 && l.Period < run.Periods - 1))
         {
