@@ -37,6 +37,29 @@ public sealed class BridgeMapValidationTests
         Assert.Equal([0, 1, 2], BridgeDeviceTypes.McuChannels(map.Devices[0]));
     }
 
+    /// <summary>The servo and Pavlov maps name their channels as the simulated plants' maps do (channelNames).</summary>
+    [Fact]
+    public void Example_servo_and_pavlov_bridge_maps_name_their_channels_like_the_simulated_maps()
+    {
+        DeviceMap servo = DeviceMap.Load(Path.Combine(RepoPaths.Root, "devices", "examples", "servo-bridge.json"));
+        Assert.Equal(["target", "position", "velocity", "error"], DeviceTypes.ChannelsOf(servo.Devices[0]));
+        Assert.Equal(["command"], DeviceTypes.ChannelsOf(servo.Devices[1]));
+        DeviceMap pavlov = DeviceMap.Load(Path.Combine(RepoPaths.Root, "devices", "examples", "pavlov-bridge.json"));
+        Assert.Equal(["food", "bell", "salivation"], pavlov.Devices.Select(d => d.Name));
+        Assert.Equal(["level"], DeviceTypes.ChannelsOf(pavlov.Devices[0]));
+    }
+
+    [Theory]
+    [InlineData("[\"a\"]", "devices[0].channelNames: one name per mcuChannels entry (2), got 1")]
+    [InlineData("[\"a\", \"a\"]", "devices[0].channelNames[1]: 'a' is listed twice")]
+    [InlineData("[\"a\", 3]", "devices[0].channelNames[1]: must be a non-empty string")]
+    [InlineData("\"a\"", "devices[0].channelNames: one name per mcuChannels entry (2), got String")]
+    public void Channel_names_are_checked(string names, string expected)
+    {
+        string sensor = Sensor.Replace("\"mcuChannels\": [1, 0]", $"\"mcuChannels\": [1, 0], \"channelNames\": {names}", StringComparison.Ordinal);
+        Assert.Contains(Errors(Map(sensor, Actuator)), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("\"port\": \"/dev/ttyACM0\", ", "", "devices[0].port: required for bridge_sensor")]
     [InlineData("\"mcuChannels\": [1, 0], ", "", "devices[0].mcuChannels: required for bridge_sensor")]

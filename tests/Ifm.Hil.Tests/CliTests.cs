@@ -57,6 +57,61 @@ public sealed class CliTests(McuBuild mcu, ITestOutputHelper output)
         Assert.Contains("IFM_VIRTUAL_MCU: '/nonexistent/mcu' does not exist", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A SIGKILL of <c>ifm hil</c> itself runs no cleanup code: the virtual MCU still ends, because its stdin is a pipe
+    /// only <c>ifm</c> held (the kernel closes it), and with it go the pseudo-terminals.
+    /// </summary>
+    [Fact]
+    public void Sigkill_of_ifm_hil_takes_the_mcu_and_the_ptys_with_it()
+    {
+        var psi = new ProcessStartInfo(_ifm) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "hil", Path.Combine(Repo.Hil, "pong-nominal.json"), "--target", "virtual-mcu" }) psi.ArgumentList.Add(a);
+        psi.Environment["IFM_VIRTUAL_MCU"] = mcu.Path;
+        using var ifm = Process.Start(psi)!;
+        int mcuPid = 0;
+        string? pty = null;
+        for (long until = Environment.TickCount64 + 30_000; Environment.TickCount64 < until && pty is null; Thread.Sleep(50))
+        {
+            foreach (string dir in Directory.GetDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(dir, "status")).Contains($"PPid:\t{ifm.Id}\n", StringComparison.Ordinal)) continue;
+                    string[] argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                    if (argv.Length > 0 && argv[0] == mcu.Path && argv[^1].StartsWith("/dev/pts/", StringComparison.Ordinal)) (mcuPid, pty) = (pid, argv[^1]);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        Assert.True(pty is not null, "the virtual MCU did not start");
+        Thread.Sleep(1000); // mid-run: the loop is going
+        Assert.True(File.Exists(pty));
+        ifm.Kill(); // SIGKILL
+        ifm.WaitForExit();
+        long deadline = Environment.TickCount64 + 5000;
+        while (Environment.TickCount64 < deadline && (Alive(mcuPid) || File.Exists(pty))) Thread.Sleep(50);
+        Assert.False(Alive(mcuPid), $"the virtual MCU {mcuPid} still runs 5 s after ifm was killed");
+        Assert.False(File.Exists(pty), $"{pty} still exists 5 s after ifm was killed");
+
+        // A zombie (nobody reaps orphans here) has ended: it holds no pty and runs no code.
+        static bool Alive(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
     private (int Code, string Stdout, string Stderr) Ifm(string[] args, params (string Key, string Value)[] env)
     {
         var psi = new ProcessStartInfo(_ifm) { RedirectStandardOutput = true, RedirectStandardError = true };

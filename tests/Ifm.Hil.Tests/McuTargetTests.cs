@@ -48,6 +48,8 @@ public sealed class McuTargetTests(McuBuild mcu, ITestOutputHelper output)
     [InlineData("overrun-count.json")]
     [InlineData("overrun-skip.json")]
     [InlineData("overrun-safe-stop.json")]
+    [InlineData("pavlov-stages.json")]
+    [InlineData("servo-perturbation.json")]
     public void Shipped_scenario_passes_on_the_virtual_mcu_and_leaves_nothing_behind(string file)
     {
         HilReport report = Repo.Run(Path.Combine(Repo.Hil, file), Options());
@@ -56,6 +58,24 @@ public sealed class McuTargetTests(McuBuild mcu, ITestOutputHelper output)
         output.WriteLine(string.Join('\n', report.Run.McuLines.Select(l => $"{l.Period}: {l.Line}")));
         Assert.True(report.ExitCode == 0, text + report.Run.Log);
         AssertCleanedUp(report.Run);
+        if (file == "pong-nominal.json") AssertCountersChangeInTheBallsPeriod(report.Run);
+    }
+
+    /// <summary>The MCU reports every ball (EVENT ball): the trace's counters change in the period that line arrived in, not at the next 1 s STATUS.</summary>
+    private static void AssertCountersChangeInTheBallsPeriod(RunRecord run)
+    {
+        Ifm.Hil.Running.Trace t = run.Trace!;
+        int balls = 0;
+        foreach (var (period, line) in run.McuLines.Where(l => l.Line.StartsWith("EVENT ball ", StringComparison.Ordinal) && l.Period > 0 && l.Period < run.Periods - 1))
+        {
+            long hits = long.Parse(line.Split(' ').Single(w => w.StartsWith("hits=", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
+            long misses = long.Parse(line.Split(' ').Single(w => w.StartsWith("misses=", StringComparison.Ordinal))[7..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal((hits, misses), (t.Hits[period], t.Misses[period]));
+            Assert.Equal(hits + misses - 1, t.Hits[period - 1] + t.Misses[period - 1]);
+            balls++;
+        }
+
+        Assert.True(balls >= 3, $"{balls} balls reported");
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class SimTargetTests(ITestOutputHelper output)
     [InlineData("overrun-skip.json")]
     [InlineData("overrun-safe-stop.json")]
     [InlineData("servo-perturbation.json")]
+    [InlineData("servo-adaptive.json")]
     public void Shipped_scenario_passes_on_sim(string file)
     {
         HilReport report = Repo.Run(Path.Combine(Repo.Hil, file));
@@ -154,6 +155,61 @@ public sealed class SimTargetTests(ITestOutputHelper output)
         HilReport timedOut = Repo.Run(path, new HilOptions { Timeout = TimeSpan.FromSeconds(1) });
         Assert.Equal("timed out", timedOut.Run.Interrupted);
         Assert.Contains("INTERRUPTED: timed out", Repo.Text(timedOut), StringComparison.Ordinal);
+    }
+
+    /// <summary>The static servo under the adaptive scenario's load must fail its tracking bound (and only that).</summary>
+    [Fact]
+    public void Static_servo_fails_the_adaptive_bound()
+    {
+        HilReport report = Repo.Run(Path.Combine(Repo.Hil, "servo-load-static.json"));
+        string text = Repo.Text(report);
+        output.WriteLine(text);
+        Assert.Equal(1, report.ExitCode);
+        var failed = Assert.Single(report.Results, r => !r.Result.Passed);
+        Assert.Equal("tracking error after recovery (RMS, 2-3 s)", failed.Assertion.Name);
+    }
+
+    /// <summary>
+    /// A checkpoint step saves the learned state mid-run (the run goes on); the file reads back bit-identical to the
+    /// state at its period, a second checkpoint differs from the first (learning went on), and restored_state says so.
+    /// </summary>
+    [Fact]
+    public void Checkpoint_step_saves_the_state_at_its_period_while_the_run_goes_on()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"ifm-hil-ckpt-{Guid.NewGuid():N}");
+        string path = Repo.Scenario($$"""
+            {
+              "version": 1, "name": "ckpt", "model": "MODELS/pavlov.ifm", "plant": "pavlov",
+              "loop": { "rateHz": 200, "durationSeconds": 1.2, "plasticity": "on" },
+              "steps": [
+                { "kind": "checkpoint", "at": 0.4, "id": "early", "path": "{{dir}}/early.ckpt" },
+                { "kind": "checkpoint", "period": 200, "id": "late" }
+              ],
+              "assertions": [
+                { "kind": "restored_state", "checkpoint": "early" },
+                { "kind": "restored_state", "checkpoint": "late" },
+                { "kind": "outcome", "reason": "completed" }
+              ]
+            }
+            """);
+        HilReport report = Repo.Run(path, new HilOptions { RecordDirectory = dir });
+        string text = Repo.Text(report);
+        output.WriteLine(text);
+        Assert.True(report.ExitCode == 0, text);
+        Assert.Single(report.Run.Segments);
+        Assert.Equal(240, report.Run.Periods);
+        var early = Ifm.Runtime.Persistence.Checkpoint.Read(Path.Combine(dir, "early.ckpt"));
+        var late = Ifm.Runtime.Persistence.Checkpoint.Read(Path.Combine(dir, "ckpt-late.ckpt"));
+        Assert.Equal(200, late.Tick - early.Tick + 80);
+        Assert.Contains("bit-identical at tick", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
+        Directory.Delete(dir, true);
+
+        var e = Assert.Throws<Ifm.Hil.Scenarios.ScenarioException>(() => Repo.Run(Repo.Scenario("""
+            { "version": 1, "model": "MODELS/pavlov.ifm", "plant": "pavlov", "loop": { "rateHz": 100, "durationSeconds": 1 },
+              "steps": [ { "kind": "checkpoint", "at": 0.5, "id": "a" } ], "assertions": [ { "kind": "restored_state", "checkpoint": "b" } ] }
+            """)));
+        Assert.Contains("$.assertions[0].checkpoint: no checkpoint step has id 'b'; checkpoint ids: a", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class ValidationTests
     [Fact]
     public void Registries_hold_every_kind()
     {
-        Assert.Equal(["device_fail", "dropout", "link_pull", "link_restore", "mcu_reset", "noise", "perturb", "ramp", "restart", "set", "sigterm", "stall", "stuck_at"], StepKinds.All);
+        Assert.Equal(["checkpoint", "device_fail", "dropout", "link_pull", "link_restore", "mcu_reset", "noise", "perturb", "ramp", "restart", "set", "sigterm", "stall", "stuck_at"], StepKinds.All);
         Assert.Equal(["channel", "learning_guard", "metric", "no_nan", "outcome", "restored_state", "safe_state"], AssertionKinds.All);
     }
 

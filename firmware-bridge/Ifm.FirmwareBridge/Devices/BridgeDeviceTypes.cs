@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Ifm.Devices;
 using Ifm.Devices.Mapping;
 using Ifm.Devices.Simulation;
@@ -26,6 +27,7 @@ public static class BridgeDeviceTypes
     [
         new("port", "string", "", "the MCU's serial device (e.g. /dev/ttyACM0 or one end of a socat pty pair)"),
         new("mcuChannels", "int[]", "", "MCU channel index (0..7) behind each map channel ch0, ch1, …"),
+        new("channelNames", "string[]", "ch0, ch1, …", "names of the map channels, one per mcuChannels entry (e.g. the plant's: [\"error\", \"velocity\"])"),
         new("baudRate", "int", "115200", "link speed, 300..10000000 (per port)"),
         new("heartbeatTimeoutMs", "int", "250", "MCU watchdog and host link timeout, 100..60000 (per port)"),
         new("sensorPeriodUs", "int", "10000", "period of the MCU's sensor stream (per port)"),
@@ -55,7 +57,7 @@ public static class BridgeDeviceTypes
         Role = role,
         Summary = summary,
         ChannelsOf = ChannelNames,
-        ChannelsHelp = "ch0..ch{n−1}, one per mcuChannels entry",
+        ChannelsHelp = "ch0..ch{n−1} (or channelNames), one per mcuChannels entry",
         Fields = fields,
         Validate = ValidateDevice,
         ValidateTogether = ValidateLinks,
@@ -86,8 +88,43 @@ public static class BridgeDeviceTypes
     private static string NeedsProvider(string type) =>
         $"type '{type}' needs the firmware bridge's device provider (Ifm.FirmwareBridge.Devices.BridgeDeviceProvider, which `ifm run` registers)";
 
-    private static string[] ChannelNames(DeviceSpec d) =>
-        [.. Enumerable.Range(0, Math.Clamp(McuChannels(d)?.Count ?? 0, 0, MaxChannels)).Select(i => $"ch{i}")];
+    /// <summary>The map channels: <c>channelNames</c> when it names one per MCU channel, else ch0, ch1, ….</summary>
+    private static string[] ChannelNames(DeviceSpec d)
+    {
+        int n = Math.Clamp(McuChannels(d)?.Count ?? 0, 0, MaxChannels);
+        var names = new string[n];
+        for (int i = 0; i < n; i++) names[i] = $"ch{i}";
+        if (d.Extra?.TryGetValue("channelNames", out JsonElement e) == true && e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == n)
+        {
+            int i = 0;
+            foreach (JsonElement x in e.EnumerateArray())
+            {
+                if (x.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(x.GetString())) return names;
+                names[i++] = x.GetString()!;
+            }
+        }
+
+        return names;
+    }
+
+    private static void ValidateChannelNames(DeviceCheck c, int count)
+    {
+        if (c.Spec.Extra?.TryGetValue("channelNames", out JsonElement e) != true) return;
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != count)
+        {
+            c.Add("channelNames", $"one name per mcuChannels entry ({count}), got {(e.ValueKind == JsonValueKind.Array ? e.GetArrayLength().ToString(CultureInfo.InvariantCulture) : e.ValueKind.ToString())}");
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int k = 0;
+        foreach (JsonElement x in e.EnumerateArray())
+        {
+            if (x.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(x.GetString())) c.Add($"channelNames[{k}]", "must be a non-empty string");
+            else if (!seen.Add(x.GetString()!)) c.Add($"channelNames[{k}]", $"'{x.GetString()}' is listed twice");
+            k++;
+        }
+    }
 
     private static void ValidateDevice(DeviceCheck c)
     {
@@ -113,6 +150,7 @@ public static class BridgeDeviceTypes
         }
         else
         {
+            ValidateChannelNames(c, channels.Count);
             var seen = new HashSet<int>();
             for (int k = 0; k < channels.Count; k++)
             {

@@ -34,6 +34,8 @@ typedef struct {
     unsigned long write_drops;
     int stepped_once;          /* a command stepped the plant since boot */
     uint32_t last_stepped_seq; /* its sequence number: a retransmission does not step again */
+    int report_events;         /* --events: a line for every ball Pong wins or loses */
+    int watch_stdin;           /* --exit-on-stdin-eof: stdin is a pipe from the parent; its EOF ends the MCU */
 } app_t;
 
 static volatile sig_atomic_t g_stop;
@@ -188,13 +190,20 @@ static void hal_event(void *ctx, ifm_event_t ev, uint32_t arg)
         fprintf(log, "EVENT reset\n");
         break;
     case IFM_EVENT_ACTUATED:
-        /* Pong and the servo step once per host command (the host's period is the plant's clock), not again for a
+        /* Every plant steps once per host command (the host's period is the plant's clock), not again for a
          * retransmission of the same command; the new state goes out in this same poll. */
-        if ((a->plant == &plant_pong || a->plant == &plant_servo) && !(a->stepped_once && arg == a->last_stepped_seq)) {
+        if (!(a->stepped_once && arg == a->last_stepped_seq)) {
             if (a->plant == &plant_pong) {
+                uint32_t hits = a->state.pong.hits, misses = a->state.pong.misses;
                 plant_pong_command(&a->state.pong);
-            } else {
+                if (a->report_events && (hits != a->state.pong.hits || misses != a->state.pong.misses)) {
+                    fprintf(log, "EVENT ball %s hits=%u misses=%u ticks=%u\n", hits != a->state.pong.hits ? "hit" : "miss",
+                            (unsigned)a->state.pong.hits, (unsigned)a->state.pong.misses, (unsigned)a->state.pong.ticks);
+                }
+            } else if (a->plant == &plant_servo) {
                 plant_servo_command(&a->state.servo);
+            } else {
+                plant_pavlov_command(&a->state.pavlov);
             }
             a->stepped_once = 1;
             a->last_stepped_seq = arg;
@@ -237,7 +246,8 @@ static void print_status(const app_t *a)
         fprintf(log, " ticks=%u theta=%.4f rms_error=%.5f", (unsigned)s->ticks, (double)s->theta,
                 s->ticks ? sqrt(s->sq_error / (double)s->ticks) : 0.0);
     } else {
-        fprintf(log, " bell_only_response=%.4f", (double)a->state.pavlov.saliva_during_bell_only);
+        fprintf(log, " period=%u bell_only_responses=%u", (unsigned)a->state.pavlov.period,
+                (unsigned)a->state.pavlov.bell_only_responses);
     }
     fprintf(log, "\n");
 }
@@ -245,8 +255,12 @@ static void print_status(const app_t *a)
 static int usage(void)
 {
     fprintf(stderr, "usage: ifm-virtual-mcu [--plant pong|servo|pavlov] [--seed N] [--boot-id N] [--perturb ...]...\n"
-                    "                      <serial-device | ->\n"
+                    "                      [--status-ms N] [--events] [--exit-on-stdin-eof] <serial-device | ->\n"
                     "  '-' speaks the protocol on stdin/stdout (events go to stderr).\n"
+                    "  --status-ms N: a STATUS line every N ms (1..60000, default 1000).\n"
+                    "  --events: an 'EVENT ball hit|miss hits=H misses=M ticks=T' line for every ball (pong).\n"
+                    "  --exit-on-stdin-eof: stdin is a pipe held by the parent; the MCU exits when it closes (the\n"
+                    "    parent ended, even by SIGKILL).\n"
                     "  --perturb (pong, up to 8): from game tick TICK the paddle sensor reads OFFSET px more and a key\n"
                     "    moves the paddle SPEED px per tick (nominal: 0 and 7).\n"
                     "  --perturb (servo, up to 8): TICK:GAIN:FRICTION:LOAD from step TICK on (nominal 1:0.1:0).\n"
@@ -266,6 +280,7 @@ int main(int argc, char **argv)
     servo_perturbation_t servo_perturbations[SERVO_MAX_PERTURBATIONS] = {{0, 0.0f, 0.0f, 0.0f}};
     uint32_t servo_count = 0;
     uint32_t boot_id = now_us() ^ ((uint32_t)getpid() << 16);
+    uint32_t status_interval_us = STATUS_INTERVAL_US;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--plant") == 0 && i + 1 < argc) {
             const char *p = argv[++i];
@@ -311,6 +326,18 @@ int main(int argc, char **argv)
                 return 2;
             }
             perturbations[perturbation_count++] = (pong_perturbation_t){(uint32_t)at, (int32_t)offset, (int32_t)speed};
+        } else if (strcmp(argv[i], "--status-ms") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long ms = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || ms < 1 || ms > 60000) {
+                fprintf(stderr, "ifm-virtual-mcu: --status-ms '%s': expected 1..60000 milliseconds\n", argv[i]);
+                return 2;
+            }
+            status_interval_us = (uint32_t)ms * 1000u;
+        } else if (strcmp(argv[i], "--events") == 0) {
+            a.report_events = 1;
+        } else if (strcmp(argv[i], "--exit-on-stdin-eof") == 0) {
+            a.watch_stdin = 1;
         } else if (strcmp(argv[i], "--boot-id") == 0 && i + 1 < argc) {
             boot_id = (uint32_t)strtoul(argv[++i], NULL, 0);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -327,6 +354,13 @@ int main(int argc, char **argv)
     g_log = strcmp(a.path, "-") == 0 ? stderr : stdout;
     setvbuf(stdout, NULL, _IOLBF, 0);
     setvbuf(stderr, NULL, _IOLBF, 0);
+    if (strcmp(a.path, "-") == 0 && a.watch_stdin) {
+        fprintf(stderr, "ifm-virtual-mcu: --exit-on-stdin-eof needs a serial device (with '-' stdin carries the protocol)\n");
+        return 2;
+    }
+    if (a.watch_stdin) {
+        fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+    }
     if (strcmp(a.path, "-") == 0) {
         a.use_stdio = 1;
         a.fd = STDIN_FILENO;
@@ -367,16 +401,27 @@ int main(int argc, char **argv)
         }
         try_open(&a);
         int in_fd = a.fd;
+        /* Sub-millisecond sensor periods (throughput tests) need a busy loop; otherwise sleep up to 1 ms. */
+        int wait_ms = in_fd >= 0 && dev.sensor_period_us != 0 && dev.sensor_period_us < 1000u && dev.host_alive ? 0 : 1;
+        struct pollfd p[2] = {{in_fd, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
         if (in_fd >= 0) {
-            struct pollfd p = {in_fd, POLLIN, 0};
-            /* Sub-millisecond sensor periods (throughput tests) need a busy loop; otherwise sleep up to 1 ms. */
-            poll(&p, 1, dev.sensor_period_us != 0 && dev.sensor_period_us < 1000u && dev.host_alive ? 0 : 1);
-            if (!a.use_stdio && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(p.revents & POLLIN)) {
+            poll(p, a.watch_stdin ? 2 : 1, wait_ms);
+            if (!a.use_stdio && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(p[0].revents & POLLIN)) {
                 close_port(&a, "hangup");
             }
+        } else if (a.watch_stdin) {
+            poll(&p[1], 1, wait_ms);
         } else {
             struct timespec ts = {0, 1000000};
             nanosleep(&ts, NULL);
+        }
+        if (a.watch_stdin && p[1].revents != 0) {
+            char drain[64];
+            ssize_t n = read(STDIN_FILENO, drain, sizeof drain);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                fprintf(g_log, "EVENT parent-gone\n");
+                break;
+            }
         }
         uint32_t now = now_us();
         float dt = (float)(uint32_t)(now - last_step) * 1e-6f;
@@ -386,7 +431,7 @@ int main(int argc, char **argv)
         last_step = now;
         a.plant->step(&a.state, dt);
         ifm_device_poll(&dev);
-        if ((uint32_t)(now - last_status) >= STATUS_INTERVAL_US) {
+        if ((uint32_t)(now - last_status) >= status_interval_us) {
             last_status = now;
             print_status(&a);
         }

@@ -41,14 +41,24 @@ typedef struct {
 /* Advances the Pong game one tick with the last commanded key (the virtual MCU calls it once per applied ACTUATE). */
 void plant_pong_command(pong_state_t *p);
 
-/* Pavlov stimulus box: 1 s trials, stimulus for the first 0.3 s. Trials 0-4 food only, 5-14 food and bell,
- * 15-19 bell only, then the schedule repeats. Sensors: 0 food, 1 bell, 2 stage (0/1/2), 3 trial.
+/* Pavlov stimulus box (plant_pavlov.c): the schedule of ifm run --sim pavlov, one period per applied command.
+ * Sensors: 0 food, 1 bell, 2 stage (0 food only, 1 paired, 2 bell only, 3 done), 3 trial.
  * Actuator: 0 salivation level (an LED or pump on a real box). */
+#define PAVLOV_INITIAL 3u
+#define PAVLOV_TRAINING 10u
+#define PAVLOV_TESTING 3u
+#define PAVLOV_TRIALS (PAVLOV_INITIAL + PAVLOV_TRAINING + PAVLOV_TESTING)
+#define PAVLOV_STIMULUS 5u
+#define PAVLOV_TRIAL 15u /* PAVLOV_STIMULUS periods with the stimulus, then 10 without */
+
 typedef struct {
-    float t;
+    uint32_t period;
     float saliva;
-    float saliva_during_bell_only; /* integral of the response in test trials, for the log */
+    uint32_t bell_only_responses; /* periods salivating to the bell alone, for the log */
 } pavlov_state_t;
+
+/* Advances the box one period with the last salivation level (once per applied ACTUATE). */
+void plant_pavlov_command(pavlov_state_t *p);
 
 /* A change of the servo from step at_tick on (as Ifm.Devices' ServoPerturbation). */
 typedef struct {

@@ -52,6 +52,15 @@ public abstract class ScenarioAssertion
         : From is null && To is null ? "over the run"
         : $"over {run.Timing.Show(From ?? 0)} – {run.Timing.Show(To ?? run.Timing.Periods)}";
 
+    /// <summary>The step with id <paramref name="id"/> (of kind <typeparamref name="T"/>) the assertion's <paramref name="field"/> names; null, and an error listing the ids, when there is none.</summary>
+    protected T? StepById<T>(IReadOnlyList<ScenarioStep> steps, string id, string field, string what, List<string> errors)
+        where T : ScenarioStep
+    {
+        if (steps.OfType<T>().FirstOrDefault(s => s.Id == id) is { } step) return step;
+        errors.Add($"{Path}.{field}: no {what} has id '{id}'; {(what == "step" ? "ids" : what.Replace(" step", "", StringComparison.Ordinal) + " ids")}: {string.Join(", ", steps.OfType<T>().Where(s => s.Id is not null).Select(s => s.Id))}");
+        return null;
+    }
+
     protected static string Num(double v) => double.IsNaN(v) ? "NaN" : v.ToString("G4", CultureInfo.InvariantCulture);
 }
 
@@ -103,22 +112,7 @@ public static class AssertionKinds
 
     internal static ScenarioAssertion? Read(JsonElement element, string path, List<string> errors, ScenarioTiming timing)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add($"{path}: expected an object with a \"kind\"");
-            return null;
-        }
-
-        var f = new JsonFields(element, path, errors);
-        string? name = f.String("kind", required: true);
-        if (name is null) return null;
-        AssertionKind? kind = Find(name);
-        if (kind is null)
-        {
-            f.Add("kind", $"unknown assertion kind '{name}'; known kinds: {string.Join(", ", All)}");
-            return null;
-        }
-
+        if (Kinds.Open(element, path, errors) is not var (f, name, kind)) return null;
         int before = errors.Count;
         long? at = null, from = null, to = null;
         if (kind.Windowed)

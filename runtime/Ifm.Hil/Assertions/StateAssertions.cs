@@ -52,8 +52,7 @@ internal sealed class SafeStateAssertion : ScenarioAssertion
 
     public override void Check(IReadOnlyList<ScenarioStep> steps, List<string> errors)
     {
-        _step = steps.FirstOrDefault(s => s.Id == After);
-        if (_step is null) errors.Add($"{Path}.after: no step has id '{After}'; ids: {string.Join(", ", steps.Where(s => s.Id is not null).Select(s => s.Id))}");
+        _step = StepById<ScenarioStep>(steps, After, "after", "step", errors);
     }
 
     public override AssertionResult Evaluate(RunRecord run)
@@ -114,13 +113,33 @@ internal sealed class LearningGuardAssertion : ScenarioAssertion
     });
 }
 
-/// <summary><c>restored_state</c>: after every restart the runtime's learned state equals the checkpoint the previous run saved.</summary>
+/// <summary>
+/// <c>restored_state</c>: after every restart the runtime's learned state equals the checkpoint the previous run saved;
+/// with <c>checkpoint: id</c>, the file that <c>checkpoint</c> step wrote equals the learned state at its period.
+/// </summary>
 internal sealed class RestoredStateAssertion : ScenarioAssertion
 {
-    public override string Describe() => "learned state after restart equals the saved state";
+    public string? Checkpoint { get; init; }
+
+    private ScenarioStep? _step;
+
+    public override string Describe() => Checkpoint is null ? "learned state after restart equals the saved state" : $"checkpoint '{Checkpoint}' equals the learned state at its period";
+
+    public override void Check(IReadOnlyList<ScenarioStep> steps, List<string> errors)
+    {
+        if (Checkpoint is null) return;
+        _step = StepById<CheckpointStep>(steps, Checkpoint, "checkpoint", "checkpoint step", errors);
+    }
 
     public override AssertionResult Evaluate(RunRecord run)
     {
+        if (_step is not null)
+        {
+            const string bitEqual = "the file equals the state at its period";
+            CheckpointCheck? c = run.Checkpoints.FirstOrDefault(c => c.Step == _step);
+            return c is null ? new(false, $"step '{Checkpoint}' never took effect", bitEqual) : new(c.Equal, c.Detail, bitEqual);
+        }
+
         if (run.Restores.Count == 0) return new(false, "no restart happened", "equal after each restart");
         RestoreCheck? bad = run.Restores.FirstOrDefault(r => !r.Equal);
         return bad is null
@@ -132,9 +151,10 @@ internal sealed class RestoredStateAssertion : ScenarioAssertion
     internal static void Register() => AssertionKinds.Register(new AssertionKind
     {
         Name = "restored_state",
-        Summary = "after a restart step the learned state equals the state saved at the stop",
+        Summary = "after a restart step the learned state equals the state saved at the stop; with checkpoint: id, that checkpoint step's file equals the state at its period",
+        Fields = ["checkpoint: the id of a checkpoint step (optional)"],
         Windowed = false,
-        Read = (_, _) => new RestoredStateAssertion(),
+        Read = (f, _) => new RestoredStateAssertion { Checkpoint = f.String("checkpoint") },
     });
 }
 

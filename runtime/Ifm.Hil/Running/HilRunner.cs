@@ -67,10 +67,6 @@ public static class HilRunner
             problems.Add($"{s.Path}: step kind '{s.Kind}' cannot act on the {target} target (it needs {string.Join(" or ", s.Targets)})");
         }
 
-        if (target != HilTargets.Sim && scenario.Plant is { } p && p != "pong")
-        {
-            problems.Add($"$.plant: the {target} target needs a device map for the {p} plant (\"devices\"); only pong has a built-in bridge map");
-        }
 
         if (target == HilTargets.Serial && options.SerialPort is null) problems.Add("--target serial: needs a device (serial:/dev/ttyACM0)");
         if (problems.Count > 0) throw new ScenarioException(scenario.Source, problems);
@@ -121,6 +117,12 @@ public static class HilRunner
             if (relay is not null) run.Ptys = [relay.McuPath, relay.HostPath];
 
             string checkpoint = Path.Combine(work, "state.ckpt");
+            foreach (CheckpointStep c in scenario.Steps.OfType<CheckpointStep>())
+            {
+                c.Target = c.File is { } f ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(scenario.Source)) ?? ".", f))
+                    : Path.Combine(options.RecordDirectory ?? work, string.Create(CultureInfo.InvariantCulture, $"{Slug(scenario.Name)}-{c.Id ?? $"period{c.Period}"}.ckpt"));
+            }
+
             bool needsCheckpoint = scenario.Steps.Any(s => s is RestartStep);
             long start = 0, timeOffsetNs = 0;
             for (int segment = 0; start < scenario.Periods && !all.IsCancellationRequested; segment++)
@@ -177,6 +179,11 @@ public static class HilRunner
                 using var director = new Director(scenario, run, () => hook, runnerContext, first, stop.Token);
                 RunReport report = RunHost.Run(config, env);
                 director.Finish();
+                foreach (CheckpointStep c in scenario.Steps.OfType<CheckpointStep>())
+                {
+                    if (c.StartedAt >= first) run.Checkpoints.Add(c.Finish());
+                }
+
                 LoopResult r = report.Loop;
                 string reason = r.Reason switch
                 {
@@ -240,25 +247,8 @@ public static class HilRunner
     {
         if (!plastic) return new(segment, false, "the model is not plastic: there is no learned state to save and restore");
         if (!File.Exists(checkpoint)) return new(segment, false, "the previous run saved no checkpoint (plasticity off?)");
-        SessionState saved = Checkpoint.Read(checkpoint), now = session.Snapshot();
-        if (saved.Tick != now.Tick) return new(segment, false, $"resumed at tick {now.Tick}, saved at tick {saved.Tick}");
-        int arrays = 0;
-        long values = 0;
-        foreach (var (key, a) in saved.Floats)
-        {
-            if (!now.Floats.TryGetValue(key, out float[]? b) || !a.AsSpan().SequenceEqual(b)) return new(segment, false, $"'{key}' differs from the saved state");
-            arrays++;
-            values += a.Length;
-        }
-
-        foreach (var (key, a) in saved.Ints)
-        {
-            if (!now.Ints.TryGetValue(key, out int[]? b) || !a.AsSpan().SequenceEqual(b)) return new(segment, false, $"'{key}' differs from the saved state");
-            arrays++;
-            values += a.Length;
-        }
-
-        return new(segment, true, string.Create(CultureInfo.InvariantCulture, $"{arrays} arrays, {values} values bit-identical at tick {now.Tick}"));
+        var (equal, detail) = StateComparison.Compare(Checkpoint.Read(checkpoint), session.Snapshot());
+        return new(segment, equal, detail);
     }
 
     /// <summary>The device map for the target: null for a simulated built-in plant; bridge ports rewritten to the run's link.</summary>
@@ -276,16 +266,18 @@ public static class HilRunner
             port = options.SerialPort!;
         }
 
-        string text = scenario.Devices is { } d ? File.ReadAllText(d) : BuiltInBridgeMap();
-        text = WithBridgePort(text, port, scenario.Devices ?? "the built-in Pong bridge map");
+        string plant = scenario.Plant ?? "pong";
+        string text = scenario.Devices is { } d ? File.ReadAllText(d) : BuiltInBridgeMap(plant);
+        text = WithBridgePort(text, port, scenario.Devices ?? $"the built-in {plant} bridge map");
         string path = Path.Combine(work, "map.json");
         File.WriteAllText(path, text);
         return path;
     }
 
-    private static string BuiltInBridgeMap()
+    /// <summary>devices/examples/{plant}-bridge.json (embedded): the built-in plant's channels on the MCU, named as in its simulated map.</summary>
+    private static string BuiltInBridgeMap(string plant)
     {
-        using Stream s = typeof(HilRunner).Assembly.GetManifestResourceStream("Ifm.Hil.pong-bridge.json") ?? throw new InvalidOperationException("pong-bridge.json is not embedded");
+        using Stream s = typeof(HilRunner).Assembly.GetManifestResourceStream($"Ifm.Hil.{plant}-bridge.json") ?? throw new InvalidOperationException($"{plant}-bridge.json is not embedded");
         using var reader = new StreamReader(s);
         return reader.ReadToEnd();
     }
@@ -297,14 +289,17 @@ public static class HilRunner
         ? string.Create(CultureInfo.InvariantCulture, $"{s.Period}:{p.PaddleSensorOffset}:{p.PaddleSpeed}")
         : string.Create(CultureInfo.InvariantCulture, $"{s.Period}:{s.Servo!.Value.Gain}:{s.Servo.Value.Friction}:{s.Servo.Value.Load}"));
 
-    /// <summary>The MCU's Pong counters come in its STATUS lines (hits=, misses=, since its boot): cumulated over reboots, held per period.</summary>
+    /// <summary>
+    /// The MCU's Pong counters come in its <c>EVENT ball</c> line for every ball (the runner starts it with --events) and in its
+    /// STATUS lines (hits=, misses=, since its boot): cumulated over reboots, held from the period the line arrived in.
+    /// </summary>
     private static void FillMcuCounters(RunRecord run, Trace trace)
     {
         var samples = new List<(long Period, long Hits, long Misses)>();
         long hits = 0, misses = 0, lastH = 0, lastM = 0;
         foreach (var (period, line) in run.McuLines)
         {
-            if (!line.StartsWith("STATUS ", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith("STATUS ", StringComparison.Ordinal) && !line.StartsWith("EVENT ball ", StringComparison.Ordinal)) continue;
             if (StatusCount(line, "hits=") is not { } nh || StatusCount(line, "misses=") is not { } nm) continue;
             hits += nh >= lastH ? nh - lastH : nh; // a smaller count: the MCU rebooted and counts from 0
             misses += nm >= lastM ? nm - lastM : nm;

@@ -8,7 +8,8 @@ namespace Ifm.Hil.Running;
 /// <summary>
 /// The C virtual MCU (<c>ifm-virtual-mcu</c>) as a child of the runner: started on a pseudo-terminal, its EVENT and
 /// STATUS lines collected with the scenario period they arrived in, rebooted with SIGUSR1, and stopped (SIGTERM, then
-/// SIGKILL) when disposed.
+/// SIGKILL) when disposed. Its stdin is a pipe only this process holds open (--exit-on-stdin-eof): when the runner ends
+/// in any way, SIGKILL included, the kernel closes it and the MCU exits, which also frees its pseudo-terminal.
 /// </summary>
 /// <remarks>
 /// Started with posix_spawnp and read through one pipe (stdout and stderr together) rather than with
@@ -25,13 +26,14 @@ public sealed unsafe class McuProcess : IDisposable
     private readonly List<(long, string)> _lines = [];
     private readonly Func<long> _period;
     private readonly Lock _wait = new();
+    private int _lifeline = -1;
     private int? _exitStatus;
     private bool _disposed;
 
     public McuProcess(string executable, string port, string plant, long seed, IEnumerable<string> perturbations, Func<long> period)
     {
         _period = period;
-        List<string> args = [executable, "--plant", plant, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        List<string> args = [executable, "--plant", plant, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--events", "--exit-on-stdin-eof"];
         foreach (string p in perturbations)
         {
             args.Add("--perturb");
@@ -43,13 +45,22 @@ public sealed unsafe class McuProcess : IDisposable
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
 
         int* fds = stackalloc int[2];
+        int* life = stackalloc int[2];
         if (Native.Pipe2(fds, Native.O_CLOEXEC) != 0) throw new IOException($"cannot create a pipe for the virtual MCU: {Marshal.GetLastPInvokeErrorMessage()}");
+        if (Native.Pipe2(life, Native.O_CLOEXEC) != 0)
+        {
+            Native.Close(fds[0]);
+            Native.Close(fds[1]);
+            throw new IOException($"cannot create a pipe for the virtual MCU: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+
         byte* actions = stackalloc byte[256]; // posix_spawn_file_actions_t: 80 bytes in glibc on 64-bit targets
         Native.SpawnFileActionsInit(actions);
         int pid;
         int rc;
         try
         {
+            Native.SpawnFileActionsAddDup2(actions, life[0], 0); // the lifeline's read end; the write end stays here only (O_CLOEXEC)
             Native.SpawnFileActionsAddDup2(actions, fds[1], 1);
             Native.SpawnFileActionsAddDup2(actions, fds[1], 2);
             using var argv = new CStrings(args);
@@ -60,11 +71,14 @@ public sealed unsafe class McuProcess : IDisposable
         {
             Native.SpawnFileActionsDestroy(actions);
             Native.Close(fds[1]);
+            Native.Close(life[0]);
         }
 
+        _lifeline = life[1];
         if (rc != 0)
         {
             Native.Close(fds[0]);
+            Native.Close(_lifeline);
             throw new IOException($"cannot start the virtual MCU {executable}: {Marshal.GetPInvokeErrorMessage(rc)}");
         }
 
@@ -117,6 +131,7 @@ public sealed unsafe class McuProcess : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        Native.Close(_lifeline); // EOF on the MCU's stdin: it exits by itself
         if (!HasExited)
         {
             Native.Kill(_pid, Native.SIGTERM);

@@ -12,6 +12,9 @@ public sealed record StepEvent(ScenarioStep Step, long Period, string Outcome);
 /// <summary>The learned state a restarted run began with, against the checkpoint the previous run saved.</summary>
 public sealed record RestoreCheck(int Segment, bool Equal, string Detail);
 
+/// <summary>A <c>checkpoint</c> step's file read back against the learned state at its period.</summary>
+public sealed record CheckpointCheck(ScenarioStep Step, bool Equal, string Detail);
+
 /// <summary>Everything a scenario's run left for its assertions and its report.</summary>
 public sealed class RunRecord
 {
@@ -22,6 +25,7 @@ public sealed class RunRecord
     public List<SegmentResult> Segments { get; } = [];
     public List<StepEvent> Events { get; } = [];
     public List<RestoreCheck> Restores { get; } = [];
+    public List<CheckpointCheck> Checkpoints { get; } = [];
 
     /// <summary>Lines the virtual MCU printed (EVENT, STATUS), each with the scenario period it arrived in.</summary>
     public List<(long Period, string Line)> McuLines { get; } = [];

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Ifm.Hil.Scenarios;
 
 /// <summary>
@@ -31,4 +33,24 @@ internal sealed class KindRegistry<T>(string what, Func<T, string> nameOf)
     }
 
     public T? Find(string? name) => _kinds.FirstOrDefault(k => nameOf(k) == name);
+
+    /// <summary>
+    /// Starts reading one entry of <c>steps</c> or <c>assertions</c>: it must be an object whose <c>kind</c> is registered.
+    /// Returns its fields and its kind, or null (the problem is in <paramref name="errors"/> with its JSON path).
+    /// </summary>
+    public (JsonFields Fields, string Name, T Kind)? Open(JsonElement element, string path, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{path}: expected an object with a \"kind\"");
+            return null;
+        }
+
+        var f = new JsonFields(element, path, errors);
+        string? name = f.String("kind", required: true);
+        if (name is null) return null;
+        if (Find(name) is { } kind) return (f, name, kind);
+        f.Add("kind", $"unknown {what} '{name}'; known kinds: {string.Join(", ", Names)}");
+        return null;
+    }
 }

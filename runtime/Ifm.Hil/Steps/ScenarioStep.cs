@@ -127,22 +127,7 @@ public static class StepKinds
     /// <summary>Reads one entry of <c>steps</c>: the common fields, then the kind's.</summary>
     internal static ScenarioStep? Read(JsonElement element, string path, List<string> errors, ScenarioTiming timing)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add($"{path}: expected an object with a \"kind\"");
-            return null;
-        }
-
-        var f = new JsonFields(element, path, errors);
-        string? name = f.String("kind", required: true);
-        if (name is null) return null;
-        StepKind? kind = Find(name);
-        if (kind is null)
-        {
-            f.Add("kind", $"unknown step kind '{name}'; known kinds: {string.Join(", ", All)}");
-            return null;
-        }
-
+        if (Kinds.Open(element, path, errors) is not var (f, name, kind)) return null;
         int before = errors.Count;
         long? period = ReadTime(f, "at", "period", timing, required: true);
         long? end = null;
