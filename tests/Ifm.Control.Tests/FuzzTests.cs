@@ -124,7 +124,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
         {
             byte[] bytes = File.ReadAllBytes(file);
             bool bad = Path.GetFileName(file).StartsWith("bad-", StringComparison.Ordinal);
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             Exception? e = Record.Exception(() => t.Parse(bytes));
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            Assert.True(allocated <= (64L << 20) + 64L * bytes.Length, $"{file}: allocated {allocated:N0} bytes for a {bytes.Length:N0}-byte input");
             if (bad)
             {
                 Assert.True(e is not null, $"{file}: accepted, but it is a regression input that must be refused");

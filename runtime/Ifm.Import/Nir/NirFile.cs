@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -86,6 +87,7 @@ public static class NirFile
             int length = kept + n;
             for (int i = 0; i + Header <= length; i++)
             {
+                if (buffer[i] == FillValueMessage) CheckFillValue(buffer.AsSpan(i, Header), source, bufferStart + i);
                 if (buffer[i + 1] != (byte)'E' && buffer[i + 1] != (byte)'C') continue;
                 bool local = buffer.AsSpan(i, 5).SequenceEqual("HEAP\0"u8);
                 if (!local && !buffer.AsSpan(i, 5).SequenceEqual("GCOL\u0001"u8)) continue;
@@ -100,6 +102,42 @@ public static class NirFile
             Array.Copy(buffer, length - kept, buffer, 0, kept);
             bufferStart += length - kept;
         }
+    }
+
+    private const byte FillValueMessage = 5;
+
+    /// <summary>
+    /// A fill-value message in a version-1 object header (h5py's default): type 5 (2 bytes), its size (2 bytes, a
+    /// multiple of 8), flags, 3 zero bytes, then the message (version 1/2: version, allocation time, write time,
+    /// defined, a 4-byte value size; version 3: version, flags, the size when flag 0x20 is set). PureHDF allocates the
+    /// value's claimed size before reading it (a 17 KB file claiming 771 MB did so), so a value larger than its own
+    /// message is refused first. The pattern is strict enough that a real file never matches it with a size larger
+    /// than the message.
+    /// </summary>
+    private static void CheckFillValue(ReadOnlySpan<byte> h, string source, long at)
+    {
+        if (h[1] != 0 || h[5] != 0 || h[6] != 0 || h[7] != 0) return;
+        int messageSize = BinaryPrimitives.ReadUInt16LittleEndian(h[2..]);
+        if (messageSize == 0 || messageSize % 8 != 0) return;
+        byte version = h[8];
+        uint size;
+        int sizeEnd;
+        if (version is 1 || (version is 2 && h[11] == 1))
+        {
+            size = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
+            sizeEnd = 8;
+        }
+        else if (version is 3 && (h[9] & 0x20) != 0)
+        {
+            size = BinaryPrimitives.ReadUInt32LittleEndian(h[10..]);
+            sizeEnd = 6;
+        }
+        else
+        {
+            return;
+        }
+
+        if (size > (uint)Math.Max(0, messageSize - sizeEnd)) throw HeapError(source, "fill value", at, size, messageSize - sizeEnd);
     }
 
     /// <summary>Walks the objects of the global heap collection at <paramref name="at"/>: each must fit in the collection.</summary>
