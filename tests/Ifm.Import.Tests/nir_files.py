@@ -64,6 +64,12 @@ def corpus(d):
     case("edge_to_missing_node", "does not exist", edges=BASE_EDGES + [("lif", "ghost")])
     case("unsupported_node", "type Conv2d is not supported", BASE + [("conv", "Conv2d", dict(weight=np.zeros((1, 1, 3, 3), f32)))])
     case("weight_shape", "weight expects 3 inputs", replace("aff", dict(weight=np.ones((2, 3), f32), bias=np.zeros(2, f32))))
+    delay = lambda tau: BASE[:3] + [("del", "Delay", dict(delay=np.full(2, tau, f32)))] + BASE[3:]
+    delay_edges = [("input", "aff"), ("aff", "lif"), ("lif", "del"), ("del", "output")]
+    case("delay_not_whole_steps", "is not a whole number of time steps", delay(0.00015), delay_edges)
+    case("delay_negative", "is not a non-negative number of seconds", delay(-0.001), delay_edges)
+    case("delay_huge", "time steps", delay(1e6), delay_edges)
+    case("threshold_missing", "has no parameter 'threshold'", BASE + [("thr", "Threshold", dict(thresh=np.zeros(2, f32)))], BASE_EDGES + [("lif", "thr")])
     # a numeric 'type'
     p = os.path.join(d, "numeric_type.nir")
     graph(p, BASE, BASE_EDGES)
@@ -109,6 +115,9 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
     y = {n: np.zeros(size[n], f32) for n in order}
     v = {n: np.zeros(size[n], f32) for n in order}
     cur = {n: np.zeros(size[n], f32) for n in order}
+    # Delay: y(t) = x(t - tau), tau = d*dt whole steps per element; hist[n][t] is the node's summed input at step t.
+    hist = {n: [] for n in order if types[n] == "Delay"}
+    steps = {n: np.rint(params[n]["delay"].astype(np.float64) / np.float64(np.float32(dt))).astype(int) for n in hist}
     rows = []
     for step in range(ticks):
         prev = {n: y[n].copy() for n in order}
@@ -131,6 +140,12 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
                 y[n] = x[step].astype(f32)
             elif t in ("Output", "Flatten"):
                 y[n] = i_in
+            elif t == "Threshold":
+                y[n] = (i_in > p["threshold"]).astype(f32)
+            elif t == "Delay":
+                k = steps[n]
+                past = np.array([hist[n][step - k[i]][i] if 0 < k[i] <= step else 0 for i in range(size[n])], f32)
+                y[n] = np.where(k == 0, i_in, past).astype(f32)
             elif t == "LIF":
                 vi = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
                 s = vi > p["v_threshold"]
@@ -159,6 +174,12 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
                 y[n] = s.astype(f32)
             else:
                 raise ValueError(t)
+        for n in hist:
+            z = np.zeros(size[n], f32)
+            for s_, u in edges:
+                if u == n:
+                    z = z + y[s_]
+            hist[n].append(z)
         out = [n for n in order if types[n] == "Output"][0]
         rows.append(list(y[out]))
     np.savetxt(os.path.join(d, name + ".in.csv"), x, delimiter=",", fmt="%.9g")
@@ -211,12 +232,44 @@ def graphs(d):
     x = (rng.random((ticks, 2)) < 0.5).astype(f32)
     euler_run("nested", d, flat, fe, [n for n, _, _ in flat], set(), ticks, x, dt)
 
+    # 4. Threshold and Delay: input -> aff -> li -> thr(Threshold) -> del1(Delay 3 dt) -> del2(Delay 0, 1, 2, 4 dt per
+    #    element) -> aff2 -> lif -> output, and a cycle closed by a delay: lif -> rdel(Delay 2 dt) -> rec -> lif
+    nodes = [("input", "Input", dict(shape=np.array([3]))),
+             ("aff", "Affine", dict(weight=rng.normal(0, 1.5, (4, 3)).astype(f32), bias=np.full(4, 0.1, f32))),
+             ("li", "LI", dict(tau=np.full(4, 0.01, f32), r=np.ones(4, f32), v_leak=np.zeros(4, f32))),
+             ("thr", "Threshold", dict(threshold=np.array([0.05, 0.1, -0.05, 0.2], f32))),
+             ("del1", "Delay", dict(delay=np.full(4, 3 * dt, f32))),
+             ("del2", "Delay", dict(delay=(np.array([0, 1, 2, 4]) * dt).astype(f32))),
+             ("aff2", "Linear", dict(weight=np.array([[0.6, -0.4, 0.5, 0.3], [0.2, 0.7, -0.3, 0.6]], f32))),
+             ("rdel", "Delay", dict(delay=np.full(2, 2 * dt, f32))),
+             ("rec", "Linear", dict(weight=np.array([[-0.5, 0.75], [0.75, -0.25]], f32))),
+             ("lif", "LIF", dict(tau=np.full(2, 0.005, f32), r=np.ones(2, f32), v_leak=np.zeros(2, f32), v_threshold=np.full(2, 0.3, f32))),
+             ("output", "Output", dict(shape=np.array([2])))]
+    edges = [("input", "aff"), ("aff", "li"), ("li", "thr"), ("thr", "del1"), ("del1", "del2"), ("del2", "aff2"), ("aff2", "lif"),
+             ("lif", "rdel"), ("rdel", "rec"), ("rec", "lif"), ("lif", "output")]
+    graph(os.path.join(d, "delay_threshold.nir"), nodes, edges)
+    x = (rng.random((ticks, 3)) < 0.3).astype(f32)
+    euler_run("delay_threshold", d, nodes, edges, [n for n, _, _ in nodes], set(), ticks, x, dt)
+
+    # 5. Threshold is strict (z = 1 only where v > v_thr): inputs of exactly 1 against thresholds 1, 0.5, 0.999; then
+    #    a Delay feeding a Delay (2 dt, then 1 dt)
+    nodes = [("input", "Input", dict(shape=np.array([3]))),
+             ("thr", "Threshold", dict(threshold=np.array([1.0, 0.5, 0.999], f32))),
+             ("del", "Delay", dict(delay=np.full(3, 2 * dt, f32))),
+             ("del_b", "Delay", dict(delay=np.full(3, dt, f32))),
+             ("output", "Output", dict(shape=np.array([3])))]
+    edges = [("input", "thr"), ("thr", "del"), ("del", "del_b"), ("del_b", "output")]
+    graph(os.path.join(d, "threshold_edge.nir"), nodes, edges)
+    x = (rng.random((ticks, 3)) < 0.5).astype(f32)
+    euler_run("threshold_edge", d, nodes, edges, [n for n, _, _ in nodes], set(), ticks, x, dt)
+
 
 # What nir/serialization.py's read_node takes from each node type (required; optional ones default there).
 REQUIRED = {
     "Input": ["shape"], "Output": ["shape"], "Affine": ["weight", "bias"], "Linear": ["weight"], "Scale": ["scale"],
     "LIF": ["tau", "r", "v_leak", "v_threshold"], "CubaLIF": ["tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "w_in"],
     "LI": ["tau", "r", "v_leak"], "CubaLI": ["tau_mem", "tau_syn", "r", "v_leak", "w_in"], "IF": ["r", "v_threshold"], "I": ["r"],
+    "Threshold": ["threshold"], "Delay": ["delay"],
 }
 OPTIONAL = {"LIF": ["v_reset"], "CubaLIF": ["v_reset"], "IF": ["v_reset"]}
 
@@ -273,7 +326,9 @@ def check(path, in_csv, out_csv, dt):
             if a not in names or b not in names:
                 fail(f"edge ({a}, {b}) names a missing node")
     seq = sorted(order, key=order.get)
-    back = {(a, b) for a, b in edges if order[a] >= order[b]}
+    # An edge into a Delay node is not a cycle's: the node's own delay is what NIR says it does.
+    types = {n: t for n, t, _ in nodes}
+    back = {(a, b) for a, b in edges if order[a] >= order[b] and types[b] != "Delay"}
     x = np.loadtxt(in_csv, delimiter=",", dtype=np.float32, ndmin=2)
     d, name = os.path.split(out_csv)
     euler_run(os.path.splitext(name)[0] + ".check", d, nodes, edges, seq, back, x.shape[0], x, float(dt))

@@ -26,7 +26,10 @@ public sealed record NirImportOptions
 public static class NirImporter
 {
     /// <summary>Node types the importer maps.</summary>
-    public static readonly string[] Supported = ["Input", "Output", "Affine", "Linear", "Scale", "Flatten", "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I", "NIRGraph"];
+    public static readonly string[] Supported = ["Input", "Output", "Affine", "Linear", "Scale", "Flatten", "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I", "Threshold", "Delay", "NIRGraph"];
+
+    /// <summary>The most delay stages one Delay node may need (delay / dt), and the most neurons all its stages may hold.</summary>
+    private const int MaxDelaySteps = 100_000, MaxDelayNeurons = 1 << 22;
 
     public static IfmModel ToModel(NirGraph graph, NirImportOptions? options = null, string source = "model.nir")
     {
@@ -37,19 +40,56 @@ public static class NirImporter
         var edges = new List<(string, string)>();
         Flatten(graph, "", nodes, edges, source, topLevel: true);
 
+        // Delay nodes: whole time steps per element (delay / dt). A Delay whose every element waits at least one step
+        // is a chain of stage populations, each reading the previous tick of the one before (below); its incoming edges
+        // are left out of the search, so a cycle through it is closed by the delay itself and reads no extra step.
+        var steps = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (name, n) in nodes)
+        {
+            if (n.Type == "Delay") steps[name] = DelaySteps(n, name, options.Dt, source);
+        }
+
         // Topological order by depth-first search from the inputs; an edge to a node on the current path closes a cycle.
-        var order = TopologicalOrder(nodes, edges);
+        bool fromMetadata = HasUpdateOrder(nodes);
+        var order = fromMetadata ? MetadataOrder(nodes)
+            : TopologicalOrder(nodes, [.. edges.Where(e => !(steps.TryGetValue(e.Item2, out var d) && d.Min() >= 1))]);
 
         var b = new ModelBuilder { Name = options.Name, Dt = options.Dt, Timing = TickTiming.FeedForward };
         var start = new Dictionary<string, int>(StringComparer.Ordinal);
         var size = new Dictionary<string, int>(StringComparer.Ordinal);
         var incoming = edges.GroupBy(e => e.Item2).ToDictionary(g => g.Key, g => g.Select(e => e.Item1).ToList(), StringComparer.Ordinal);
 
-        // Sizes first (a node's size may come from its inputs: Output, Flatten).
-        foreach (var name in order) size[name] = SizeOf(nodes[name], name, incoming, size, source);
+        // Sizes first (a node's size may come from its inputs: Output, Flatten), in the search's order.
+        var sizeOrder = fromMetadata ? TopologicalOrder(nodes, edges) : order;
+        foreach (var name in sizeOrder) size[name] = SizeOf(nodes[name], name, incoming, size, source);
 
+        // Delay stages: stage s of a node holds its input of s ticks ago. A stage updates before the population it reads
+        // (so it reads that population's previous tick): from the search, all stages come first, a node's stages from
+        // the last to the first, and the nodes in an order where a Delay fed by another Delay comes before it; from
+        // metadata (files ifm wrote), each node's stages at its place.
+        var stageStart = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        void AddStages(string name)
+        {
+            int depth = steps[name].Max(), count = size[name];
+            if (depth < 1) return;
+            if ((long)depth * count > MaxDelayNeurons) throw Bad(source, name, $"delay needs {depth} stages of {count} neurons (limit {MaxDelayNeurons:N0} neurons)");
+            var at = new int[depth + 1];
+            bool uniform = steps[name].All(d => d == depth);
+            for (int s = depth; s >= 1; s--)
+            {
+                string stage = s == depth && uniform ? PopulationName(name) : $"{name}.delay{s}";
+                at[s] = b.AddPopulation(stage, NeuronKind.Leaky, NeuronRole.Hidden, count, NeuronParameters.ForLeaky(Filled(count, options.Dt), Activation.Identity));
+            }
+
+            stageStart[name] = at;
+            if (uniform) start[name] = at[depth];
+        }
+
+        if (!fromMetadata) foreach (var name in DelayBlockOrder(steps, edges)) AddStages(name);
         foreach (var name in order)
         {
+            if (fromMetadata && steps.ContainsKey(name)) AddStages(name);
+            if (start.ContainsKey(name)) continue;
             var node = nodes[name];
             int count = size[name];
             string label = name.Length == 0 ? "n" : name;
@@ -57,12 +97,49 @@ public static class NirImporter
             var labels = role == NeuronRole.Hidden ? null : Enumerable.Range(0, count).Select(i => count == 1 ? label : $"{label}[{i}]").ToArray();
             var (kind, parameters) = Neuron(node, name, count, options.Dt, source);
             start[name] = b.AddPopulation(PopulationName(name), kind, role, count, parameters, labels);
+            if (node.Type == "Threshold")
+            {
+                // z = 1 if v > v_thr: the step of v + (−v_thr), which has the sign of v − v_thr exactly.
+                var thr = Require(node, "threshold", name, source);
+                for (int i = 0; i < count; i++) b.SetBias(start[name] + i, -(thr.Count == 1 ? thr.Values[0] : thr.Values[i]));
+            }
         }
 
         foreach (var name in order)
         {
             var node = nodes[name];
             int post = start[name], count = size[name];
+            if (stageStart.TryGetValue(name, out var at))
+            {
+                // Stage 1 sums the inputs, stage s reads stage s − 1, and where the node is not the last stage itself it
+                // takes element i from stage d_i (from its inputs where d_i = 0).
+                int depth = at.Length - 1;
+                foreach (var src in Sources(name, incoming))
+                {
+                    if (size[src] != count) throw Bad(source, name, $"has {count} neurons but its input '{src}' gives {size[src]} values (shapes disagree)");
+                    for (int i = 0; i < count; i++)
+                    {
+                        b.AddEdge(start[src] + i, at[1] + i, 1f);
+                        if (post != at[depth] && steps[name][i] == 0) b.AddEdge(start[src] + i, post + i, 1f);
+                    }
+                }
+
+                for (int s = 2; s <= depth; s++)
+                {
+                    for (int i = 0; i < count; i++) b.AddEdge(at[s - 1] + i, at[s] + i, 1f);
+                }
+
+                if (post != at[depth])
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (steps[name][i] > 0) b.AddEdge(at[steps[name][i]] + i, post + i, 1f);
+                    }
+                }
+
+                continue;
+            }
+
             if (node.Type is "Affine" or "Linear")
             {
                 var w = Require(node, "weight", name, source);
@@ -153,12 +230,63 @@ public static class NirImporter
         throw new IfmFormatException($"{source}: an edge names node '{prefix}{name}', which does not exist");
     }
 
+    /// <summary>A graph exported by ifm says its update order (NirExporter): followed, the same edges read the previous tick.</summary>
+    private static bool HasUpdateOrder(Dictionary<string, NirNode> nodes) =>
+        nodes.Count > 0 && nodes.Values.All(n => n.UpdateOrder is not null) && nodes.Values.Select(n => n.UpdateOrder).Distinct().Count() == nodes.Count;
+
+    private static List<string> MetadataOrder(Dictionary<string, NirNode> nodes) => [.. nodes.OrderBy(kv => kv.Value.UpdateOrder).Select(kv => kv.Key)];
+
+    /// <summary>Delay nodes with stages, each after the Delay nodes it feeds directly (their first stage must read its
+    /// last stage's previous tick).</summary>
+    private static List<string> DelayBlockOrder(Dictionary<string, int[]> steps, List<(string Source, string Target)> edges)
+    {
+        var result = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string n)
+        {
+            if (!seen.Add(n)) return;
+            foreach (var (s, t) in edges)
+            {
+                if (s == n && steps.TryGetValue(t, out var d) && d.Max() >= 1) Visit(t);
+            }
+
+            result.Add(n);
+        }
+
+        foreach (var (n, d) in steps)
+        {
+            if (d.Max() >= 1) Visit(n);
+        }
+
+        return result;
+    }
+
+    /// <summary>A Delay node's delay in whole time steps per element.</summary>
+    private static int[] DelaySteps(NirNode n, string name, float dt, string source)
+    {
+        var delay = Require(n, "delay", name, source);
+        var steps = new int[delay.Count];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            float tau = delay.Values[i];
+            double q = (double)tau / dt;
+            if (!double.IsFinite(q) || q < 0) throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is not a non-negative number of seconds");
+            if (q > MaxDelaySteps) throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is more than {MaxDelaySteps:N0} time steps");
+            double k = Math.Round(q);
+            if (Math.Abs(q - k) > 1e-3)
+            {
+                throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is not a whole number of time steps " +
+                    $"(dt = {dt.ToString(CultureInfo.InvariantCulture)} s): NIR's y(t) = x(t − τ) needs τ/dt whole");
+            }
+
+            steps[i] = (int)k;
+        }
+
+        return steps;
+    }
+
     private static List<string> TopologicalOrder(Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges)
     {
-        // A graph exported by ifm says its update order (NirExporter): followed, the same edges read the previous tick.
-        if (nodes.Count > 0 && nodes.Values.All(n => n.UpdateOrder is not null) && nodes.Values.Select(n => n.UpdateOrder).Distinct().Count() == nodes.Count)
-            return [.. nodes.OrderBy(kv => kv.Value.UpdateOrder).Select(kv => kv.Key)];
-
         var next = nodes.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var (s, t) in edges) next[s].Add(t);
         var state = new Dictionary<string, int>(StringComparer.Ordinal);  // 1 on the path, 2 done
@@ -285,6 +413,10 @@ public static class NirImporter
                 return (NeuronKind.If, NeuronParameters.Create(D(("v_threshold", P("v_threshold")), ("v_reset", P("v_reset", 0f)), ("resistance", P("r")))));
             case "I":
                 return (NeuronKind.Integrator, NeuronParameters.Create(D(("resistance", P("r")))));
+            case "Threshold":
+                // The Heaviside step of the summed input, the threshold as a negative bias (set by the caller).
+                _ = P("threshold");
+                return (NeuronKind.Leaky, NeuronParameters.ForLeaky(Filled(count, dt), Activation.Step));
             default:
                 // Identity: a leaky neuron with τ = dt (dt/τ = 1 exactly, so s = Σw·y + b + x) and the identity output.
                 return (NeuronKind.Leaky, NeuronParameters.ForLeaky(Filled(count, dt), Activation.Identity));

@@ -166,7 +166,8 @@ public static class IfmFile
                 "sigmoid" => Activation.Sigmoid,
                 "relu" => Activation.Relu,
                 "identity" => Activation.Identity,
-                var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu or identity)"),
+                "step" => Activation.Step,
+                var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu, identity or step)"),
             };
             var reset = !model.Spiking ? LifResetMode.ToReset : p.String("reset", "to_reset") switch
             {
