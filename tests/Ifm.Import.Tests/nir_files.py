@@ -337,8 +337,23 @@ def check(path, in_csv, out_csv, dt):
     print(f"{path}: {len(nodes)} nodes, {len(edges)} edges: NIR 1.0 layout")
 
 
+def pavlov(d):
+    """Pavlov's dog as a NIR graph, for ifm run --sim pavlov: food F and bell R (Input nodes), each through an Affine
+    (food 1, bell 0) into one LIF neuron (dt/tau = 1 at dt = 1 ms, threshold 0.5), salivation S (Output). With STDP on
+    the bell's Affine (pavlov.rules.json) the pairing of food and bell teaches the neuron to fire on the bell alone."""
+    lif = dict(tau=np.full(1, 0.001, f32), r=np.ones(1, f32), v_leak=np.zeros(1, f32), v_threshold=np.full(1, 0.5, f32))
+    nodes = [("F", "Input", dict(shape=np.array([1]))), ("R", "Input", dict(shape=np.array([1]))),
+             ("food", "Affine", dict(weight=np.ones((1, 1), f32), bias=np.zeros(1, f32))),
+             ("bell", "Affine", dict(weight=np.zeros((1, 1), f32), bias=np.zeros(1, f32))),
+             ("lif", "LIF", lif), ("S", "Output", dict(shape=np.array([1])))]
+    edges = [("F", "food"), ("R", "bell"), ("food", "lif"), ("bell", "lif"), ("lif", "S")]
+    graph(os.path.join(d, "pavlov.nir"), nodes, edges)
+    open(os.path.join(d, "pavlov.rules.json"), "w").write(
+        '{"bell": {"rule": "stdp", "tau_plus": 0.01, "tau_minus": 0.01, "a_plus": 0.05, "a_minus": 0, "w_min": 0, "w_max": 1}}\n')
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "check":
         check(*sys.argv[2:6])
     else:
-        {"corpus": corpus, "graphs": graphs}[sys.argv[1]](sys.argv[2])
+        {"corpus": corpus, "graphs": graphs, "pavlov": pavlov}[sys.argv[1]](sys.argv[2])

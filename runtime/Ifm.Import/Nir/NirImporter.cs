@@ -11,6 +11,15 @@ public sealed record NirImportOptions
     public float Dt { get; init; } = 1e-4f;
 
     public string Name { get; init; } = "nir";
+
+    /// <summary>
+    /// Plasticity rules by NIR node name: the weights of that node learn with the rule (an edge group named after the
+    /// node). An Affine or Linear node whose one consumer is a neuron node or an Output node is folded into it: its
+    /// weights become the edges from its sources straight to the consumer (its bias the consumer's), so the rule sees
+    /// the consumer's neurons as post-synaptic (their spikes for STDP, the output for PES). For any other node the rule
+    /// applies to the edges into the node's own population.
+    /// </summary>
+    public IReadOnlyDictionary<string, Ifm.Runtime.Plasticity.PlasticityRule>? Plasticity { get; init; }
 }
 
 /// <summary>
@@ -59,6 +68,24 @@ public static class NirImporter
         var size = new Dictionary<string, int>(StringComparer.Ordinal);
         var incoming = edges.GroupBy(e => e.Item2).ToDictionary(g => g.Key, g => g.Select(e => e.Item1).ToList(), StringComparer.Ordinal);
 
+        // Learning nodes: one edge group each (group 0 holds the fixed edges), and the Affine/Linear ones folded into
+        // their consumer where that keeps every edge's timing (see NirImportOptions.Plasticity).
+        var group = new Dictionary<string, int>(StringComparer.Ordinal);
+        var foldInto = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (options.Plasticity is { Count: > 0 } rules)
+        {
+            b.AddEdgeGroup("default");
+            foreach (var (name, rule) in rules)
+            {
+                if (!nodes.TryGetValue(name, out var n))
+                    throw new IfmFormatException($"{source}: plasticity names node '{name}', which does not exist (nodes: {string.Join(", ", nodes.Keys)})");
+                if (n.Type is "Input" or "Flatten" or "Delay" or "Threshold" || (n.Type is "Output" && !edges.Any(e => e.Item2 == name)))
+                    throw Bad(source, name, $"a {n.Type} node has no weights to learn (name an Affine, Linear or Scale node, or a neuron node)");
+                group[name] = b.AddEdgeGroup(name, rule);
+                if (n.Type is "Affine" or "Linear" && FoldTarget(name, nodes, edges, order, steps) is { } target) foldInto[name] = target;
+            }
+        }
+
         // Sizes first (a node's size may come from its inputs: Output, Flatten), in the search's order.
         var sizeOrder = fromMetadata ? TopologicalOrder(nodes, edges) : order;
         foreach (var name in sizeOrder) size[name] = SizeOf(nodes[name], name, incoming, size, source);
@@ -89,7 +116,7 @@ public static class NirImporter
         foreach (var name in order)
         {
             if (fromMetadata && steps.ContainsKey(name)) AddStages(name);
-            if (start.ContainsKey(name)) continue;
+            if (start.ContainsKey(name) || foldInto.ContainsKey(name)) continue;
             var node = nodes[name];
             int count = size[name];
             string label = name.Length == 0 ? "n" : name;
@@ -108,7 +135,7 @@ public static class NirImporter
         foreach (var name in order)
         {
             var node = nodes[name];
-            int post = start[name], count = size[name];
+            int post = start.TryGetValue(name, out int at0) ? at0 : -1, count = size[name];
             if (stageStart.TryGetValue(name, out var at))
             {
                 // Stage 1 sums the inputs, stage s reads stage s − 1, and where the node is not the last stage itself it
@@ -142,6 +169,13 @@ public static class NirImporter
 
             if (node.Type is "Affine" or "Linear")
             {
+                int g = group.GetValueOrDefault(name);
+                if (foldInto.TryGetValue(name, out var into))
+                {
+                    post = start[into];
+                    if (size[into] != count) throw Bad(source, into, $"has {size[into]} neurons but its input '{name}' gives {count} values (shapes disagree)");
+                }
+
                 var w = Require(node, "weight", name, source);
                 if (w.Shape.Length != 2) throw Bad(source, name, $"weight has shape [{Shape(w)}], expected [out, in]");
                 int rows = (int)w.Shape[0], cols = (int)w.Shape[1];
@@ -149,7 +183,7 @@ public static class NirImporter
                 {
                     var bias = Require(node, "bias", name, source);
                     if (bias.Count != rows) throw Bad(source, name, $"bias has {bias.Count} values for {rows} outputs");
-                    for (int i = 0; i < rows; i++) b.SetBias(post + i, bias.Values[i]);
+                    for (int i = 0; i < rows; i++) b.SetBias(post + i, foldInto.ContainsKey(name) ? b.GetBias(post + i) + bias.Values[i] : bias.Values[i]);
                 }
 
                 foreach (var src in Sources(name, incoming))
@@ -160,7 +194,7 @@ public static class NirImporter
                         for (int j = 0; j < cols; j++)
                         {
                             float v = w.Values[i * cols + j];
-                            if (v != 0) b.AddEdge(start[src] + j, post + i, v);
+                            if (v != 0 || g != 0) b.AddEdge(start[src] + j, post + i, v, g);
                         }
                     }
                 }
@@ -170,10 +204,12 @@ public static class NirImporter
 
             var scale = node.Type == "Scale" ? Require(node, "scale", name, source) : null;
             if (scale is not null && scale.Count != count) throw Bad(source, name, $"scale has {scale.Count} values for {count} neurons");
+            int eg = group.GetValueOrDefault(name);
             foreach (var src in Sources(name, incoming))
             {
+                if (foldInto.ContainsKey(src)) continue;  // its weights were wired straight here
                 if (size[src] != count) throw Bad(source, name, $"has {count} neurons but its input '{src}' gives {size[src]} values (shapes disagree)");
-                for (int i = 0; i < count; i++) b.AddEdge(start[src] + i, post + i, scale?.Values[i] ?? 1f);
+                for (int i = 0; i < count; i++) b.AddEdge(start[src] + i, post + i, scale?.Values[i] ?? 1f, eg);
             }
         }
 
@@ -185,6 +221,30 @@ public static class NirImporter
         {
             throw new IfmFormatException($"{source}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The node an Affine/Linear node <paramref name="name"/> can be folded into: its only consumer, a neuron or Output
+    /// node (not Threshold, whose bias is its threshold, nor Delay), fed after it within the tick, and every source of
+    /// the node on the same side of the consumer as of the node itself (each edge keeps reading the same tick).
+    /// </summary>
+    private static string? FoldTarget(string name, Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges, List<string> order,
+        Dictionary<string, int[]> steps)
+    {
+        var consumers = edges.Where(e => e.Source == name).Select(e => e.Target).Distinct().ToList();
+        if (consumers.Count != 1) return null;
+        string n = consumers[0];
+        if (nodes[n].Type is "Input" or "Flatten" or "Affine" or "Linear" or "Scale" or "Threshold" or "Delay" or "NIRGraph" || steps.ContainsKey(n)) return null;
+        int at = order.IndexOf(name), into = order.IndexOf(n);
+        if (at < 0 || into <= at) return null;
+        foreach (var (s, t) in edges)
+        {
+            if (t != name) continue;
+            int si = order.IndexOf(s);
+            if (si < 0 || (si < at) != (si < into)) return null;
+        }
+
+        return n;
     }
 
     private static IEnumerable<string> Sources(string name, Dictionary<string, List<string>> incoming) =>
