@@ -352,8 +352,55 @@ def pavlov(d):
         '{"bell": {"rule": "stdp", "tau_plus": 0.01, "tau_minus": 0.01, "a_plus": 0.05, "a_minus": 0, "w_min": 0, "w_max": 1}}\n')
 
 
+class CubaLIFImplementation(object):
+    """NIR's own numpy reference of CubaLIF, verbatim from neuromorphs/NIR paper/03_rnn/extras/debug_CubaLIF/
+    nir_reference_impl.py (BSD 3-Clause), written there to debug the snnTorch and Norse importers; the node's
+    parameters are passed as float32 arrays here instead of a nir.CubaLIF object."""
+
+    def __init__(self, dt, cuba_node):
+        self.dt = dt  # scalar
+        self.node = cuba_node
+        self.v = np.zeros_like(self.node.v_threshold)
+        self.I = np.zeros_like(self.node.v_threshold)
+
+    def forward(self, x):
+        I_last = self.I.copy()
+        v_last = self.v.copy()
+        self.I = I_last + (self.dt / self.node.tau_syn) * (-I_last + self.node.w_in * x)
+        self.v = v_last + (self.dt / self.node.tau_mem) * (
+            self.node.v_leak - v_last + self.node.r * I_last
+        )
+        z = self.v > self.node.v_threshold
+        self.v -= z * self.node.v_threshold
+        return z, self.v, self.I
+
+
+def cuba_reference(d):
+    """Runs NIR's reference CubaLIF on the stimuli of that folder's test_snntorch_and_norse.py (snnTorch alpha 0.9,
+    beta 0.8, threshold 5 as the NIR node snnTorch exports at dt = 1e-4: tau_syn = dt/(1 - alpha), tau_mem =
+    dt/(1 - beta), r = tau_mem/dt, w_in = tau_syn/dt) into DIR/cuba_<case>.csv: input, v, spike per step."""
+    from types import SimpleNamespace
+    dt = 1e-4
+    node = SimpleNamespace(tau_syn=np.array([dt / (1 - 0.9)], f32), tau_mem=np.array([dt / (1 - 0.8)], f32), v_leak=np.zeros(1, f32),
+                           v_threshold=np.array([5.0], f32))
+    node.r = (node.tau_mem / f32(dt)).astype(f32)
+    node.w_in = (node.tau_syn / f32(dt)).astype(f32)
+    cases = {"spikes": np.isin(np.arange(200), np.arange(0, 200, 10)).astype(f32),
+             "constant": np.full(200, 0.11, f32),
+             "mixed": (np.isin(np.arange(400), [10, 30, 40, 60, 70, 80, 90, 100, 120, 130, 150, 160, 190]) * 1.0 + 0.3 * (np.arange(400) >= 200)).astype(f32)}
+    for name, x in cases.items():
+        ref = CubaLIFImplementation(f32(dt), node)
+        rows = []
+        for xt in x:
+            z, v, _ = ref.forward(np.array([xt], f32))
+            rows.append((xt, float(v[0]), float(z[0])))
+        np.savetxt(os.path.join(d, f"cuba_{name}.csv"), np.array(rows), delimiter=",", fmt="%.9g")
+    np.savetxt(os.path.join(d, "cuba_params.csv"), np.array([[dt, node.tau_syn[0], node.tau_mem[0], node.r[0], node.w_in[0], node.v_threshold[0]]]),
+               delimiter=",", fmt="%.9g")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "check":
         check(*sys.argv[2:6])
     else:
-        {"corpus": corpus, "graphs": graphs, "pavlov": pavlov}[sys.argv[1]](sys.argv[2])
+        {"corpus": corpus, "graphs": graphs, "pavlov": pavlov, "cuba_reference": cuba_reference}[sys.argv[1]](sys.argv[2])

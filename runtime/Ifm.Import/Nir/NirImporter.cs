@@ -80,7 +80,7 @@ public static class NirImporter
                 if (!nodes.TryGetValue(name, out var n))
                     throw new IfmFormatException($"{source}: plasticity names node '{name}', which does not exist (nodes: {string.Join(", ", nodes.Keys)})");
                 if (n.Type is "Input" or "Flatten" or "Delay" or "Threshold" || (n.Type is "Output" && !edges.Any(e => e.Item2 == name)))
-                    throw Bad(source, name, $"a {n.Type} node has no weights to learn (name an Affine, Linear or Scale node, or a neuron node)");
+                    throw Bad(source, name, $"{n.Type} nodes have no weights to learn (name an Affine, Linear or Scale node, or a neuron node)");
                 group[name] = b.AddEdgeGroup(name, rule);
                 if (n.Type is "Affine" or "Linear" && FoldTarget(name, nodes, edges, order, steps) is { } target) foldInto[name] = target;
             }
