@@ -10,7 +10,9 @@ namespace Ifm.Import.Nir;
 /// <item>populations of the NIR kinds (lif, cuba_lif, li, cuba_li, if, integrator; reset to v_reset, no refractory
 /// ticks) become LIF, CubaLIF, LI, CubaLI, IF and I nodes with NIR's parameter names;</item>
 /// <item>identity populations (leaky, τ = dt, identity activation: y = Σw·y + b + x) become Input nodes (input role),
-/// Output nodes (output role) and, when hidden, Affine nodes carrying the weights of their one source and their bias;</item>
+/// Output nodes (output role) and, when hidden, Affine nodes carrying the weights of their one source and their bias —
+/// or a Delay node of dt when the population updates before its one source and copies it (it holds the previous tick);</item>
+/// <item>step populations (leaky, τ = dt, step activation) become Threshold nodes, the threshold the bias's negative;</item>
 /// <item>the edges from one population to another are a direct NIR edge when they are one-to-one with weight 1,
 /// otherwise a Linear node (an Affine one when it also carries the bias of a neuron population) between the two.</item>
 /// </list>

@@ -28,7 +28,9 @@ public sealed record NirImportOptions
 /// in the frameworks). Neuron nodes (LIF, CubaLIF, LI, CubaLI, IF, I) become populations of the matching kind with
 /// NIR's parameters; Input, Output, Affine, Linear, Scale and Flatten become populations of identity neurons (leaky
 /// neurons with τ = dt and the identity activation: y = Σw·y + b + x exactly) whose incoming edges carry the weight
-/// matrix, the bias, or one-to-one weights. A node's inputs are summed, one-to-one. Nested graphs are flattened.
+/// matrix, the bias, or one-to-one weights. Threshold becomes a population of step neurons (τ = dt, y = 1 if s &gt; 0)
+/// with the threshold as a negative bias; Delay a chain of identity stage populations that read the previous tick (see
+/// runtime/Ifm.Import/README.md). A node's inputs are summed, one-to-one. Nested graphs are flattened.
 /// When every node carries <c>metadata/ifm_update_order</c> (graphs written by <see cref="NirExporter"/>) that order
 /// is the update order instead of the search's, so a round trip keeps which edges read the previous tick.
 /// </summary>
