@@ -137,7 +137,9 @@ public static class NirExporter
             else if (step)
             {
                 // The importer's Threshold: the step of the summed input plus the bias, the threshold's negative.
-                nodes.Add(Node(p.Name, "Threshold", order++, ("threshold", Vector([.. pb.Select(x => -x)]))));
+                var threshold = new float[pb.Length];
+                for (int i = 0; i < pb.Length; i++) threshold[i] = -pb[i];
+                nodes.Add(Node(p.Name, "Threshold", order++, ("threshold", Vector(threshold))));
             }
             else
             {

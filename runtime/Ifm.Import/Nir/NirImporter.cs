@@ -62,8 +62,13 @@ public static class NirImporter
 
         // Topological order by depth-first search from the inputs; an edge to a node on the current path closes a cycle.
         bool fromMetadata = HasUpdateOrder(nodes);
-        var order = fromMetadata ? MetadataOrder(nodes)
-            : TopologicalOrder(nodes, [.. edges.Where(e => !(steps.TryGetValue(e.Item2, out var d) && d.Min() >= 1))]);
+        List<(string, string)> searched = [];
+        foreach (var e in edges)
+        {
+            if (!(steps.TryGetValue(e.Item2, out var d) && MinOf(d) >= 1)) searched.Add(e);
+        }
+
+        var order = fromMetadata ? MetadataOrder(nodes) : TopologicalOrder(nodes, searched);
 
         var b = new ModelBuilder { Name = options.Name, Dt = options.Dt, Timing = TickTiming.FeedForward };
         var start = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -81,7 +86,7 @@ public static class NirImporter
             {
                 if (!nodes.TryGetValue(name, out var n))
                     throw new IfmFormatException($"{source}: plasticity names node '{name}', which does not exist (nodes: {string.Join(", ", nodes.Keys)})");
-                if (n.Type is "Input" or "Flatten" or "Delay" or "Threshold" || (n.Type is "Output" && !edges.Any(e => e.Item2 == name)))
+                if (n.Type is "Input" or "Flatten" or "Delay" or "Threshold" || (n.Type is "Output" && !incoming.ContainsKey(name)))
                     throw Bad(source, name, $"{n.Type} nodes have no weights to learn (name an Affine, Linear or Scale node, or a neuron node)");
                 group[name] = b.AddEdgeGroup(name, rule);
                 if (n.Type is "Affine" or "Linear" && FoldTarget(name, nodes, edges, order, steps) is { } target) foldInto[name] = target;
@@ -99,11 +104,11 @@ public static class NirImporter
         var stageStart = new Dictionary<string, int[]>(StringComparer.Ordinal);
         void AddStages(string name)
         {
-            int depth = steps[name].Max(), count = size[name];
+            int depth = MaxOf(steps[name]), count = size[name];
             if (depth < 1) return;
             if ((long)depth * count > MaxDelayNeurons) throw Bad(source, name, $"delay needs {depth} stages of {count} neurons (limit {MaxDelayNeurons:N0} neurons)");
             var at = new int[depth + 1];
-            bool uniform = steps[name].All(d => d == depth);
+            bool uniform = MinOf(steps[name]) == depth;
             for (int s = depth; s >= 1; s--)
             {
                 string stage = s == depth && uniform ? PopulationName(name) : $"{name}.delay{s}";
@@ -233,9 +238,15 @@ public static class NirImporter
     private static string? FoldTarget(string name, Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges, List<string> order,
         Dictionary<string, int[]> steps)
     {
-        var consumers = edges.Where(e => e.Source == name).Select(e => e.Target).Distinct().ToList();
-        if (consumers.Count != 1) return null;
-        string n = consumers[0];
+        string? n = null;
+        foreach (var (s, t) in edges)
+        {
+            if (s != name) continue;
+            if (n is not null && n != t) return null;
+            n = t;
+        }
+
+        if (n is null) return null;
         if (nodes[n].Type is "Input" or "Flatten" or "Affine" or "Linear" or "Scale" or "Threshold" or "Delay" or "NIRGraph" || steps.ContainsKey(n)) return null;
         int at = order.IndexOf(name), into = order.IndexOf(n);
         if (at < 0 || into <= at) return null;
@@ -309,7 +320,7 @@ public static class NirImporter
             if (!seen.Add(n)) return;
             foreach (var (s, t) in edges)
             {
-                if (s == n && steps.TryGetValue(t, out var d) && d.Max() >= 1) Visit(t);
+                if (s == n && steps.TryGetValue(t, out var d) && MaxOf(d) >= 1) Visit(t);
             }
 
             result.Add(n);
@@ -317,10 +328,24 @@ public static class NirImporter
 
         foreach (var (n, d) in steps)
         {
-            if (d.Max() >= 1) Visit(n);
+            if (MaxOf(d) >= 1) Visit(n);
         }
 
         return result;
+    }
+
+    private static int MinOf(int[] a)
+    {
+        int m = int.MaxValue;
+        foreach (int x in a) m = Math.Min(m, x);
+        return m;
+    }
+
+    private static int MaxOf(int[] a)
+    {
+        int m = 0;
+        foreach (int x in a) m = Math.Max(m, x);
+        return m;
     }
 
     /// <summary>A Delay node's delay in whole time steps per element.</summary>
