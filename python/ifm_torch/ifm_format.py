@@ -21,7 +21,7 @@ V3_KINDS = ("cuba_lif", "li", "if", "integrator", "cuba_li")     # format versio
 SPIKING = ("lif", "cuba_lif", "if")
 TIMINGS = ("synchronous", "feed_forward")
 ROLES = ("input", "hidden", "output")
-ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity", "step")
 KIND_TENSORS = {"ifm": ("a",), "leaky": ("tau",), "lif": ("tau", "v_threshold", "v_reset", "v_leak", "resistance"),
                 "cuba_lif": ("tau", "tau_syn", "v_threshold", "v_reset", "v_leak", "resistance", "w_in"),
                 "li": ("tau", "v_leak", "resistance"), "if": ("v_threshold", "v_reset", "resistance"),

@@ -53,7 +53,7 @@ class IfmNetwork(torch.nn.Module):
         t = lambda a, dt=dtype: torch.as_tensor(np.asarray(a), dtype=dt)  # noqa: E731
         a = np.zeros(n, np.float32)
         kind = np.zeros(n, np.int64)      # 0 ifm input, 1 ifm other, 2 leaky, then NIR_CODES
-        act = np.zeros(n, np.int64)       # leaky: 0 tanh, 1 sigmoid, 2 relu, 3 identity
+        act = np.zeros(n, np.int64)       # leaky: 0 tanh, 1 sigmoid, 2 relu, 3 identity, 4 step
         k = np.zeros(n, np.float64)       # dt/tau, or dt for kinds without a time constant (if, integrator)
         k_syn = np.zeros(n, np.float64)   # dt/tau_syn (cuba_lif, cuba_li)
         lif = {x: np.zeros(n, np.float32) for x in ("v_threshold", "v_reset", "v_leak", "resistance", "w_in")}
@@ -71,7 +71,7 @@ class IfmNetwork(torch.nn.Module):
                     k_syn[sl] = (np.float32(m.dt) / p.params["tau_syn"].astype(np.float32)).astype(np.float32)
                 if p.kind == "leaky":
                     kind[sl] = 2
-                    act[sl] = ("tanh", "sigmoid", "relu", "identity").index(p.activation)
+                    act[sl] = ("tanh", "sigmoid", "relu", "identity", "step").index(p.activation)
                 else:
                     kind[sl] = NIR_CODES[p.kind]
                     for x in lif:
@@ -287,7 +287,7 @@ class IfmNetwork(torch.nn.Module):
             sl = (1 - self.k) * s_prev + self.k * (syn + self.bias + x)
             yl = sl
             for code in self.acts_present:
-                f = (torch.tanh(sl), torch.sigmoid(sl), torch.relu(sl), sl)[code]
+                f = (torch.tanh(sl), torch.sigmoid(sl), torch.relu(sl), sl, (sl > 0).to(sl.dtype))[code]
                 yl = torch.where(self.act == code, f, yl)
             s = torch.where(m, sl, s)
             y = torch.where(m, yl, y)

@@ -6,9 +6,10 @@ namespace Ifm.Cli.Tests;
 /// <summary>
 /// <c>ifm import</c> in the shipped NativeAOT binaries — linux-x64 and linux-arm64 under qemu-user — where PureHDF's
 /// generic readers exist only if they were compiled in (runtime/Ifm.Import/PureHDF.rd.xml): the NIR paper's
-/// lif_norse.nir imports to the model the library builds and replays to spikes on exactly Norse's steps; the linux-x64
-/// binary exports it back to NIR (PureHDF's writer, its roots and the int64 marshalling data NirFile keeps) and the
-/// exported file imports to the same model; export refuses a model NIR cannot express with one line.
+/// lif_norse.nir imports to the model the library builds and replays to spikes on exactly Norse's steps; both binaries
+/// export it back to NIR (PureHDF's writer, its roots and the int64 marshalling data NirFile keeps) and the exported
+/// file imports to the same model; export refuses a model NIR cannot express with one line; a NIR graph imported with a
+/// plasticity rule learns in <c>ifm run</c> (Pavlov conditioning on the simulated plant).
 /// </summary>
 public sealed class NirBinaryTests : IDisposable
 {
@@ -37,10 +38,11 @@ public sealed class NirBinaryTests : IDisposable
         AssertReplaysNorseSpikes(rid, a);
     }
 
-    [Fact]
-    public void Export_in_the_native_binary_round_trips_lif_norse()
+    [Theory]
+    [InlineData("linux-x64")]
+    [InlineData("linux-arm64")]
+    public void Export_in_the_native_binary_round_trips_lif_norse(string rid)
     {
-        const string rid = "linux-x64";
         string a = Path.Combine(_dir, "a.ifm"), nir = Path.Combine(_dir, "a.nir"), b = Path.Combine(_dir, "b.ifm");
         ProcessResult r = Ifm(rid, "import", Data("lif_norse.nir"), "--out", a, "--dt", "0.0001", "--name", "lif");
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -89,6 +91,38 @@ public sealed class NirBinaryTests : IDisposable
         var rows = AotBinaryTests.ReadCsv(outputs);
         Assert.Equal(1000, rows.Length);
         Assert.Equal([460, 510, 710, 760], Enumerable.Range(0, rows.Length).Where(t => rows[t][0] == 1f).ToArray());
+    }
+
+    /// <summary>
+    /// Pavlov's dog written as a NIR graph (nir_files.py pavlov: food and bell through Affine nodes into one LIF
+    /// neuron), imported with STDP on the bell's Affine node and run on the simulated Pavlov plant: with plasticity on,
+    /// pairing teaches the neuron to answer the bell alone; with it off the bell alone never makes it salivate.
+    /// </summary>
+    [Fact]
+    public void An_imported_nir_graph_learns_with_plasticity_in_ifm_run()
+    {
+        ProcessResult r = ProcessRunner.Run("/usr/bin/python3", [Data("nir_files.py"), "pavlov", _dir]);
+        Assert.True(r.ExitCode == 0, "python3 (python3-h5py) failed: " + r.Stderr);
+        string model = Path.Combine(_dir, "pavlov.ifm");
+        r = Ifm("linux-x64", "import", Path.Combine(_dir, "pavlov.nir"), "--out", model, "--dt", "0.001", "--plasticity", Path.Combine(_dir, "pavlov.rules.json"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var group = Assert.Single(IfmFile.Read(model).EdgeGroups, g => g.Rule is not null);
+        Assert.Equal("bell", group.Name);
+
+        int[] Testing(string plasticity)
+        {
+            ProcessResult run = Ifm("linux-x64", "run", model, "--sim", "pavlov", "--rate", "1000", "--plasticity", plasticity);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            string text = run.Stdout + run.Stderr;
+            var rows = text.Split('\n').Where(l => l.Contains("Testing", StringComparison.Ordinal) && l.Contains("bell 1:", StringComparison.Ordinal)).ToArray();
+            Assert.True(rows.Length == 3, $"expected 3 testing trials in the report: {text}");
+            var initial = text.Split('\n').Where(l => l.Contains("Initial", StringComparison.Ordinal) && l.Contains("food 1", StringComparison.Ordinal)).ToArray();
+            Assert.All(initial, l => Assert.Contains(": 5/5", l, StringComparison.Ordinal));  // food alone: the innate response
+            return [.. rows.Select(l => int.Parse(l[(l.IndexOf("bell 1: ", StringComparison.Ordinal) + 8)..].Split('/')[0], System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        Assert.Equal([5, 5, 5], Testing("on"));
+        Assert.Equal([0, 0, 0], Testing("off"));
     }
 
     [Fact]

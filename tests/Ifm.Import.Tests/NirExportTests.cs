@@ -17,7 +17,7 @@ public sealed class NirExportTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ifm-nir-export-").FullName;
 
-    public static TheoryData<string> Graphs() => ["lif_norse", "recurrent_cubalif", "residual", "nested"];
+    public static TheoryData<string> Graphs() => ["lif_norse", "recurrent_cubalif", "residual", "nested", "threshold_edge"];
 
     private static (string Path, float Dt) Source(string name) => name == "lif_norse"
         ? (NorseConformanceTests.Data("lif_norse.nir"), 1e-4f)
@@ -31,7 +31,17 @@ public sealed class NirExportTests : IDisposable
         var options = new NirImportOptions { Dt = dt, Name = name };
         var model = NirImporter.ToModel(NirFile.Read(path), options);
         string exported = Path.Combine(_dir, name + ".nir");
-        NirFile.Write(NirExporter.ToGraph(model), exported);
+        var graph = NirExporter.ToGraph(model);
+        if (name == "threshold_edge")
+        {
+            // NIR's own nodes, not Affine stand-ins: one Threshold, and the 2 + 1 steps as three Delay(dt) nodes.
+            Assert.Equal([1.0f, 0.5f, 0.999f], graph.Nodes.Single(n => n.Type == "Threshold").Parameters["threshold"].Values);
+            var delays = graph.Nodes.Where(n => n.Type == "Delay").ToList();
+            Assert.Equal(3, delays.Count);
+            Assert.All(delays, n => Assert.All(n.Parameters["delay"].Values, v => Assert.Equal(dt, v)));
+        }
+
+        NirFile.Write(graph, exported);
         var again = NirImporter.ToModel(NirFile.Read(exported), options);
 
         Assert.Equal(model.Populations.Select(p => (p.Name, p.Kind, p.Role, p.Count)), again.Populations.Select(p => (p.Name, p.Kind, p.Role, p.Count)));
@@ -79,6 +89,8 @@ public sealed class NirExportTests : IDisposable
     [InlineData("residual")]
     [InlineData("nested")]
     [InlineData("mixed")]
+    [InlineData("delay_threshold")]
+    [InlineData("threshold_edge")]
     public void Exported_file_follows_the_nir_layout_and_numpy_runs_it_like_the_model(string name)
     {
         var model = name == "mixed" ? MixedGraph() : NirImporter.ToModel(NirFile.Read(Source(name).Path), new NirImportOptions { Dt = 1e-3f });

@@ -6,7 +6,8 @@ namespace Ifm.Import.Tests;
 
 /// <summary>
 /// Graphs written with h5py in the NIR layout (nir_files.py: a recurrent CubaLIF network with an LI readout, a
-/// branching graph with a residual path, a nested subgraph), imported and run for 300 ticks, against an independent
+/// branching graph with a residual path, a nested subgraph, Threshold and Delay nodes with per-element delays, a Delay
+/// feeding a Delay and a cycle closed by a Delay), imported and run for 300 ticks, against an independent
 /// numpy implementation of NIR's equations in the same script: spikes identical, values within 1e-5.
 /// </summary>
 public sealed class SyntheticGraphTests
@@ -17,6 +18,8 @@ public sealed class SyntheticGraphTests
     [InlineData("recurrent_cubalif")]
     [InlineData("residual")]
     [InlineData("nested")]
+    [InlineData("delay_threshold")]
+    [InlineData("threshold_edge")]
     public void Imported_graph_matches_the_numpy_reference(string name)
     {
         string dir = Dir.Value;

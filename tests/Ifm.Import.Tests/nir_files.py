@@ -64,6 +64,12 @@ def corpus(d):
     case("edge_to_missing_node", "does not exist", edges=BASE_EDGES + [("lif", "ghost")])
     case("unsupported_node", "type Conv2d is not supported", BASE + [("conv", "Conv2d", dict(weight=np.zeros((1, 1, 3, 3), f32)))])
     case("weight_shape", "weight expects 3 inputs", replace("aff", dict(weight=np.ones((2, 3), f32), bias=np.zeros(2, f32))))
+    delay = lambda tau: BASE[:3] + [("del", "Delay", dict(delay=np.full(2, tau, f32)))] + BASE[3:]
+    delay_edges = [("input", "aff"), ("aff", "lif"), ("lif", "del"), ("del", "output")]
+    case("delay_not_whole_steps", "is not a whole number of time steps", delay(0.00015), delay_edges)
+    case("delay_negative", "is not a non-negative number of seconds", delay(-0.001), delay_edges)
+    case("delay_huge", "time steps", delay(1e6), delay_edges)
+    case("threshold_missing", "has no parameter 'threshold'", BASE + [("thr", "Threshold", dict(thresh=np.zeros(2, f32)))], BASE_EDGES + [("lif", "thr")])
     # a numeric 'type'
     p = os.path.join(d, "numeric_type.nir")
     graph(p, BASE, BASE_EDGES)
@@ -109,6 +115,9 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
     y = {n: np.zeros(size[n], f32) for n in order}
     v = {n: np.zeros(size[n], f32) for n in order}
     cur = {n: np.zeros(size[n], f32) for n in order}
+    # Delay: y(t) = x(t - tau), tau = d*dt whole steps per element; hist[n][t] is the node's summed input at step t.
+    hist = {n: [] for n in order if types[n] == "Delay"}
+    steps = {n: np.rint(params[n]["delay"].astype(np.float64) / np.float64(np.float32(dt))).astype(int) for n in hist}
     rows = []
     for step in range(ticks):
         prev = {n: y[n].copy() for n in order}
@@ -131,6 +140,12 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
                 y[n] = x[step].astype(f32)
             elif t in ("Output", "Flatten"):
                 y[n] = i_in
+            elif t == "Threshold":
+                y[n] = (i_in > p["threshold"]).astype(f32)
+            elif t == "Delay":
+                k = steps[n]
+                past = np.array([hist[n][step - k[i]][i] if 0 < k[i] <= step else 0 for i in range(size[n])], f32)
+                y[n] = np.where(k == 0, i_in, past).astype(f32)
             elif t == "LIF":
                 vi = v[n] + f32(dt) / p["tau"] * ((p["v_leak"] - v[n]) + p["r"] * i_in)
                 s = vi > p["v_threshold"]
@@ -159,6 +174,12 @@ def euler_run(name, d, nodes, edges, order, back, ticks, x, dt):
                 y[n] = s.astype(f32)
             else:
                 raise ValueError(t)
+        for n in hist:
+            z = np.zeros(size[n], f32)
+            for s_, u in edges:
+                if u == n:
+                    z = z + y[s_]
+            hist[n].append(z)
         out = [n for n in order if types[n] == "Output"][0]
         rows.append(list(y[out]))
     np.savetxt(os.path.join(d, name + ".in.csv"), x, delimiter=",", fmt="%.9g")
@@ -211,12 +232,44 @@ def graphs(d):
     x = (rng.random((ticks, 2)) < 0.5).astype(f32)
     euler_run("nested", d, flat, fe, [n for n, _, _ in flat], set(), ticks, x, dt)
 
+    # 4. Threshold and Delay: input -> aff -> li -> thr(Threshold) -> del1(Delay 3 dt) -> del2(Delay 0, 1, 2, 4 dt per
+    #    element) -> aff2 -> lif -> output, and a cycle closed by a delay: lif -> rdel(Delay 2 dt) -> rec -> lif
+    nodes = [("input", "Input", dict(shape=np.array([3]))),
+             ("aff", "Affine", dict(weight=rng.normal(0, 1.5, (4, 3)).astype(f32), bias=np.full(4, 0.1, f32))),
+             ("li", "LI", dict(tau=np.full(4, 0.01, f32), r=np.ones(4, f32), v_leak=np.zeros(4, f32))),
+             ("thr", "Threshold", dict(threshold=np.array([0.05, 0.1, -0.05, 0.2], f32))),
+             ("del1", "Delay", dict(delay=np.full(4, 3 * dt, f32))),
+             ("del2", "Delay", dict(delay=(np.array([0, 1, 2, 4]) * dt).astype(f32))),
+             ("aff2", "Linear", dict(weight=np.array([[0.6, -0.4, 0.5, 0.3], [0.2, 0.7, -0.3, 0.6]], f32))),
+             ("rdel", "Delay", dict(delay=np.full(2, 2 * dt, f32))),
+             ("rec", "Linear", dict(weight=np.array([[-0.5, 0.75], [0.75, -0.25]], f32))),
+             ("lif", "LIF", dict(tau=np.full(2, 0.005, f32), r=np.ones(2, f32), v_leak=np.zeros(2, f32), v_threshold=np.full(2, 0.3, f32))),
+             ("output", "Output", dict(shape=np.array([2])))]
+    edges = [("input", "aff"), ("aff", "li"), ("li", "thr"), ("thr", "del1"), ("del1", "del2"), ("del2", "aff2"), ("aff2", "lif"),
+             ("lif", "rdel"), ("rdel", "rec"), ("rec", "lif"), ("lif", "output")]
+    graph(os.path.join(d, "delay_threshold.nir"), nodes, edges)
+    x = (rng.random((ticks, 3)) < 0.3).astype(f32)
+    euler_run("delay_threshold", d, nodes, edges, [n for n, _, _ in nodes], set(), ticks, x, dt)
+
+    # 5. Threshold is strict (z = 1 only where v > v_thr): inputs of exactly 1 against thresholds 1, 0.5, 0.999; then
+    #    a Delay feeding a Delay (2 dt, then 1 dt)
+    nodes = [("input", "Input", dict(shape=np.array([3]))),
+             ("thr", "Threshold", dict(threshold=np.array([1.0, 0.5, 0.999], f32))),
+             ("del", "Delay", dict(delay=np.full(3, 2 * dt, f32))),
+             ("del_b", "Delay", dict(delay=np.full(3, dt, f32))),
+             ("output", "Output", dict(shape=np.array([3])))]
+    edges = [("input", "thr"), ("thr", "del"), ("del", "del_b"), ("del_b", "output")]
+    graph(os.path.join(d, "threshold_edge.nir"), nodes, edges)
+    x = (rng.random((ticks, 3)) < 0.5).astype(f32)
+    euler_run("threshold_edge", d, nodes, edges, [n for n, _, _ in nodes], set(), ticks, x, dt)
+
 
 # What nir/serialization.py's read_node takes from each node type (required; optional ones default there).
 REQUIRED = {
     "Input": ["shape"], "Output": ["shape"], "Affine": ["weight", "bias"], "Linear": ["weight"], "Scale": ["scale"],
     "LIF": ["tau", "r", "v_leak", "v_threshold"], "CubaLIF": ["tau_mem", "tau_syn", "r", "v_leak", "v_threshold", "w_in"],
     "LI": ["tau", "r", "v_leak"], "CubaLI": ["tau_mem", "tau_syn", "r", "v_leak", "w_in"], "IF": ["r", "v_threshold"], "I": ["r"],
+    "Threshold": ["threshold"], "Delay": ["delay"],
 }
 OPTIONAL = {"LIF": ["v_reset"], "CubaLIF": ["v_reset"], "IF": ["v_reset"]}
 
@@ -273,7 +326,9 @@ def check(path, in_csv, out_csv, dt):
             if a not in names or b not in names:
                 fail(f"edge ({a}, {b}) names a missing node")
     seq = sorted(order, key=order.get)
-    back = {(a, b) for a, b in edges if order[a] >= order[b]}
+    # An edge into a Delay node is not a cycle's: the node's own delay is what NIR says it does.
+    types = {n: t for n, t, _ in nodes}
+    back = {(a, b) for a, b in edges if order[a] >= order[b] and types[b] != "Delay"}
     x = np.loadtxt(in_csv, delimiter=",", dtype=np.float32, ndmin=2)
     d, name = os.path.split(out_csv)
     euler_run(os.path.splitext(name)[0] + ".check", d, nodes, edges, seq, back, x.shape[0], x, float(dt))
@@ -282,8 +337,70 @@ def check(path, in_csv, out_csv, dt):
     print(f"{path}: {len(nodes)} nodes, {len(edges)} edges: NIR 1.0 layout")
 
 
+def pavlov(d):
+    """Pavlov's dog as a NIR graph, for ifm run --sim pavlov: food F and bell R (Input nodes), each through an Affine
+    (food 1, bell 0) into one LIF neuron (dt/tau = 1 at dt = 1 ms, threshold 0.5), salivation S (Output). With STDP on
+    the bell's Affine (pavlov.rules.json) the pairing of food and bell teaches the neuron to fire on the bell alone."""
+    lif = dict(tau=np.full(1, 0.001, f32), r=np.ones(1, f32), v_leak=np.zeros(1, f32), v_threshold=np.full(1, 0.5, f32))
+    nodes = [("F", "Input", dict(shape=np.array([1]))), ("R", "Input", dict(shape=np.array([1]))),
+             ("food", "Affine", dict(weight=np.ones((1, 1), f32), bias=np.zeros(1, f32))),
+             ("bell", "Affine", dict(weight=np.zeros((1, 1), f32), bias=np.zeros(1, f32))),
+             ("lif", "LIF", lif), ("S", "Output", dict(shape=np.array([1])))]
+    edges = [("F", "food"), ("R", "bell"), ("food", "lif"), ("bell", "lif"), ("lif", "S")]
+    graph(os.path.join(d, "pavlov.nir"), nodes, edges)
+    open(os.path.join(d, "pavlov.rules.json"), "w").write(
+        '{"bell": {"rule": "stdp", "tau_plus": 0.01, "tau_minus": 0.01, "a_plus": 0.05, "a_minus": 0, "w_min": 0, "w_max": 1}}\n')
+
+
+class CubaLIFImplementation(object):
+    """NIR's own numpy reference of CubaLIF, verbatim from neuromorphs/NIR paper/03_rnn/extras/debug_CubaLIF/
+    nir_reference_impl.py (BSD 3-Clause), written there to debug the snnTorch and Norse importers; the node's
+    parameters are passed as float32 arrays here instead of a nir.CubaLIF object."""
+
+    def __init__(self, dt, cuba_node):
+        self.dt = dt  # scalar
+        self.node = cuba_node
+        self.v = np.zeros_like(self.node.v_threshold)
+        self.I = np.zeros_like(self.node.v_threshold)
+
+    def forward(self, x):
+        I_last = self.I.copy()
+        v_last = self.v.copy()
+        self.I = I_last + (self.dt / self.node.tau_syn) * (-I_last + self.node.w_in * x)
+        self.v = v_last + (self.dt / self.node.tau_mem) * (
+            self.node.v_leak - v_last + self.node.r * I_last
+        )
+        z = self.v > self.node.v_threshold
+        self.v -= z * self.node.v_threshold
+        return z, self.v, self.I
+
+
+def cuba_reference(d):
+    """Runs NIR's reference CubaLIF on the stimuli of that folder's test_snntorch_and_norse.py (snnTorch alpha 0.9,
+    beta 0.8, threshold 5 as the NIR node snnTorch exports at dt = 1e-4: tau_syn = dt/(1 - alpha), tau_mem =
+    dt/(1 - beta), r = tau_mem/dt, w_in = tau_syn/dt) into DIR/cuba_<case>.csv: input, v, spike per step."""
+    from types import SimpleNamespace
+    dt = 1e-4
+    node = SimpleNamespace(tau_syn=np.array([dt / (1 - 0.9)], f32), tau_mem=np.array([dt / (1 - 0.8)], f32), v_leak=np.zeros(1, f32),
+                           v_threshold=np.array([5.0], f32))
+    node.r = (node.tau_mem / f32(dt)).astype(f32)
+    node.w_in = (node.tau_syn / f32(dt)).astype(f32)
+    cases = {"spikes": np.isin(np.arange(200), np.arange(0, 200, 10)).astype(f32),
+             "constant": np.full(200, 0.11, f32),
+             "mixed": (np.isin(np.arange(400), [10, 30, 40, 60, 70, 80, 90, 100, 120, 130, 150, 160, 190]) * 1.0 + 0.3 * (np.arange(400) >= 200)).astype(f32)}
+    for name, x in cases.items():
+        ref = CubaLIFImplementation(f32(dt), node)
+        rows = []
+        for xt in x:
+            z, v, _ = ref.forward(np.array([xt], f32))
+            rows.append((xt, float(v[0]), float(z[0])))
+        np.savetxt(os.path.join(d, f"cuba_{name}.csv"), np.array(rows), delimiter=",", fmt="%.9g")
+    np.savetxt(os.path.join(d, "cuba_params.csv"), np.array([[dt, node.tau_syn[0], node.tau_mem[0], node.r[0], node.w_in[0], node.v_threshold[0]]]),
+               delimiter=",", fmt="%.9g")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "check":
         check(*sys.argv[2:6])
     else:
-        {"corpus": corpus, "graphs": graphs}[sys.argv[1]](sys.argv[2])
+        {"corpus": corpus, "graphs": graphs, "pavlov": pavlov, "cuba_reference": cuba_reference}[sys.argv[1]](sys.argv[2])

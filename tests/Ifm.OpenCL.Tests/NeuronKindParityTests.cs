@@ -30,6 +30,7 @@ public sealed class NeuronKindParityTests
     [InlineData(Activation.Sigmoid)]
     [InlineData(Activation.Relu)]
     [InlineData(Activation.Identity)]
+    [InlineData(Activation.Step)]
     public void Leaky_integrators_match_the_cpu_engine_for_1000_ticks(Activation f)
     {
         var m = TestNetworks.Derive(Random(NeuronKind.Leaky), weightScale: f is Activation.Relu or Activation.Identity ? 0.5f : 1f,

@@ -72,6 +72,7 @@ public class NeuronKindTests
     [InlineData(Activation.Sigmoid, 0.53120937f)]
     [InlineData(Activation.Relu, 0.125f)]
     [InlineData(Activation.Identity, 0.125f)]
+    [InlineData(Activation.Step, 1f)]
     public void Leaky_activations(Activation f, float expected)
     {
         var b = new ModelBuilder { Dt = 0.001f };

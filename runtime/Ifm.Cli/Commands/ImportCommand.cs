@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Ifm.Import.Nir;
 using Ifm.Runtime.Format;
 
@@ -19,7 +20,11 @@ internal static class ImportCommand
             if (!(v > 0) || !double.IsFinite(v)) r.AddError(string.Create(CultureInfo.InvariantCulture, $"--dt must be a positive number of seconds, got {v}"));
         });
         var name = new Option<string?>("--name") { Description = "Model name (default: the file name)." };
-        var cmd = new Command("import", "Convert a NIR graph (snnTorch, Norse, Sinabs, Rockpool, Lava-DL, Spyx) into an .ifm model.") { input, output, dt, name };
+        var plasticity = new Option<string?>("--plasticity")
+        {
+            Description = "JSON file of learning rules by NIR node name, e.g. {\"fc1\": {\"rule\": \"stdp\", ...}} (rules as in FORMAT.md section 6): those nodes' weights learn in ifm run.",
+        };
+        var cmd = new Command("import", "Convert a NIR graph (snnTorch, Norse, Sinabs, Rockpool, Lava-DL, Spyx) into an .ifm model.") { input, output, dt, name, plasticity };
         cmd.SetAction(r =>
         {
             string path = r.GetValue(input)!;
@@ -32,6 +37,7 @@ internal static class ImportCommand
             {
                 Dt = (float)r.GetValue(dt),
                 Name = r.GetValue(name) ?? Path.GetFileNameWithoutExtension(path),
+                Plasticity = r.GetValue(plasticity) is { } rules ? ReadRules(rules) : null,
             }, Path.GetFileName(path));
             string target = r.GetValue(output)!;
             progress.Report(2, 3, "stages", "writing " + target);
@@ -43,5 +49,32 @@ internal static class ImportCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The --plasticity file: one JSON object, node name → rule.</summary>
+    private static Dictionary<string, Ifm.Runtime.Plasticity.PlasticityRule> ReadRules(string path)
+    {
+        if (!File.Exists(path)) throw new CliException($"{path}: no such file");
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(BoundedFile.ReadAllText(path, 1 << 20), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{path}: not valid JSON ({e.Message})");
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new CliException($"{path}: expected a JSON object of node name -> rule");
+            var rules = new Dictionary<string, Ifm.Runtime.Plasticity.PlasticityRule>(StringComparer.Ordinal);
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (!rules.TryAdd(p.Name, IfmFile.ReadPlasticityRule(p.Value, p.Name, path))) throw new CliException($"{path}: node '{p.Name}' appears twice");
+            }
+
+            return rules;
+        }
     }
 }

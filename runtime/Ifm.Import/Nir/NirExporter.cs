@@ -10,7 +10,9 @@ namespace Ifm.Import.Nir;
 /// <item>populations of the NIR kinds (lif, cuba_lif, li, cuba_li, if, integrator; reset to v_reset, no refractory
 /// ticks) become LIF, CubaLIF, LI, CubaLI, IF and I nodes with NIR's parameter names;</item>
 /// <item>identity populations (leaky, τ = dt, identity activation: y = Σw·y + b + x) become Input nodes (input role),
-/// Output nodes (output role) and, when hidden, Affine nodes carrying the weights of their one source and their bias;</item>
+/// Output nodes (output role) and, when hidden, Affine nodes carrying the weights of their one source and their bias —
+/// or a Delay node of dt when the population updates before its one source and copies it (it holds the previous tick);</item>
+/// <item>step populations (leaky, τ = dt, step activation) become Threshold nodes, the threshold the bias's negative;</item>
 /// <item>the edges from one population to another are a direct NIR edge when they are one-to-one with weight 1,
 /// otherwise a Linear node (an Affine one when it also carries the bias of a neuron population) between the two.</item>
 /// </list>
@@ -64,11 +66,12 @@ public static class NirExporter
             var pb = bias.Slice(p.Start, p.Count).ToArray();
             bool hasBias = pb.Any(x => x != 0);
             var incoming = blocks.Where(kv => kv.Key.Dst == d).Select(kv => (Src: kv.Key.Src, W: kv.Value)).ToList();
-            bool identity = IsIdentity(p, model.Dt);
-            if (!identity && !NirKinds.ContainsKey(p.Kind))
+            bool identity = IsIdentity(p, model.Dt, Activation.Identity);
+            bool step = IsIdentity(p, model.Dt, Activation.Step);
+            if (!identity && !step && !NirKinds.ContainsKey(p.Kind))
             {
                 throw new IfmFormatException($"{src}: population '{p.Name}' is of kind {NeuronModels.Of(p.Kind).Name}, which NIR cannot express " +
-                    "(exportable: identity populations and lif, cuba_lif, li, cuba_li, if, integrator)");
+                    "(exportable: identity and step populations and lif, cuba_lif, li, cuba_li, if, integrator)");
             }
 
             if (p.Role == NeuronRole.Input)
@@ -76,6 +79,14 @@ public static class NirExporter
                 if (!identity) throw new IfmFormatException($"{src}: input population '{p.Name}' is not an identity population (a NIR Input node passes its values on)");
                 if (incoming.Count > 0 || hasBias) throw new IfmFormatException($"{src}: input population '{p.Name}' has incoming edges or a bias, which a NIR Input node cannot have");
                 nodes.Add(Node(p.Name, "Input", order++, ("shape", Vector([p.Count]))));
+                continue;
+            }
+
+            if (identity && p.Role == NeuronRole.Hidden && !hasBias && incoming.Count == 1 && incoming[0].Src > d && IsOneToOne(incoming[0].W, p.Count, pops[incoming[0].Src].Count))
+            {
+                // It updates before its one source and copies it: it holds the source's previous tick, a Delay of dt.
+                nodes.Add(Node(p.Name, "Delay", order++, ("delay", Vector(Filled(p.Count, model.Dt)))));
+                edges.Add((pops[incoming[0].Src].Name, p.Name));
                 continue;
             }
 
@@ -92,7 +103,7 @@ public static class NirExporter
                 throw new IfmFormatException($"{src}: population '{p.Name}' has a bias but no incoming edges, which NIR cannot express");
 
             // Connectors first (they update before the node they feed); the bias rides on the first one.
-            bool biasPlaced = !hasBias || (identity && p.Role != NeuronRole.Output);
+            bool biasPlaced = !hasBias || (identity && p.Role != NeuronRole.Output) || step;
             foreach (var (s, m) in incoming)
             {
                 bool carriesBias = !biasPlaced;
@@ -122,6 +133,13 @@ public static class NirExporter
                 var eye = new float[p.Count * p.Count];
                 for (int i = 0; i < p.Count; i++) eye[i * p.Count + i] = 1f;
                 nodes.Add(Node(p.Name, "Affine", order++, ("weight", Matrix(eye, p.Count, p.Count)), ("bias", Vector(pb))));
+            }
+            else if (step)
+            {
+                // The importer's Threshold: the step of the summed input plus the bias, the threshold's negative.
+                var threshold = new float[pb.Length];
+                for (int i = 0; i < pb.Length; i++) threshold[i] = -pb[i];
+                nodes.Add(Node(p.Name, "Threshold", order++, ("threshold", Vector(threshold))));
             }
             else
             {
@@ -167,9 +185,16 @@ public static class NirExporter
         };
     }
 
-    /// <summary>A leaky population with the identity activation and τ = dt: y = Σw·y + b + x exactly.</summary>
-    private static bool IsIdentity(Population p, float dt) =>
-        p.Kind == NeuronKind.Leaky && p.Parameters.Activation == Activation.Identity && p.Parameters.Tau.All(t => dt / t == 1f);
+    /// <summary>A leaky population with activation f and τ = dt: y = f(Σw·y + b + x) exactly (identity: the sum itself).</summary>
+    private static bool IsIdentity(Population p, float dt, Activation f) =>
+        p.Kind == NeuronKind.Leaky && p.Parameters.Activation == f && p.Parameters.Tau.All(t => dt / t == 1f);
+
+    private static float[] Filled(int count, float v)
+    {
+        var a = new float[count];
+        Array.Fill(a, v);
+        return a;
+    }
 
     private static bool IsOneToOne(float[] m, int rows, int cols)
     {

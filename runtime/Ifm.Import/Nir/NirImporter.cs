@@ -11,6 +11,15 @@ public sealed record NirImportOptions
     public float Dt { get; init; } = 1e-4f;
 
     public string Name { get; init; } = "nir";
+
+    /// <summary>
+    /// Plasticity rules by NIR node name: the weights of that node learn with the rule (an edge group named after the
+    /// node). An Affine or Linear node whose one consumer is a neuron node or an Output node is folded into it: its
+    /// weights become the edges from its sources straight to the consumer (its bias the consumer's), so the rule sees
+    /// the consumer's neurons as post-synaptic (their spikes for STDP, the output for PES). For any other node the rule
+    /// applies to the edges into the node's own population.
+    /// </summary>
+    public IReadOnlyDictionary<string, Ifm.Runtime.Plasticity.PlasticityRule>? Plasticity { get; init; }
 }
 
 /// <summary>
@@ -19,14 +28,19 @@ public sealed record NirImportOptions
 /// in the frameworks). Neuron nodes (LIF, CubaLIF, LI, CubaLI, IF, I) become populations of the matching kind with
 /// NIR's parameters; Input, Output, Affine, Linear, Scale and Flatten become populations of identity neurons (leaky
 /// neurons with τ = dt and the identity activation: y = Σw·y + b + x exactly) whose incoming edges carry the weight
-/// matrix, the bias, or one-to-one weights. A node's inputs are summed, one-to-one. Nested graphs are flattened.
+/// matrix, the bias, or one-to-one weights. Threshold becomes a population of step neurons (τ = dt, y = 1 if s &gt; 0)
+/// with the threshold as a negative bias; Delay a chain of identity stage populations that read the previous tick (see
+/// runtime/Ifm.Import/README.md). A node's inputs are summed, one-to-one. Nested graphs are flattened.
 /// When every node carries <c>metadata/ifm_update_order</c> (graphs written by <see cref="NirExporter"/>) that order
 /// is the update order instead of the search's, so a round trip keeps which edges read the previous tick.
 /// </summary>
 public static class NirImporter
 {
     /// <summary>Node types the importer maps.</summary>
-    public static readonly string[] Supported = ["Input", "Output", "Affine", "Linear", "Scale", "Flatten", "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I", "NIRGraph"];
+    public static readonly string[] Supported = ["Input", "Output", "Affine", "Linear", "Scale", "Flatten", "LIF", "CubaLIF", "LI", "CubaLI", "IF", "I", "Threshold", "Delay", "NIRGraph"];
+
+    /// <summary>The most delay stages one Delay node may need (delay / dt), and the most neurons all its stages may hold.</summary>
+    private const int MaxDelaySteps = 100_000, MaxDelayNeurons = 1 << 22;
 
     public static IfmModel ToModel(NirGraph graph, NirImportOptions? options = null, string source = "model.nir")
     {
@@ -37,19 +51,79 @@ public static class NirImporter
         var edges = new List<(string, string)>();
         Flatten(graph, "", nodes, edges, source, topLevel: true);
 
+        // Delay nodes: whole time steps per element (delay / dt). A Delay whose every element waits at least one step
+        // is a chain of stage populations, each reading the previous tick of the one before (below); its incoming edges
+        // are left out of the search, so a cycle through it is closed by the delay itself and reads no extra step.
+        var steps = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (name, n) in nodes)
+        {
+            if (n.Type == "Delay") steps[name] = DelaySteps(n, name, options.Dt, source);
+        }
+
         // Topological order by depth-first search from the inputs; an edge to a node on the current path closes a cycle.
-        var order = TopologicalOrder(nodes, edges);
+        bool fromMetadata = HasUpdateOrder(nodes);
+        List<(string, string)> searched = [];
+        foreach (var e in edges)
+        {
+            if (!(steps.TryGetValue(e.Item2, out var d) && MinOf(d) >= 1)) searched.Add(e);
+        }
+
+        var order = fromMetadata ? MetadataOrder(nodes) : TopologicalOrder(nodes, searched);
 
         var b = new ModelBuilder { Name = options.Name, Dt = options.Dt, Timing = TickTiming.FeedForward };
         var start = new Dictionary<string, int>(StringComparer.Ordinal);
         var size = new Dictionary<string, int>(StringComparer.Ordinal);
         var incoming = edges.GroupBy(e => e.Item2).ToDictionary(g => g.Key, g => g.Select(e => e.Item1).ToList(), StringComparer.Ordinal);
 
-        // Sizes first (a node's size may come from its inputs: Output, Flatten).
-        foreach (var name in order) size[name] = SizeOf(nodes[name], name, incoming, size, source);
+        // Learning nodes: one edge group each (group 0 holds the fixed edges), and the Affine/Linear ones folded into
+        // their consumer where that keeps every edge's timing (see NirImportOptions.Plasticity).
+        var group = new Dictionary<string, int>(StringComparer.Ordinal);
+        var foldInto = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (options.Plasticity is { Count: > 0 } rules)
+        {
+            b.AddEdgeGroup("default");
+            foreach (var (name, rule) in rules)
+            {
+                if (!nodes.TryGetValue(name, out var n))
+                    throw new IfmFormatException($"{source}: plasticity names node '{name}', which does not exist (nodes: {string.Join(", ", nodes.Keys)})");
+                if (n.Type is "Input" or "Flatten" or "Delay" or "Threshold" || (n.Type is "Output" && !incoming.ContainsKey(name)))
+                    throw Bad(source, name, $"{n.Type} nodes have no weights to learn (name an Affine, Linear or Scale node, or a neuron node)");
+                group[name] = b.AddEdgeGroup(name, rule);
+                if (n.Type is "Affine" or "Linear" && FoldTarget(name, nodes, edges, order, steps) is { } target) foldInto[name] = target;
+            }
+        }
 
+        // Sizes first (a node's size may come from its inputs: Output, Flatten), in the search's order.
+        var sizeOrder = fromMetadata ? TopologicalOrder(nodes, edges) : order;
+        foreach (var name in sizeOrder) size[name] = SizeOf(nodes[name], name, incoming, size, source);
+
+        // Delay stages: stage s of a node holds its input of s ticks ago. A stage updates before the population it reads
+        // (so it reads that population's previous tick): from the search, all stages come first, a node's stages from
+        // the last to the first, and the nodes in an order where a Delay fed by another Delay comes before it; from
+        // metadata (files ifm wrote), each node's stages at its place.
+        var stageStart = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        void AddStages(string name)
+        {
+            int depth = MaxOf(steps[name]), count = size[name];
+            if (depth < 1) return;
+            if ((long)depth * count > MaxDelayNeurons) throw Bad(source, name, $"delay needs {depth} stages of {count} neurons (limit {MaxDelayNeurons:N0} neurons)");
+            var at = new int[depth + 1];
+            bool uniform = MinOf(steps[name]) == depth;
+            for (int s = depth; s >= 1; s--)
+            {
+                string stage = s == depth && uniform ? PopulationName(name) : $"{name}.delay{s}";
+                at[s] = b.AddPopulation(stage, NeuronKind.Leaky, NeuronRole.Hidden, count, NeuronParameters.ForLeaky(Filled(count, options.Dt), Activation.Identity));
+            }
+
+            stageStart[name] = at;
+            if (uniform) start[name] = at[depth];
+        }
+
+        if (!fromMetadata) foreach (var name in DelayBlockOrder(steps, edges)) AddStages(name);
         foreach (var name in order)
         {
+            if (fromMetadata && steps.ContainsKey(name)) AddStages(name);
+            if (start.ContainsKey(name) || foldInto.ContainsKey(name)) continue;
             var node = nodes[name];
             int count = size[name];
             string label = name.Length == 0 ? "n" : name;
@@ -57,14 +131,58 @@ public static class NirImporter
             var labels = role == NeuronRole.Hidden ? null : Enumerable.Range(0, count).Select(i => count == 1 ? label : $"{label}[{i}]").ToArray();
             var (kind, parameters) = Neuron(node, name, count, options.Dt, source);
             start[name] = b.AddPopulation(PopulationName(name), kind, role, count, parameters, labels);
+            if (node.Type == "Threshold")
+            {
+                // z = 1 if v > v_thr: the step of v + (−v_thr), which has the sign of v − v_thr exactly.
+                var thr = Require(node, "threshold", name, source);
+                for (int i = 0; i < count; i++) b.SetBias(start[name] + i, -(thr.Count == 1 ? thr.Values[0] : thr.Values[i]));
+            }
         }
 
         foreach (var name in order)
         {
             var node = nodes[name];
-            int post = start[name], count = size[name];
+            int post = start.TryGetValue(name, out int at0) ? at0 : -1, count = size[name];
+            if (stageStart.TryGetValue(name, out var at))
+            {
+                // Stage 1 sums the inputs, stage s reads stage s − 1, and where the node is not the last stage itself it
+                // takes element i from stage d_i (from its inputs where d_i = 0).
+                int depth = at.Length - 1;
+                foreach (var src in Sources(name, incoming))
+                {
+                    if (size[src] != count) throw Bad(source, name, $"has {count} neurons but its input '{src}' gives {size[src]} values (shapes disagree)");
+                    for (int i = 0; i < count; i++)
+                    {
+                        b.AddEdge(start[src] + i, at[1] + i, 1f);
+                        if (post != at[depth] && steps[name][i] == 0) b.AddEdge(start[src] + i, post + i, 1f);
+                    }
+                }
+
+                for (int s = 2; s <= depth; s++)
+                {
+                    for (int i = 0; i < count; i++) b.AddEdge(at[s - 1] + i, at[s] + i, 1f);
+                }
+
+                if (post != at[depth])
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (steps[name][i] > 0) b.AddEdge(at[steps[name][i]] + i, post + i, 1f);
+                    }
+                }
+
+                continue;
+            }
+
             if (node.Type is "Affine" or "Linear")
             {
+                int g = group.GetValueOrDefault(name);
+                if (foldInto.TryGetValue(name, out var into))
+                {
+                    post = start[into];
+                    if (size[into] != count) throw Bad(source, into, $"has {size[into]} neurons but its input '{name}' gives {count} values (shapes disagree)");
+                }
+
                 var w = Require(node, "weight", name, source);
                 if (w.Shape.Length != 2) throw Bad(source, name, $"weight has shape [{Shape(w)}], expected [out, in]");
                 int rows = (int)w.Shape[0], cols = (int)w.Shape[1];
@@ -72,7 +190,7 @@ public static class NirImporter
                 {
                     var bias = Require(node, "bias", name, source);
                     if (bias.Count != rows) throw Bad(source, name, $"bias has {bias.Count} values for {rows} outputs");
-                    for (int i = 0; i < rows; i++) b.SetBias(post + i, bias.Values[i]);
+                    for (int i = 0; i < rows; i++) b.SetBias(post + i, foldInto.ContainsKey(name) ? b.GetBias(post + i) + bias.Values[i] : bias.Values[i]);
                 }
 
                 foreach (var src in Sources(name, incoming))
@@ -83,7 +201,7 @@ public static class NirImporter
                         for (int j = 0; j < cols; j++)
                         {
                             float v = w.Values[i * cols + j];
-                            if (v != 0) b.AddEdge(start[src] + j, post + i, v);
+                            if (v != 0 || g != 0) b.AddEdge(start[src] + j, post + i, v, g);
                         }
                     }
                 }
@@ -93,10 +211,12 @@ public static class NirImporter
 
             var scale = node.Type == "Scale" ? Require(node, "scale", name, source) : null;
             if (scale is not null && scale.Count != count) throw Bad(source, name, $"scale has {scale.Count} values for {count} neurons");
+            int eg = group.GetValueOrDefault(name);
             foreach (var src in Sources(name, incoming))
             {
+                if (foldInto.ContainsKey(src)) continue;  // its weights were wired straight here
                 if (size[src] != count) throw Bad(source, name, $"has {count} neurons but its input '{src}' gives {size[src]} values (shapes disagree)");
-                for (int i = 0; i < count; i++) b.AddEdge(start[src] + i, post + i, scale?.Values[i] ?? 1f);
+                for (int i = 0; i < count; i++) b.AddEdge(start[src] + i, post + i, scale?.Values[i] ?? 1f, eg);
             }
         }
 
@@ -108,6 +228,36 @@ public static class NirImporter
         {
             throw new IfmFormatException($"{source}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The node an Affine/Linear node <paramref name="name"/> can be folded into: its only consumer, a neuron or Output
+    /// node (not Threshold, whose bias is its threshold, nor Delay), fed after it within the tick, and every source of
+    /// the node on the same side of the consumer as of the node itself (each edge keeps reading the same tick).
+    /// </summary>
+    private static string? FoldTarget(string name, Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges, List<string> order,
+        Dictionary<string, int[]> steps)
+    {
+        string? n = null;
+        foreach (var (s, t) in edges)
+        {
+            if (s != name) continue;
+            if (n is not null && n != t) return null;
+            n = t;
+        }
+
+        if (n is null) return null;
+        if (nodes[n].Type is "Input" or "Flatten" or "Affine" or "Linear" or "Scale" or "Threshold" or "Delay" or "NIRGraph" || steps.ContainsKey(n)) return null;
+        int at = order.IndexOf(name), into = order.IndexOf(n);
+        if (at < 0 || into <= at) return null;
+        foreach (var (s, t) in edges)
+        {
+            if (t != name) continue;
+            int si = order.IndexOf(s);
+            if (si < 0 || (si < at) != (si < into)) return null;
+        }
+
+        return n;
     }
 
     private static IEnumerable<string> Sources(string name, Dictionary<string, List<string>> incoming) =>
@@ -153,12 +303,77 @@ public static class NirImporter
         throw new IfmFormatException($"{source}: an edge names node '{prefix}{name}', which does not exist");
     }
 
+    /// <summary>A graph exported by ifm says its update order (NirExporter): followed, the same edges read the previous tick.</summary>
+    private static bool HasUpdateOrder(Dictionary<string, NirNode> nodes) =>
+        nodes.Count > 0 && nodes.Values.All(n => n.UpdateOrder is not null) && nodes.Values.Select(n => n.UpdateOrder).Distinct().Count() == nodes.Count;
+
+    private static List<string> MetadataOrder(Dictionary<string, NirNode> nodes) => [.. nodes.OrderBy(kv => kv.Value.UpdateOrder).Select(kv => kv.Key)];
+
+    /// <summary>Delay nodes with stages, each after the Delay nodes it feeds directly (their first stage must read its
+    /// last stage's previous tick).</summary>
+    private static List<string> DelayBlockOrder(Dictionary<string, int[]> steps, List<(string Source, string Target)> edges)
+    {
+        var result = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string n)
+        {
+            if (!seen.Add(n)) return;
+            foreach (var (s, t) in edges)
+            {
+                if (s == n && steps.TryGetValue(t, out var d) && MaxOf(d) >= 1) Visit(t);
+            }
+
+            result.Add(n);
+        }
+
+        foreach (var (n, d) in steps)
+        {
+            if (MaxOf(d) >= 1) Visit(n);
+        }
+
+        return result;
+    }
+
+    private static int MinOf(int[] a)
+    {
+        int m = int.MaxValue;
+        foreach (int x in a) m = Math.Min(m, x);
+        return m;
+    }
+
+    private static int MaxOf(int[] a)
+    {
+        int m = 0;
+        foreach (int x in a) m = Math.Max(m, x);
+        return m;
+    }
+
+    /// <summary>A Delay node's delay in whole time steps per element.</summary>
+    private static int[] DelaySteps(NirNode n, string name, float dt, string source)
+    {
+        var delay = Require(n, "delay", name, source);
+        var steps = new int[delay.Count];
+        for (int i = 0; i < steps.Length; i++)
+        {
+            float tau = delay.Values[i];
+            double q = (double)tau / dt;
+            if (!double.IsFinite(q) || q < 0) throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is not a non-negative number of seconds");
+            if (q > MaxDelaySteps) throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is more than {MaxDelaySteps:N0} time steps");
+            double k = Math.Round(q);
+            if (Math.Abs(q - k) > 1e-3)
+            {
+                throw Bad(source, name, $"delay {tau.ToString(CultureInfo.InvariantCulture)} s is not a whole number of time steps " +
+                    $"(dt = {dt.ToString(CultureInfo.InvariantCulture)} s): NIR's y(t) = x(t − τ) needs τ/dt whole");
+            }
+
+            steps[i] = (int)k;
+        }
+
+        return steps;
+    }
+
     private static List<string> TopologicalOrder(Dictionary<string, NirNode> nodes, List<(string Source, string Target)> edges)
     {
-        // A graph exported by ifm says its update order (NirExporter): followed, the same edges read the previous tick.
-        if (nodes.Count > 0 && nodes.Values.All(n => n.UpdateOrder is not null) && nodes.Values.Select(n => n.UpdateOrder).Distinct().Count() == nodes.Count)
-            return [.. nodes.OrderBy(kv => kv.Value.UpdateOrder).Select(kv => kv.Key)];
-
         var next = nodes.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var (s, t) in edges) next[s].Add(t);
         var state = new Dictionary<string, int>(StringComparer.Ordinal);  // 1 on the path, 2 done
@@ -285,6 +500,10 @@ public static class NirImporter
                 return (NeuronKind.If, NeuronParameters.Create(D(("v_threshold", P("v_threshold")), ("v_reset", P("v_reset", 0f)), ("resistance", P("r")))));
             case "I":
                 return (NeuronKind.Integrator, NeuronParameters.Create(D(("resistance", P("r")))));
+            case "Threshold":
+                // The Heaviside step of the summed input, the threshold as a negative bias (set by the caller).
+                _ = P("threshold");
+                return (NeuronKind.Leaky, NeuronParameters.ForLeaky(Filled(count, dt), Activation.Step));
             default:
                 // Identity: a leaky neuron with τ = dt (dt/τ = 1 exactly, so s = Σw·y + b + x) and the identity output.
                 return (NeuronKind.Leaky, NeuronParameters.ForLeaky(Filled(count, dt), Activation.Identity));

@@ -13,6 +13,7 @@
 #define ACT_SIGMOID 1
 #define ACT_RELU 2
 #define ACT_IDENTITY 3
+#define ACT_STEP 4
 #define SLOTS 8
 
 // p[i*SLOTS + s]: the NeuronCell slots. P0 = dt/tau (dt for IF and the integrator; IFM: a), P1 = v_threshold
@@ -83,7 +84,7 @@ __kernel void tick(const int n,
         const float s = state[i] * q[1] + ((syn + b) + ext[i]) * q[0];
         state[i] = s;
         const int f = mode[i];
-        yNext[i] = f == ACT_TANH ? tanh(s) : f == ACT_SIGMOID ? 1.0f / (1.0f + exp(-s)) : f == ACT_RELU ? fmax(s, 0.0f) : s;
+        yNext[i] = f == ACT_TANH ? tanh(s) : f == ACT_SIGMOID ? 1.0f / (1.0f + exp(-s)) : f == ACT_RELU ? fmax(s, 0.0f) : f == ACT_STEP ? (s > 0.0f ? 1.0f : 0.0f) : s;
     }
     else
     {

@@ -28,6 +28,11 @@ public static class IfmFile
     /// <summary>Reads and validates a model file.</summary>
     public static IfmModel Read(string path) => FromContainer(SafeTensorsContainer.ReadFile(path), path);
 
+    /// <summary>A plasticity rule written as in a model's <c>edge_groups[].plasticity</c> (FORMAT.md §6), e.g. for
+    /// <c>ifm import --plasticity</c>; errors name <paramref name="source"/> and <paramref name="path"/>.</summary>
+    public static Plasticity.PlasticityRule ReadPlasticityRule(JsonElement rule, string path, string source) =>
+        PlasticityCodec.Read(new JsonFields(rule, path, source));
+
     /// <summary>Reads and validates a model held in memory.</summary>
     public static IfmModel Read(byte[] bytes, string source = "<memory>") => FromContainer(SafeTensorsContainer.Parse(bytes, source), source);
 
@@ -166,7 +171,8 @@ public static class IfmFile
                 "sigmoid" => Activation.Sigmoid,
                 "relu" => Activation.Relu,
                 "identity" => Activation.Identity,
-                var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu or identity)"),
+                "step" => Activation.Step,
+                var a => throw p.Fail($"{p.Path}.activation: unknown activation '{a}' (expected tanh, sigmoid, relu, identity or step)"),
             };
             var reset = !model.Spiking ? LifResetMode.ToReset : p.String("reset", "to_reset") switch
             {

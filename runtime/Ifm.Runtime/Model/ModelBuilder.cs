@@ -50,6 +50,8 @@ public sealed class ModelBuilder
     /// <summary>Sets the bias b of one neuron.</summary>
     public void SetBias(int neuron, float value) => _bias[neuron] = value;
 
+    public float GetBias(int neuron) => _bias[neuron];
+
     /// <summary>Adds the edge pre → post (w[post←pre]); <paramref name="alpha"/> is its plasticity coefficient for trace rules.</summary>
     public void AddEdge(int pre, int post, float weight, int group = 0, float alpha = 0f) => _edges.Add((pre, post, weight, group, alpha));
 

@@ -51,6 +51,9 @@ public enum Activation
     Sigmoid,
     Relu,
     Identity,
+
+    /// <summary>Heaviside step: y = 1 if s &gt; 0, else 0 (NIR's Threshold node, with the threshold as a negative bias).</summary>
+    Step,
 }
 
 /// <summary>What a spiking neuron's membrane does after a spike.</summary>

@@ -35,6 +35,9 @@ internal static class LeakyNeurons
             case Activation.Relu:
                 TensorPrimitives.Max(s, 0f, y);
                 break;
+            case Activation.Step:
+                for (int i = 0; i < s.Length; i++) y[i] = s[i] > 0f ? 1f : 0f;
+                break;
             default:
                 s.CopyTo(y);
                 break;

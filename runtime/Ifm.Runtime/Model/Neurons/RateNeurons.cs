@@ -98,6 +98,7 @@ internal sealed class LeakyNeuron : NeuronModel
             Activation.Tanh => MathF.Tanh(s),
             Activation.Sigmoid => 1f / (1f + MathF.Exp(-s)),
             Activation.Relu => MathF.Max(s, 0f),
+            Activation.Step => s > 0f ? 1f : 0f,
             _ => s,
         };
     }
@@ -112,6 +113,7 @@ internal sealed class LeakyNeuron : NeuronModel
             Activation.Tanh => 1 - y * y,
             Activation.Sigmoid => y * (1 - y),
             Activation.Relu => r.Pre > 0 ? 1 : 0,
+            Activation.Step => 0,  // the step's derivative is zero almost everywhere: nothing trains through it
             _ => 1,
         };
         double gst = gs0 + gy * fPrime;
