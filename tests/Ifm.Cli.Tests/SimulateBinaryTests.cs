@@ -105,6 +105,6 @@ public sealed class SimulateBinaryTests() : TempDirectoryTests("ifm-simulate-")
         File.WriteAllText(map, File.ReadAllText(Map("robot-pi.json")).Replace("\"rangeV\"", "\"rangeVolts\"", StringComparison.Ordinal));
         ProcessResult r = ProcessRunner.Run(PublishedArtifacts.Ifm("linux-x64"), ["run", WalkerModel(), "--devices", map, "--simulate", "--duration", "1"]);
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("devices[2].rangeVolts: ads1115 has no field 'rangeVolts'; its fields are i2cBus, address, rangeV, dataRate", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("devices[3].rangeVolts: ads1115 has no field 'rangeVolts'; its fields are i2cBus, address, rangeV, dataRate", r.Stderr, StringComparison.Ordinal);
     }
 }

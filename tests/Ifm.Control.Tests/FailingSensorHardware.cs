@@ -23,7 +23,7 @@ internal sealed class FailingSensorHardware(SimulatedHardware inner, int failAtR
     {
         private int _reads;
         public string Name => name;
-        public int ChannelCount => 3;
+        public int ChannelCount => 4; // pong_sensor: ball_x, ball_y, paddle_x, contact
 
         public bool Read(Span<float> destination)
         {

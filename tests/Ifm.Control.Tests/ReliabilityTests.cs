@@ -66,7 +66,7 @@ public sealed class ReliabilityTests
         {
             private int _reads;
             public string Name => name;
-            public int ChannelCount => 3;
+            public int ChannelCount => 4; // pong_sensor: ball_x, ball_y, paddle_x, contact
 
             public bool Read(Span<float> destination)
             {

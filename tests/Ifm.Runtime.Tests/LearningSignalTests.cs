@@ -83,6 +83,16 @@ public sealed class LearningSignalTests
         return b.Build();
     }
 
+    /// <summary>A built-in sim map's default error binding (errorsOptional) is dropped with a note on a model whose rule takes none.</summary>
+    [Fact]
+    public void An_optional_error_binding_on_a_model_without_pes_is_a_note_not_a_refusal()
+    {
+        using var s = new CpuSession(Modulated());
+        var c = LearningController.Create(LearningSpec.Parse("""{"errors": {"out0": "1"}}""", "test.json"), s, Channels, "test.json", errorsOptional: true);
+        Assert.Contains(c.Notes, n => n.Contains("errors.out0 is not used: no pes edge of the model ends at output 'out0'", StringComparison.Ordinal));
+        Assert.False(c.HasSignals);
+    }
+
     private static IfmException Refused(IfmModel model, string json)
     {
         using var s = new CpuSession(model);

@@ -109,7 +109,11 @@ public static class RunHost
                 }
 
                 var persist = guardWriter is { } gw ? gw.Offer : (Action<SessionState>?)null;
-                signals = LearningController.Create(spec, session, devices.SensorChannelNames, config.Learning is null ? mapName : "learning (map and run configuration)", persist: persist);
+                // A built-in sim map binds the errors its PES players learn from (pong-sim: the contact sensor); a model
+                // with other rules runs on the same map, so there an unused binding is a note. A user's map stays strict.
+                bool errorsOptional = config.Devices is null && config.Learning?.Errors is null;
+                signals = LearningController.Create(spec, session, devices.SensorChannelNames, config.Learning is null ? mapName : "learning (map and run configuration)",
+                    persist: persist, errorsOptional: errorsOptional);
                 log.Info($"learning: {signals.Describe()}");
                 foreach (string note in signals.Notes) log.Warning(note);
             }

@@ -95,8 +95,10 @@ public sealed class LearningController
     /// <see cref="IfmException"/> (Configuration) with one line naming <paramref name="source"/>, the key and the problem.
     /// </summary>
     /// <param name="persist">Given each last good snapshot when the watchdog has a checkpoint (else it saves synchronously).</param>
+    /// <param name="errorsOptional">An error bound to an output that no pes edge ends at is dropped with a note instead of
+    /// refused (for a built-in map's default bindings, which models with other rules share).</param>
     public static LearningController Create(LearningSpec spec, INetworkSession session, IReadOnlyList<string>? channels = null,
-        string source = "learning", Action<string>? log = null, Action<SessionState>? persist = null)
+        string source = "learning", Action<string>? log = null, Action<SessionState>? persist = null, bool errorsOptional = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(session);
@@ -178,7 +180,12 @@ public sealed class LearningController
                 if (o < 0) throw Fail(source, key, $"the model has no output channel '{name}'; its outputs: {List(model.OutputNames)}");
                 if (text is null) throw Fail(source, key, "the expression is null");
                 errorExpressions[o] = Compile(text, key);
-                if (plastic && !pesInto[o]) throw Fail(source, key, $"no pes edge of the model ends at output '{name}', so no rule takes its error");
+                if (plastic && !pesInto[o])
+                {
+                    if (!errorsOptional) throw Fail(source, key, $"no pes edge of the model ends at output '{name}', so no rule takes its error");
+                    errorExpressions[o] = null;
+                    notes.Add($"{key} is not used: no pes edge of the model ends at output '{name}'");
+                }
             }
         }
 
